@@ -1,0 +1,52 @@
+import { Command, CommanderError } from 'commander';
+
+import { AppError } from '../../shared/errors';
+import { APP_VERSION } from '../core/version';
+import type { CliContext } from './context';
+// Each command group lives in commands/<name>.ts and registers itself here.
+import { registerServeCommand } from './commands/serve';
+
+/** Builds the `trust-auditor` command line; nothing runs until `parseAsync`. */
+export function buildProgram(context: CliContext): Command {
+  const program = new Command('trust-auditor')
+    .description('Check cloud vendors: Cloud Trust Protocol, OpenWatch rule bundles, OpenCTS telemetry.')
+    .version(APP_VERSION, '-V, --version')
+    .option('--data-dir <dir>', 'data folder (default: TRUST_AUDITOR_DATA, else the desktop app\'s folder)')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (text) => context.io.stdout(text),
+      writeErr: (text) => context.io.stderr(text),
+    })
+    .exitOverride();
+
+  registerServeCommand(program, context);
+  return program;
+}
+
+/**
+ * Runs one command line (argv without `node` and the script) and returns the exit
+ * code: 0 success, 1 the checked thing failed, 2 usage or input error.
+ */
+export async function runCli(argv: readonly string[], context: CliContext): Promise<number> {
+  const program = buildProgram(context);
+  for (const command of allCommands(program)) command.exitOverride();
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return context.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end parsing with a "success" CommanderError.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof AppError) {
+      context.io.stderr(`error: ${error.message}\n`);
+      return 2;
+    }
+    context.io.stderr(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 2;
+  }
+}
+
+function allCommands(command: Command): Command[] {
+  return [command, ...command.commands.flatMap((child) => allCommands(child))];
+}

@@ -1,0 +1,204 @@
+/**
+ * The one contract between the renderer and core.
+ *
+ * Each service is an interface of calls (`Promise`-returning methods) and events
+ * (`onDidX(listener)` subscriptions that return an unsubscribe function). The same
+ * contract is served two ways: over Electron IPC (preload → `ipcMain`) and over HTTP
+ * (`POST /app/rpc/<service>.<call>`, events as Server-Sent Events) in headless mode.
+ * Both transports go through one dispatcher in core, which validates every argument
+ * with the validators declared here: a renderer is never trusted.
+ *
+ * Everything crossing the boundary is plain JSON data.
+ */
+import { AppError } from './errors';
+
+// ---------------------------------------------------------------------------------------
+// Data shapes
+
+/** Versions and paths of the running application, for the About page. */
+export interface AppInfo {
+  name: string;
+  version: string;
+  /** `desktop` inside Electron, `headless` for `trust-auditor serve --ui`. */
+  mode: 'desktop' | 'headless';
+  /** The folder holding `auditor.db`, `server.db`, keys and tokens. */
+  dataDir: string;
+  platform: string;
+  versions: {
+    node: string;
+    v8: string;
+    sqlite: string;
+    electron: string | null;
+    chrome: string | null;
+  };
+}
+
+/** Row counts of what the embedded CTP server publishes. */
+export interface ServerCounts {
+  serviceViews: number;
+  assets: number;
+  measurements: number;
+  triggers: number;
+  accounts: number;
+}
+
+/** The embedded CTP server as the Server page shows it. */
+export interface ServerStatus {
+  /** True while the HTTP listener is up. */
+  listening: boolean;
+  /** The CtpBase URL clients use (`https://127.0.0.1:8443/ctp/`), or null when not listening. */
+  ctpBase: string | null;
+  tls: {
+    /** `auto`: a kept self-signed certificate; `files`: given CERT,KEY; `off`: plain HTTP. */
+    mode: 'auto' | 'files' | 'off';
+    /** SHA-256 fingerprint of the certificate (`AB:CD:...`), or null without TLS. */
+    fingerprint256: string | null;
+  };
+  /** When the listener started (RFC 3339), or null. */
+  startedAt: string | null;
+  counts: ServerCounts;
+}
+
+// ---------------------------------------------------------------------------------------
+// Services
+
+/** Removes the listener it was returned for. */
+export type Unsubscribe = () => void;
+
+/** The application itself. */
+export interface AppApi {
+  /** Name, version, mode, data folder and component versions. */
+  info(): Promise<AppInfo>;
+}
+
+/** The embedded CTP server (provider role). */
+export interface ServerApi {
+  /** Listening address, TLS fingerprint and what the server publishes. */
+  status(): Promise<ServerStatus>;
+  /** Fires when the server starts or stops listening or its published data changes. */
+  onDidChangeStatus(listener: (status: ServerStatus) => void): Unsubscribe;
+}
+
+/** Everything the renderer may call: `window.auditor` in Electron, HTTP RPC in a browser. */
+export interface AuditorApi {
+  app: AppApi;
+  server: ServerApi;
+}
+
+// ---------------------------------------------------------------------------------------
+// Runtime description (what the transports and the dispatcher enumerate and validate)
+
+/** Checks an untrusted argument and returns it typed, or throws APP_INVALID_ARGUMENT. */
+export type ArgumentValidator<T> = (value: unknown) => T;
+
+/** For calls that take no argument: accepts only `undefined` (or `null` from JSON). */
+export const noArguments: ArgumentValidator<undefined> = (value) => {
+  if (value !== undefined && value !== null) {
+    throw new AppError('APP_INVALID_ARGUMENT', 'This call takes no argument.');
+  }
+  return undefined;
+};
+
+/**
+ * Every call and event of {@link AuditorApi}, by service. A type test checks that this
+ * table and the interfaces name exactly the same members.
+ */
+export const API_DESCRIPTION = {
+  app: { calls: { info: noArguments }, events: [] },
+  server: { calls: { status: noArguments }, events: ['onDidChangeStatus'] },
+} as const satisfies Record<
+  keyof AuditorApi,
+  { calls: Record<string, ArgumentValidator<unknown>>; events: readonly string[] }
+>;
+
+type ServiceName = keyof AuditorApi;
+type CallMember<S extends ServiceName> = {
+  [M in keyof AuditorApi[S]]: M extends `onDid${string}` ? never : M;
+}[keyof AuditorApi[S]];
+type EventMember<S extends ServiceName> = {
+  [M in keyof AuditorApi[S]]: M extends `onDid${string}` ? M : never;
+}[keyof AuditorApi[S]];
+
+/** A call's wire name: `service.call`, e.g. `server.status`. */
+export type CallName = {
+  [S in ServiceName]: `${S}.${CallMember<S> & string}`;
+}[ServiceName];
+
+/** An event's wire name: `service.onDidX`, e.g. `server.onDidChangeStatus`. */
+export type EventName = {
+  [S in ServiceName]: `${S}.${EventMember<S> & string}`;
+}[ServiceName];
+
+type Split<N extends string> = N extends `${infer S}.${infer M}` ? [S, M] : never;
+type Member<N extends string> = AuditorApi[Split<N>[0] & ServiceName][Split<N>[1] &
+  keyof AuditorApi[Split<N>[0] & ServiceName]];
+
+/** The argument of a call (`undefined` for calls without one). */
+export type CallArgument<N extends CallName> =
+  Member<N> extends (...args: infer A) => unknown ? (A extends [] ? undefined : A[0]) : never;
+
+/** What a call resolves to. */
+export type CallResult<N extends CallName> =
+  Member<N> extends (...args: never[]) => Promise<infer R> ? R : never;
+
+/** What an event carries. */
+export type EventPayload<N extends EventName> =
+  Member<N> extends (listener: (payload: infer P) => void) => Unsubscribe ? P : never;
+
+/** One event as it crosses a transport. */
+export interface EventMessage<N extends EventName = EventName> {
+  name: N;
+  payload: EventPayload<N>;
+}
+
+/** Every call's wire name, in a stable order. */
+export const CALL_NAMES: readonly CallName[] = Object.entries(API_DESCRIPTION).flatMap(
+  ([service, { calls }]) => Object.keys(calls).map((call) => `${service}.${call}` as CallName),
+);
+
+/** Every event's wire name, in a stable order. */
+export const EVENT_NAMES: readonly EventName[] = Object.entries(API_DESCRIPTION).flatMap(
+  ([service, { events }]) => events.map((event) => `${service}.${event}` as EventName),
+);
+
+export function isCallName(value: unknown): value is CallName {
+  return typeof value === 'string' && (CALL_NAMES as readonly string[]).includes(value);
+}
+
+export function isEventName(value: unknown): value is EventName {
+  return typeof value === 'string' && (EVENT_NAMES as readonly string[]).includes(value);
+}
+
+/** The validator of a call's argument. */
+export function argumentValidator(name: CallName): ArgumentValidator<unknown> {
+  const [service, call] = name.split('.') as [ServiceName, string];
+  const calls: Record<string, ArgumentValidator<unknown>> = API_DESCRIPTION[service].calls;
+  const validator = calls[call];
+  if (validator === undefined) throw new AppError('APP_UNKNOWN_CALL', `There is no call named ${name}.`);
+  return validator;
+}
+
+/**
+ * Builds an {@link AuditorApi} from a generic transport: `call(name, argument)` and
+ * `subscribe(name, listener)`. The preload script and the HTTP RPC client both use it,
+ * so that both expose exactly the contract's named functions and nothing else.
+ */
+export function buildApi(transport: {
+  call(name: CallName, argument: unknown): Promise<unknown>;
+  subscribe(name: EventName, listener: (payload: unknown) => void): Unsubscribe;
+}): AuditorApi {
+  const api: Record<string, Record<string, unknown>> = {};
+  for (const [service, { calls, events }] of Object.entries(API_DESCRIPTION)) {
+    const members: Record<string, unknown> = {};
+    for (const call of Object.keys(calls)) {
+      const name = `${service}.${call}` as CallName;
+      members[call] = (argument?: unknown) => transport.call(name, argument);
+    }
+    for (const event of events) {
+      const name = `${service}.${event}` as EventName;
+      members[event] = (listener: (payload: unknown) => void) => transport.subscribe(name, listener);
+    }
+    api[service] = Object.freeze(members);
+  }
+  return Object.freeze(api) as unknown as AuditorApi;
+}

@@ -1,0 +1,123 @@
+/**
+ * Coded errors shared by core, CLI, server and renderer.
+ *
+ * Every error the user can see carries a SCREAMING_SNAKE `code` with a domain prefix,
+ * a message that says what is wrong and how to fix it, and `expected`: true when bad
+ * input caused it (shown as is), false when it is a bug (logged with its stack).
+ * Errors cross IPC and HTTP RPC as plain {@link SerializedError} objects and are rebuilt
+ * with {@link deserializeError}. `docs/errors.md` has one row per code; a test keeps the
+ * two in sync.
+ */
+
+/** Every error code, with the HTTP status it maps to when it crosses the RPC transport. */
+export const ERROR_CODES = {
+  // Application frame
+  APP_INTERNAL: 500,
+  APP_INVALID_ARGUMENT: 400,
+  APP_UNKNOWN_CALL: 404,
+  APP_UNAUTHORIZED: 401,
+  APP_FORBIDDEN_SENDER: 403,
+  APP_DISPOSED: 503,
+  // Configuration and command line
+  CONFIG_INVALID: 400,
+  CLI_USAGE: 400,
+  // Storage
+  STORE_MIGRATION_FAILED: 500,
+  STORE_NEWER_SCHEMA: 409,
+  STORE_OPEN_FAILED: 500,
+  // Serving
+  SERVER_TLS_INVALID: 400,
+  SERVER_PLAIN_HTTP_REFUSED: 400,
+  SERVER_LISTEN_FAILED: 500,
+  // Electron shell
+  ELECTRON_UNAVAILABLE: 503,
+} as const satisfies Record<string, number>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The plain-data shape of an error on the wire (IPC, HTTP RPC, `--json` output). */
+export interface SerializedError {
+  name: 'AppError';
+  code: ErrorCode;
+  message: string;
+  expected: boolean;
+  details?: Record<string, unknown>;
+}
+
+export interface AppErrorOptions {
+  /** True when bad input caused the error (default); false for bugs and broken invariants. */
+  expected?: boolean;
+  /** Structured context (a JSON path, a position, a limit): plain JSON data only. */
+  details?: Record<string, unknown>;
+  cause?: unknown;
+}
+
+export class AppError extends Error {
+  override readonly name = 'AppError';
+  readonly code: ErrorCode;
+  readonly expected: boolean;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.expected = options.expected ?? true;
+    this.details = options.details;
+  }
+
+  /** The HTTP status this error maps to on the RPC transport. */
+  get status(): number {
+    return ERROR_CODES[this.code];
+  }
+
+  toJSON(): SerializedError {
+    return serializeError(this);
+  }
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERROR_CODES, value);
+}
+
+/**
+ * Turns any thrown value into wire data. Unknown errors become APP_INTERNAL with a
+ * generic message: their text may hold paths or secrets and is logged, not sent.
+ */
+export function serializeError(error: unknown): SerializedError {
+  if (error instanceof AppError) {
+    const out: SerializedError = {
+      name: 'AppError',
+      code: error.code,
+      message: error.message,
+      expected: error.expected,
+    };
+    if (error.details !== undefined) out.details = error.details;
+    return out;
+  }
+  return {
+    name: 'AppError',
+    code: 'APP_INTERNAL',
+    message: 'An internal error occurred; the log has the details.',
+    expected: false,
+  };
+}
+
+/** Rebuilds an AppError from wire data; anything malformed becomes APP_INTERNAL. */
+export function deserializeError(data: unknown): AppError {
+  if (typeof data === 'object' && data !== null) {
+    const record = data as Record<string, unknown>;
+    if (isErrorCode(record.code) && typeof record.message === 'string') {
+      const details =
+        typeof record.details === 'object' && record.details !== null && !Array.isArray(record.details)
+          ? (record.details as Record<string, unknown>)
+          : undefined;
+      return new AppError(record.code, record.message, {
+        expected: record.expected !== false,
+        details,
+      });
+    }
+  }
+  return new AppError('APP_INTERNAL', 'The other side sent an error that could not be read.', {
+    expected: false,
+  });
+}
