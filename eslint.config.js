@@ -1,0 +1,77 @@
+// Lint rules, including the layering of runtime folders (CONVENTIONS.md "Where code lives"):
+// shared/ is platform-neutral, renderer/ reaches core only through shared/, and only
+// electron/main and electron/preload may import 'electron'.
+import js from '@eslint/js';
+import pluginVue from 'eslint-plugin-vue';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = [
+  'assert', 'buffer', 'child_process', 'cluster', 'crypto', 'dgram', 'dns', 'events', 'fs',
+  'fs/promises', 'http', 'http2', 'https', 'module', 'net', 'os', 'path', 'perf_hooks',
+  'process', 'readline', 'stream', 'tls', 'url', 'util', 'v8', 'vm', 'worker_threads', 'zlib',
+];
+
+const noElectron = { name: 'electron', message: "Only electron/main and electron/preload import 'electron'." };
+const nodeOnlyPatterns = [
+  { group: ['node:*'], message: 'This folder runs outside Node: no Node built-ins.' },
+  ...nodeBuiltins.map((name) => ({ group: [name], message: 'This folder runs outside Node: no Node built-ins.' })),
+  { group: ['better-sqlite3', 'fastify', 'fastify/*', '@fastify/*', 'undici', 'pino', 'tar', 'node-forge', '@xmpp/*'], message: 'Node-only package.' },
+];
+
+export default tseslint.config(
+  { ignores: ['out/**', 'node_modules/**', 'test-results/**', 'shared/ctpscript/parser.*', 'docs/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  ...pluginVue.configs['flat/recommended'],
+  {
+    files: ['**/*.vue'],
+    languageOptions: { parserOptions: { parser: tseslint.parser } },
+  },
+  {
+    languageOptions: {
+      globals: {
+        console: 'readonly', process: 'readonly', Buffer: 'readonly', setTimeout: 'readonly',
+        clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', URL: 'readonly',
+        TextEncoder: 'readonly', TextDecoder: 'readonly', AbortController: 'readonly', fetch: 'readonly',
+        structuredClone: 'readonly', queueMicrotask: 'readonly', setImmediate: 'readonly', performance: 'readonly',
+        __dirname: 'readonly', window: 'readonly', document: 'readonly', navigator: 'readonly',
+        sessionStorage: 'readonly', localStorage: 'readonly', location: 'readonly', history: 'readonly',
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'separate-type-imports' }],
+      'no-restricted-syntax': ['error', { selector: 'CallExpression[callee.property.name="openExternal"]', message: 'Use safeOpenExternal() from electron/main/safeOpenExternal.ts.' }],
+      'vue/multi-word-component-names': 'off',
+    },
+  },
+  {
+    files: ['shared/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [noElectron],
+        patterns: [...nodeOnlyPatterns, { group: ['**/electron/**', '**/renderer/**', 'vue', 'pinia', 'vue-router'], message: 'shared/ imports no app code and no UI framework.' }],
+      }],
+    },
+  },
+  {
+    files: ['renderer/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [noElectron],
+        patterns: [...nodeOnlyPatterns, { group: ['**/electron/**', '!**/electron/preload/*.d.ts'], message: 'The renderer reaches core only through shared/api.ts.' }],
+      }],
+    },
+  },
+  {
+    files: ['electron/core/**', 'electron/cli/**'],
+    rules: { 'no-restricted-imports': ['error', { paths: [noElectron] }] },
+  },
+  {
+    files: ['electron/main/**'],
+    ignores: ['electron/main/safeOpenExternal.ts'],
+    rules: {
+      'no-restricted-properties': ['error', { object: 'shell', property: 'openExternal', message: 'Use safeOpenExternal().' }],
+    },
+  },
+);
