@@ -1,0 +1,94 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+import Database from 'better-sqlite3';
+
+import { AppError } from '../../../shared/errors';
+import type { Migration } from './migrations';
+
+export type SqliteDatabase = Database.Database;
+
+export interface OpenDatabaseOptions {
+  /** The database file; its folder is created if missing. */
+  path: string;
+  /** Numbered migrations, applied in order at open (see loadMigrations). */
+  migrations: readonly Migration[];
+  /**
+   * Path of the native better-sqlite3 addon. Node (tests, CLI) uses the default build;
+   * the Electron app passes the build made for Electron's ABI.
+   */
+  nativeBinding?: string | undefined;
+  /** How long a writer waits for another connection's lock before SQLITE_BUSY. */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * Opens a database the way every store in the app does: WAL (readers never block the
+ * writer), foreign keys enforced, a busy timeout (the CLI and the app may share a file),
+ * synchronous=NORMAL (safe against process crashes in WAL mode; a power cut can lose the
+ * last commits, never corrupt), then runs pending migrations, each in its own transaction.
+ */
+export function openDatabase(options: OpenDatabaseOptions): SqliteDatabase {
+  mkdirSync(dirname(options.path), { recursive: true, mode: 0o700 });
+  let db: SqliteDatabase;
+  try {
+    db = new Database(options.path, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  } catch (error) {
+    throw new AppError('STORE_OPEN_FAILED', `Cannot open the database ${options.path}: ${errorText(error)}`, {
+      cause: error,
+      details: { path: options.path },
+    });
+  }
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
+    db.pragma('synchronous = NORMAL');
+    migrate(db, options.migrations, options.path);
+  } catch (error) {
+    db.close();
+    if (error instanceof AppError) throw error;
+    throw new AppError('STORE_OPEN_FAILED', `Cannot open the database ${options.path}: ${errorText(error)}`, {
+      cause: error,
+      details: { path: options.path },
+    });
+  }
+  return db;
+}
+
+/** The schema version of a database (`PRAGMA user_version`). */
+export function schemaVersion(db: SqliteDatabase): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+function migrate(db: SqliteDatabase, migrations: readonly Migration[], path: string): void {
+  const current = schemaVersion(db);
+  const latest = migrations.at(-1)?.version ?? 0;
+  if (current > latest) {
+    throw new AppError(
+      'STORE_NEWER_SCHEMA',
+      `${path} has schema version ${current}, but this version of Trust Auditor knows only up to ${latest}. Upgrade Trust Auditor to open it.`,
+      { details: { path, current, latest } },
+    );
+  }
+  for (const migration of migrations) {
+    if (migration.version <= current) continue;
+    const apply = db.transaction(() => {
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+    });
+    try {
+      apply();
+    } catch (error) {
+      throw new AppError(
+        'STORE_MIGRATION_FAILED',
+        `Migration ${migration.version} (${migration.name}) of ${path} failed: ${errorText(error)}. The database was left at version ${schemaVersion(db)}.`,
+        { expected: false, cause: error, details: { path, version: migration.version } },
+      );
+    }
+  }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
