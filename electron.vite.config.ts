@@ -1,3 +1,4 @@
+import { cpSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 import vue from '@vitejs/plugin-vue';
@@ -6,8 +7,19 @@ import { defineConfig } from 'electron-vite';
 // One build for everything that ships: the Electron main process and the CLI share the
 // `main` build (Node code, dependencies stay external so better-sqlite3 loads its native
 // module), the preload script, and the renderer (also served by `serve --ui`).
+// The numbered SQL migrations are read at run time from beside the bundle.
+const copyMigrations = {
+  name: 'copy-migrations',
+  closeBundle() {
+    cpSync(resolve(__dirname, 'electron/core/store/migrations'), resolve(__dirname, 'out/main/migrations'), {
+      recursive: true,
+    });
+  },
+};
+
 export default defineConfig({
   main: {
+    plugins: [copyMigrations],
     build: {
       outDir: 'out/main',
       rollupOptions: {
@@ -15,6 +27,9 @@ export default defineConfig({
           index: resolve(__dirname, 'electron/main/index.ts'),
           cli: resolve(__dirname, 'electron/cli/index.ts'),
         },
+        // Flat output: shared chunks sit beside the entries, so import.meta.url-relative
+        // lookups (migrations/) give the same folder from every chunk.
+        output: { chunkFileNames: '[name]-[hash].js' },
       },
     },
   },

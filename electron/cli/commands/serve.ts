@@ -1,0 +1,89 @@
+import { existsSync } from 'node:fs';
+
+import type { Command } from 'commander';
+
+import { AppError } from '../../../shared/errors';
+import { createCore } from '../../core/app';
+import { createLogger } from '../../core/logger';
+import { builtRendererDir } from '../../core/paths';
+import { parseTlsOption } from '../../core/server/tls';
+import type { CliContext } from '../context';
+
+interface ServeOptions {
+  host: string;
+  port: string;
+  baseUrl?: string;
+  tls: string;
+  ui?: boolean;
+  insecurePlainHttp?: boolean;
+  logLevel: string;
+}
+
+export function registerServeCommand(program: Command, context: CliContext): void {
+  program
+    .command('serve')
+    .description('run the embedded CTP server (and, with --ui, the app in a browser)')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'TCP port (0 picks a free one)', '8443')
+    .option('--base-url <url>', 'CtpBase to advertise (default <scheme>://<host>:<port>/ctp/)')
+    .option('--tls <mode>', 'auto (self-signed, kept), off, or CERT,KEY', 'auto')
+    .option('--ui', 'also serve the app UI and its RPC transport')
+    .option('--insecure-plain-http', 'allow --tls off on a non-loopback address')
+    .option('--log-level <level>', 'log level on stderr (fatal…trace, silent)', 'info')
+    .action(async (options: ServeOptions, command: Command) => {
+      const port = parsePort(options.port);
+      const tls = parseTlsOption(options.tls);
+      if (options.baseUrl !== undefined) checkBaseUrl(options.baseUrl);
+      const uiDir = options.ui ? builtRendererDir() : null;
+      if (uiDir !== null && !existsSync(uiDir)) {
+        throw new AppError('CLI_USAGE', `The app UI is not built (${uiDir} is missing): run \`npm run build\` first.`);
+      }
+      const logger = createLogger({ level: options.logLevel as 'info' });
+      const core = await createCore({ dataDir: context.dataDir(command), mode: 'headless', logger });
+      context.onShutdownSignal(() => core.dispose());
+      try {
+        const listening = await core.serverHost.listen({
+          host: options.host,
+          port,
+          tls,
+          uiDir,
+          baseUrl: options.baseUrl,
+          insecurePlainHttp: options.insecurePlainHttp === true,
+        });
+        const lines = [
+          'Trust Auditor is serving',
+          `  CTP API   ${listening.ctpBase}`,
+          listening.fingerprint256
+            ? `  TLS       SHA-256 fingerprint ${listening.fingerprint256}`
+            : '  TLS       off (plain HTTP)',
+          ...(listening.uiUrl ? [`  App       ${listening.uiUrl}`] : []),
+          `  Data      ${core.config.dataDir}`,
+          'Press Ctrl+C to stop.',
+        ];
+        context.io.stdout(`${lines.join('\n')}\n`);
+      } catch (error) {
+        await core.dispose();
+        throw error;
+      }
+    });
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!/^\d{1,5}$/.test(text) || port > 65535) {
+    throw new AppError('CLI_USAGE', `--port must be a number from 0 to 65535; got ${JSON.stringify(text)}.`);
+  }
+  return port;
+}
+
+function checkBaseUrl(text: string): void {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new AppError('CLI_USAGE', `--base-url must be an absolute URL; got ${JSON.stringify(text)}.`);
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || !url.pathname.endsWith('/')) {
+    throw new AppError('CLI_USAGE', '--base-url must be an http(s) URL ending with "/" (it is the CtpBase).');
+  }
+}

@@ -1,0 +1,102 @@
+import { join } from 'node:path';
+
+import type { AppInfo } from '../../shared/api';
+import { AppError } from '../../shared/errors';
+import { describeApp, type RuntimeVersions } from './appInfo';
+import { createServerCountsRepository } from './ctp/serverCountsRepository';
+import { createDispatcher, type ApiHandlers, type Dispatcher } from './dispatcher';
+import { createEventBus, type EventBus } from './events';
+import { createLifecycle } from './lifecycle';
+import { createLogger, type Logger } from './logger';
+import { createServerHost, type ServerHost } from './server/serverHost';
+import { openDatabase, type SqliteDatabase } from './store/database';
+import { loadMigrations } from './store/migrations';
+
+export interface CoreConfig {
+  /** The data folder (see config.ts resolveDataDir). */
+  dataDir: string;
+  mode: AppInfo['mode'];
+  logger?: Logger;
+  clock?: () => Date;
+  /** Electron's build of better-sqlite3 (the app); Node's default otherwise. */
+  nativeBinding?: string;
+  runtime?: RuntimeVersions;
+  /** Where the numbered SQL migrations live (default: beside the code). */
+  migrationsDir?: string;
+}
+
+/** The running services, available after `start()`. */
+export interface Core {
+  readonly config: CoreConfig;
+  readonly logger: Logger;
+  readonly events: EventBus;
+  readonly dispatcher: Dispatcher;
+  readonly serverHost: ServerHost;
+  readonly stores: { readonly auditor: SqliteDatabase; readonly server: SqliteDatabase };
+  /** Closes everything in reverse order of opening; safe to call twice. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * The composition root: opens the stores and builds every service with its dependencies.
+ * Electron main and the CLI both call it; nothing else constructs services.
+ */
+export async function createCore(config: CoreConfig): Promise<Core> {
+  const logger = config.logger ?? createLogger();
+  const clock = config.clock ?? (() => new Date());
+  const lifecycle = createLifecycle();
+  try {
+    const open = (name: 'auditor' | 'server'): SqliteDatabase => {
+      const db = openDatabase({
+        path: join(config.dataDir, `${name}.db`),
+        migrations: loadMigrations(name, config.migrationsDir),
+        nativeBinding: config.nativeBinding,
+      });
+      lifecycle.add(`${name}.db`, () => {
+        db.close();
+      });
+      return db;
+    };
+    const auditor = open('auditor');
+    const server = open('server');
+    const events = createEventBus((error) => logger.error({ err: error }, 'event listener failed'));
+
+    // The dispatcher needs the handlers and some handlers need the server host, which
+    // needs the dispatcher: the handlers reach the host through this late-bound reference.
+    let serverHost: ServerHost | null = null;
+    const handlers: ApiHandlers = {
+      'app.info': async () =>
+        describeApp({ mode: config.mode, dataDir: config.dataDir, runtime: config.runtime ?? { electron: null, chrome: null }, db: auditor }),
+      'server.status': async () => requireHost(serverHost).status(),
+    };
+    const dispatcher = createDispatcher(handlers, () => lifecycle.disposed);
+    serverHost = createServerHost({
+      dataDir: config.dataDir,
+      dispatcher,
+      events,
+      logger,
+      counts: createServerCountsRepository(server),
+      clock,
+    });
+    const host = serverHost;
+    lifecycle.add('http server', () => host.close());
+
+    return {
+      config,
+      logger,
+      events,
+      dispatcher,
+      serverHost: host,
+      stores: { auditor, server },
+      dispose: () => lifecycle.dispose(),
+    };
+  } catch (error) {
+    await lifecycle.dispose();
+    throw error;
+  }
+}
+
+function requireHost(host: ServerHost | null): ServerHost {
+  if (host === null) throw new AppError('APP_INTERNAL', 'The server host is not ready.', { expected: false });
+  return host;
+}

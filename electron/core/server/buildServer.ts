@@ -1,0 +1,59 @@
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+
+import type { Dispatcher } from '../dispatcher';
+import type { EventBus } from '../events';
+import type { Logger } from '../logger';
+import { rpcRoutes } from './rpcRoutes';
+import { SECURITY_HEADERS } from './securityHeaders';
+
+export interface ServerDependencies {
+  dispatcher: Dispatcher;
+  events: EventBus;
+  logger: Logger;
+  adminToken: string;
+  /** The built renderer (out/renderer) to serve at `/`, or null to serve no UI. */
+  uiDir: string | null;
+  /** TLS key and certificate, or null for plain HTTP. */
+  https: { key: string; cert: string } | null;
+  /** Longest a request may take before it is answered 503 (default 30 s). */
+  requestTimeoutMs?: number;
+}
+
+/**
+ * Builds the HTTP application (not listening: the caller listens). Later capabilities add
+ * their route plugins here (the CTP API under /ctp/, the admin API under /admin/).
+ */
+export async function buildServer(deps: ServerDependencies): Promise<FastifyInstance> {
+  const app = Fastify({
+    // Per-request lines are info level: the http logger starts at warn to keep them out.
+    loggerInstance: deps.logger.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
+    bodyLimit: 1024 * 1024,
+    requestTimeout: deps.requestTimeoutMs ?? 30_000,
+    connectionTimeout: 60_000,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    ...(deps.https ? { https: { key: deps.https.key, cert: deps.https.cert } } : {}),
+  });
+
+  app.addHook('onSend', async (_request, reply) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) reply.header(name, value);
+  });
+
+  await app.register(rpcRoutes, {
+    prefix: '/app',
+    dispatcher: deps.dispatcher,
+    events: deps.events,
+    adminToken: deps.adminToken,
+  });
+
+  if (deps.uiDir !== null) {
+    // The page itself is public: everything it does goes through the token-guarded RPC.
+    await app.register(fastifyStatic, { root: deps.uiDir, prefix: '/', index: ['index.html'], dotfiles: 'deny' });
+  }
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).type('application/json').send({ error: `No route for ${request.method} ${request.url.split('?')[0]}` });
+  });
+  return app;
+}

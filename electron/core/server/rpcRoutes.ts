@@ -1,0 +1,94 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+import { AppError, serializeError } from '../../../shared/errors';
+import type { Dispatcher } from '../dispatcher';
+import type { EventBus } from '../events';
+import { bearerMatches } from './adminToken';
+
+export interface RpcRoutesOptions {
+  dispatcher: Dispatcher;
+  events: EventBus;
+  adminToken: string;
+  /** Interval of SSE keep-alive comments, so proxies and clients see a live stream. */
+  keepAliveMs?: number;
+}
+
+const UNAUTHORIZED = new AppError(
+  'APP_UNAUTHORIZED',
+  'This needs the admin token: open the link that `trust-auditor serve --ui` printed, or send Authorization: Bearer <token>.',
+);
+
+/**
+ * The HTTP transport of the contract (headless mode): `POST /app/rpc/<service>.<call>`
+ * with `{"argument": …}` answers `{"result": …}` or `{"error": SerializedError}`;
+ * `GET /app/events` streams every event as Server-Sent Events. Both need the admin token.
+ */
+export async function rpcRoutes(app: FastifyInstance, options: RpcRoutesOptions): Promise<void> {
+  const openStreams = new Set<FastifyReply>();
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (!bearerMatches(request.headers.authorization, options.adminToken)) {
+      reply.header('www-authenticate', 'Bearer realm="trust-auditor"');
+      return sendError(reply, UNAUTHORIZED);
+    }
+  });
+
+  app.post<{ Params: { name: string }; Body: { argument?: unknown } }>(
+    '/rpc/:name',
+    {
+      schema: {
+        params: { type: 'object', properties: { name: { type: 'string', maxLength: 100 } }, required: ['name'] },
+        body: { type: 'object', properties: { argument: {} }, additionalProperties: false },
+      },
+      bodyLimit: 1024 * 1024,
+    },
+    async (request, reply) => {
+      const result = await options.dispatcher.dispatch(request.params.name, request.body?.argument);
+      return reply.send({ result: result ?? null });
+    },
+  );
+
+  app.get('/events', (request: FastifyRequest, reply: FastifyReply) => {
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    raw.write(': connected\n\n');
+    const unsubscribe = options.events.subscribe((message) => {
+      raw.write(`event: ${message.name}\ndata: ${JSON.stringify(message.payload)}\n\n`);
+    });
+    const keepAlive = setInterval(() => raw.write(': keep-alive\n\n'), options.keepAliveMs ?? 15_000);
+    openStreams.add(reply);
+    const close = (): void => {
+      clearInterval(keepAlive);
+      unsubscribe();
+      openStreams.delete(reply);
+    };
+    request.raw.on('close', close);
+    raw.on('close', close);
+  });
+
+  // Event streams never end by themselves: end them so that close() can finish.
+  app.addHook('onClose', async () => {
+    for (const reply of [...openStreams]) reply.raw.end();
+  });
+
+  app.setErrorHandler((error, _request, reply) => {
+    if (error instanceof AppError) return sendError(reply, error);
+    const validation = (error as { validation?: unknown }).validation;
+    const statusCode = (error as { statusCode?: number }).statusCode;
+    if (validation !== undefined || (statusCode !== undefined && statusCode >= 400 && statusCode < 500)) {
+      return sendError(reply, new AppError('APP_INVALID_ARGUMENT', `Bad request: ${(error as Error).message}`));
+    }
+    app.log.error({ err: error }, 'RPC call failed');
+    return sendError(reply, new AppError('APP_INTERNAL', 'internal', { expected: false }));
+  });
+}
+
+function sendError(reply: FastifyReply, error: AppError): FastifyReply {
+  return reply.code(error.status).type('application/json').send({ error: serializeError(error) });
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+
+import {
+  API_DESCRIPTION,
+  argumentValidator,
+  buildApi,
+  CALL_NAMES,
+  EVENT_NAMES,
+  isCallName,
+  type CallName,
+  type EventName,
+} from '../../../shared/api';
+import { AppError } from '../../../shared/errors';
+
+describe('the contract', () => {
+  it('names its calls and events service.member', () => {
+    expect(CALL_NAMES).toEqual(['app.info', 'server.status']);
+    expect(EVENT_NAMES).toEqual(['server.onDidChangeStatus']);
+  });
+
+  it.each([
+    ['app.info', true],
+    ['server.status', true],
+    ['server.onDidChangeStatus', false],
+    ['constructor', false],
+    ['__proto__.x', false],
+    [42, false],
+  ])('isCallName(%j) is %s', (name, expected) => {
+    expect(isCallName(name)).toBe(expected);
+  });
+
+  it('rejects an argument for calls that take none', () => {
+    expect(argumentValidator('app.info')(undefined)).toBeUndefined();
+    expect(argumentValidator('app.info')(null)).toBeUndefined();
+    expect(() => argumentValidator('app.info')({ evil: true })).toThrow(AppError);
+  });
+
+  it('builds an API with exactly the named functions, forwarding to the transport', async () => {
+    const calls: Array<[CallName, unknown]> = [];
+    const subscriptions: EventName[] = [];
+    const api = buildApi({
+      call: async (name, argument) => {
+        calls.push([name, argument]);
+        return `result of ${name}`;
+      },
+      subscribe: (name, listener) => {
+        subscriptions.push(name);
+        listener({ listening: true });
+        return () => subscriptions.splice(subscriptions.indexOf(name), 1);
+      },
+    });
+    expect(Object.keys(api).sort()).toEqual(Object.keys(API_DESCRIPTION).sort());
+    expect(Object.keys(api.server).sort()).toEqual(['onDidChangeStatus', 'status']);
+    expect(Object.isFrozen(api) && Object.isFrozen(api.server)).toBe(true);
+    await expect(api.app.info()).resolves.toBe('result of app.info');
+    expect(calls).toEqual([['app.info', undefined]]);
+    const seen: unknown[] = [];
+    const unsubscribe = api.server.onDidChangeStatus((status) => seen.push(status));
+    expect(seen).toEqual([{ listening: true }]);
+    expect(subscriptions).toEqual(['server.onDidChangeStatus']);
+    unsubscribe();
+    expect(subscriptions).toEqual([]);
+  });
+});
