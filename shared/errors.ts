@@ -42,6 +42,13 @@ export const ERROR_CODES = {
   BUNDLE_CREATE_FAILED: 400,
   BUNDLE_STRATEGY_INVALID: 400,
   BUNDLE_IMPORT_FAILED: 500,
+  // CTPScript (conditions of objectives and triggers, CTP 5.4)
+  CTPSCRIPT_SYNTAX: 400,
+  CTPSCRIPT_UNKNOWN_IDENTIFIER: 400,
+  CTPSCRIPT_UNKNOWN_FUNCTION: 400,
+  CTPSCRIPT_ARITY: 400,
+  CTPSCRIPT_LIMIT: 400,
+  CTPSCRIPT_RUNTIME: 422,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
