@@ -1,0 +1,52 @@
+/**
+ * The pages. Hash history, because the desktop app loads `index.html` from a file and the
+ * headless server serves one static page: neither can answer deep paths.
+ */
+import {
+  createRouter,
+  createWebHashHistory,
+  type RouteRecordRaw,
+  type Router,
+  type RouterHistory,
+} from 'vue-router';
+
+import AboutView from './views/AboutView.vue';
+import AlertsView from './views/AlertsView.vue';
+import BundlesView from './views/BundlesView.vue';
+import NotFoundView from './views/NotFoundView.vue';
+import ServerView from './views/ServerView.vue';
+import SettingsView from './views/SettingsView.vue';
+import VendorsView from './views/VendorsView.vue';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** The page title, shown in the window title. */
+    title?: string;
+  }
+}
+
+export const routes: RouteRecordRaw[] = [
+  { path: '/', redirect: '/vendors' },
+  { path: '/vendors', name: 'vendors', component: VendorsView, meta: { title: 'Vendors' } },
+  { path: '/alerts', name: 'alerts', component: AlertsView, meta: { title: 'Alerts' } },
+  { path: '/bundles', name: 'bundles', component: BundlesView, meta: { title: 'Bundles' } },
+  { path: '/server', name: 'server', component: ServerView, meta: { title: 'Server' } },
+  { path: '/settings', name: 'settings', component: SettingsView, meta: { title: 'Settings' } },
+  { path: '/about', name: 'about', component: AboutView, meta: { title: 'About' } },
+  {
+    path: '/:pathMatch(.*)*',
+    name: 'not-found',
+    component: NotFoundView,
+    meta: { title: 'Page not found' },
+  },
+];
+
+export const PRODUCT_NAME = 'Trust Auditor';
+
+export function createAppRouter(history: RouterHistory = createWebHashHistory()): Router {
+  const router = createRouter({ history, routes });
+  router.afterEach((to) => {
+    document.title = to.meta.title ? `${to.meta.title} · ${PRODUCT_NAME}` : PRODUCT_NAME;
+  });
+  return router;
+}
