@@ -32,6 +32,8 @@ export async function buildServer(deps: ServerDependencies): Promise<FastifyInst
     requestTimeout: deps.requestTimeoutMs ?? 30_000,
     connectionTimeout: 60_000,
     return503OnClosing: true,
+    // Reject unknown fields instead of silently dropping them: bad input gets an answer.
+    ajv: { customOptions: { removeAdditional: false } },
     forceCloseConnections: 'idle',
     ...(deps.https ? { https: { key: deps.https.key, cert: deps.https.cert } } : {}),
   });

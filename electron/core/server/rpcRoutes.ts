@@ -73,7 +73,7 @@ export async function rpcRoutes(app: FastifyInstance, options: RpcRoutesOptions)
   });
 
   // Event streams never end by themselves: end them so that close() can finish.
-  app.addHook('onClose', async () => {
+  app.addHook('preClose', async () => {
     for (const reply of [...openStreams]) reply.raw.end();
   });
 

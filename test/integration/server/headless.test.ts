@@ -1,0 +1,144 @@
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { Agent, request } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { createCore, type Core } from '../../../electron/core/app';
+import { createLogger } from '../../../electron/core/logger';
+import type { ServerStatus } from '../../../shared/api';
+import { useTempDirs } from '../../helpers/tempDir';
+
+const tempDir = useTempDirs();
+const cores: Core[] = [];
+afterEach(async () => {
+  for (const core of cores.splice(0)) await core.dispose();
+});
+
+async function startCore(dataDir: string, tls: 'auto' | 'off' = 'auto') {
+  const core = await createCore({ dataDir, mode: 'headless', logger: createLogger({ level: 'silent' }) });
+  cores.push(core);
+  const listening = await core.serverHost.listen({
+    host: '127.0.0.1',
+    port: 0,
+    tls: { mode: tls },
+    uiDir: null,
+  });
+  // Trust exactly the server's own certificate: what a pinned client does.
+  const dispatcher =
+    tls === 'auto' ? new Agent({ connect: { ca: readFileSync(join(dataDir, 'tls', 'server-cert.pem'), 'utf8') } }) : new Agent();
+  const rpc = async (name: string, body: unknown, token: string | null = listening.adminToken) => {
+    const response = await request(`${listening.origin}/app/rpc/${name}`, {
+      method: 'POST',
+      dispatcher,
+      headers: { 'content-type': 'application/json', ...(token === null ? {} : { authorization: `Bearer ${token}` }) },
+      body: JSON.stringify(body),
+    });
+    return { status: response.statusCode, headers: response.headers, body: (await response.body.json()) as Record<string, any> };
+  };
+  return { core, listening, rpc, dispatcher };
+}
+
+describe('headless server over real HTTPS on 127.0.0.1', () => {
+  it('answers calls with the admin token and 401 without it', async () => {
+    const { rpc, listening } = await startCore(tempDir());
+    const info = await rpc('app.info', {});
+    expect(info.status).toBe(200);
+    expect(info.body.result).toMatchObject({ name: 'Trust Auditor', mode: 'headless' });
+    expect(info.body.result.versions.sqlite).toMatch(/^3\.\d+/);
+
+    const status = await rpc('server.status', {});
+    expect(status.body.result).toMatchObject({
+      listening: true,
+      ctpBase: `${listening.origin}/ctp/`,
+      tls: { mode: 'auto', fingerprint256: listening.fingerprint256 },
+      counts: { serviceViews: 0, assets: 0, measurements: 0, triggers: 0, accounts: 0 },
+    });
+
+    for (const token of [null, 'wrong', `${listening.adminToken}x`]) {
+      const denied = await rpc('app.info', {}, token);
+      expect(denied.status).toBe(401);
+      expect(denied.headers['www-authenticate']).toMatch(/^Bearer/);
+      expect(denied.body.error).toMatchObject({ code: 'APP_UNAUTHORIZED' });
+    }
+  });
+
+  it('validates call names and arguments before any handler runs', async () => {
+    const { rpc } = await startCore(tempDir());
+    expect(await rpc('app.nothing', {})).toMatchObject({ status: 404, body: { error: { code: 'APP_UNKNOWN_CALL' } } });
+    expect(await rpc('constructor', {})).toMatchObject({ status: 404 });
+    expect(await rpc('app.info', { argument: { x: 1 } })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'APP_INVALID_ARGUMENT' } },
+    });
+    expect(await rpc('app.info', { other: 1 })).toMatchObject({ status: 400 });
+  });
+
+  it('sends security headers on every response', async () => {
+    const { rpc } = await startCore(tempDir());
+    const { headers } = await rpc('app.info', {});
+    expect(headers['content-security-policy']).toContain("default-src 'self'");
+    expect(headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('keeps its certificate and admin token across restarts, token readable by the owner only', async () => {
+    const dataDir = tempDir();
+    const first = await startCore(dataDir);
+    const { fingerprint256, adminToken } = first.listening;
+    await first.core.dispose();
+    const second = await startCore(dataDir);
+    expect(second.listening.fingerprint256).toBe(fingerprint256);
+    expect(second.listening.adminToken).toBe(adminToken);
+    expect(fingerprint256).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+    expect(statSync(join(dataDir, 'admin-token')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dataDir, 'tls', 'server-key.pem')).mode & 0o777).toBe(0o600);
+  });
+
+  it('refuses plain HTTP on a non-loopback address', async () => {
+    const core = await createCore({ dataDir: tempDir(), mode: 'headless', logger: createLogger({ level: 'silent' }) });
+    cores.push(core);
+    await expect(
+      core.serverHost.listen({ host: '0.0.0.0', port: 0, tls: { mode: 'off' }, uiDir: null }),
+    ).rejects.toMatchObject({ code: 'SERVER_PLAIN_HTTP_REFUSED' });
+    expect(core.serverHost.status().listening).toBe(false);
+  });
+
+  it('streams events as Server-Sent Events and ends open streams on close', async () => {
+    const { core, listening, dispatcher } = await startCore(tempDir(), 'off');
+    const denied = await request(`${listening.origin}/app/events`, { dispatcher });
+    expect(denied.statusCode).toBe(401);
+    await denied.body.dump();
+
+    const response = await request(`${listening.origin}/app/events`, {
+      dispatcher,
+      headers: { authorization: `Bearer ${listening.adminToken}`, accept: 'text/event-stream' },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^text\/event-stream/);
+    const received: string[] = [];
+    const ended = new Promise<void>((resolve) => {
+      response.body.on('data', (chunk: Buffer) => received.push(chunk.toString('utf8')));
+      response.body.on('end', () => resolve());
+      response.body.on('error', () => resolve());
+    });
+    await waitFor(() => core.events.listenerCount === 1);
+    const status: ServerStatus = core.serverHost.status();
+    core.events.emit('server.onDidChangeStatus', status);
+    await waitFor(() => received.join('').includes('event: server.onDidChangeStatus'));
+    const frame = received.join('').split('\n\n').find((block) => block.startsWith('event: '));
+    expect(frame).toBe(`event: server.onDidChangeStatus\ndata: ${JSON.stringify(status)}`);
+
+    await core.serverHost.close();
+    await ended;
+    expect(core.events.listenerCount).toBe(0);
+    expect(core.serverHost.status().listening).toBe(false);
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
