@@ -8,6 +8,7 @@ import { createCore, type Core } from '../../../electron/core/app';
 import { createLogger } from '../../../electron/core/logger';
 import type { ServerStatus } from '../../../shared/api';
 import { useTempDirs } from '../../helpers/tempDir';
+import { waitFor } from '../../helpers/waitFor';
 
 const tempDir = useTempDirs();
 const cores: Core[] = [];
@@ -134,11 +135,3 @@ describe('headless server over real HTTPS on 127.0.0.1', () => {
     expect(core.serverHost.status().listening).toBe(false);
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

@@ -1,0 +1,127 @@
+/** Test doubles for the renderer: an AuditorApi whose answers and events the test controls. */
+import { mount, type ComponentMountingOptions } from '@vue/test-utils';
+import { createPinia, type Pinia } from 'pinia';
+import { createMemoryHistory, type Router } from 'vue-router';
+import type { Component } from 'vue';
+
+import type { AppInfo, AuditorApi, ServerStatus } from '../../../shared/api';
+import { createAuditorApiPlugin } from '../../../renderer/src/api/auditor';
+import { createAppRouter } from '../../../renderer/src/router';
+
+export function sampleStatus(overrides: Partial<ServerStatus> = {}): ServerStatus {
+  return {
+    listening: true,
+    ctpBase: 'https://127.0.0.1:8443/ctp/',
+    tls: {
+      mode: 'auto',
+      fingerprint256:
+        'AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89',
+    },
+    startedAt: '2026-01-01T10:00:00Z',
+    counts: { serviceViews: 2, assets: 5, measurements: 12, triggers: 3, accounts: 4 },
+    ...overrides,
+  };
+}
+
+export function sampleInfo(overrides: Partial<AppInfo> = {}): AppInfo {
+  return {
+    name: 'Trust Auditor',
+    version: '0.1.0',
+    mode: 'headless',
+    dataDir: '/home/auditor/.config/trust-auditor',
+    platform: 'linux',
+    versions: { node: '20.19.0', v8: '11.3.244.8', sqlite: '3.50.2', electron: null, chrome: null },
+    ...overrides,
+  };
+}
+
+export interface TestApi {
+  api: AuditorApi;
+  /** Replace to change what a call does. */
+  handlers: {
+    info: () => Promise<AppInfo>;
+    status: () => Promise<ServerStatus>;
+  };
+  /** Pushes a `server.onDidChangeStatus` event to every current listener. */
+  emitStatus(status: ServerStatus): void;
+  statusListenerCount(): number;
+  calls: string[];
+}
+
+export function createTestApi(): TestApi {
+  const statusListeners = new Set<(status: ServerStatus) => void>();
+  const calls: string[] = [];
+  const handlers: TestApi['handlers'] = {
+    info: async () => sampleInfo(),
+    status: async () => sampleStatus(),
+  };
+  const api: AuditorApi = {
+    app: {
+      info: () => {
+        calls.push('app.info');
+        return handlers.info();
+      },
+    },
+    server: {
+      status: () => {
+        calls.push('server.status');
+        return handlers.status();
+      },
+      onDidChangeStatus: (listener) => {
+        const entry = (status: ServerStatus) => listener(status);
+        statusListeners.add(entry);
+        return () => statusListeners.delete(entry);
+      },
+    },
+  };
+  return {
+    api,
+    handlers,
+    calls,
+    emitStatus: (status) => statusListeners.forEach((listener) => listener(status)),
+    statusListenerCount: () => statusListeners.size,
+  };
+}
+
+export interface Deferred<T> {
+  promise: Promise<T>;
+  resolve(value: T): void;
+  reject(error: unknown): void;
+}
+
+export function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((yes, no) => {
+    resolve = yes;
+    reject = no;
+  });
+  return { promise, resolve, reject };
+}
+
+/** Lets pending promises and Vue updates settle. */
+export async function settle(): Promise<void> {
+  for (let index = 0; index < 5; index++) await new Promise((done) => setTimeout(done, 0));
+}
+
+export interface Mounted {
+  pinia: Pinia;
+  router: Router;
+}
+
+/** Mounts a component with Pinia, a memory router at `path` and the test API installed. */
+export async function mountWithApp(
+  component: Component,
+  testApi: TestApi,
+  options: { path?: string; pinia?: Pinia } & ComponentMountingOptions<unknown> = {},
+) {
+  const pinia = options.pinia ?? createPinia();
+  const router = createAppRouter(createMemoryHistory());
+  await router.push(options.path ?? '/');
+  await router.isReady();
+  const wrapper = mount(component as never, {
+    attachTo: document.body,
+    global: { plugins: [pinia, router, createAuditorApiPlugin(testApi.api)] },
+  });
+  return { wrapper, pinia, router };
+}
