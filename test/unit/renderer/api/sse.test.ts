@@ -83,9 +83,7 @@ describe('createSseParser', () => {
   });
 
   it('strips a byte order mark at the start of the stream', () => {
-    expect(parse(['\uFEFFdata: x\n\n']).events).toEqual([
-      { event: 'message', data: 'x', id: '' },
-    ]);
+    expect(parse(['\uFEFFdata: x\n\n']).events).toEqual([{ event: 'message', data: 'x', id: '' }]);
   });
 
   it('ignores unknown fields', () => {

@@ -10,9 +10,11 @@ function environment(hash: string, stored: Record<string, string> = {}) {
     replaced,
     env: {
       location: { hash, pathname: '/', search: '' },
-      history: { replaceState: (_data: unknown, _unused: string, url?: string | URL | null) => {
-        replaced.push(String(url));
-      } },
+      history: {
+        replaceState: (_data: unknown, _unused: string, url?: string | URL | null) => {
+          replaced.push(String(url));
+        },
+      },
       storage: {
         getItem: (key: string) => storage.get(key) ?? null,
         setItem: (key: string, value: string) => void storage.set(key, value),

@@ -117,7 +117,9 @@ describe('HTTP transport: calls', () => {
     });
     await transport.call('app.info' as CallName, { name: 'acme', tags: ['a'] });
     expect(requests[0]!.url).toBe('http://127.0.0.1:8443/app/rpc/app.info');
-    expect(JSON.parse(requests[0]!.init.body!)).toEqual({ argument: { name: 'acme', tags: ['a'] } });
+    expect(JSON.parse(requests[0]!.init.body!)).toEqual({
+      argument: { name: 'acme', tags: ['a'] },
+    });
   });
 
   it('sends no Authorization header without a token', async () => {
@@ -161,16 +163,22 @@ describe('HTTP transport: calls', () => {
 
   it('turns a network failure into an AppError naming the server', async () => {
     const { transport } = setup(() => Promise.reject(new TypeError('Failed to fetch')));
-    const error = await transport.call('server.status', undefined).catch((caught: unknown) => caught);
+    const error = await transport
+      .call('server.status', undefined)
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AppError);
-    expect((error as AppError).message).toMatch(/Could not reach the Trust Auditor server at http:\/\/127\.0\.0\.1:8443/);
+    expect((error as AppError).message).toMatch(
+      /Could not reach the Trust Auditor server at http:\/\/127\.0\.0\.1:8443/,
+    );
     expect((error as AppError).message).toContain('Failed to fetch');
     expect((error as AppError).details).toMatchObject({ reason: 'network' });
   });
 
   it('turns an answer that is not JSON into an AppError with the status', async () => {
     const { transport } = setup(() => jsonResponse(502, '<html>Bad gateway</html>'));
-    const error = await transport.call('server.status', undefined).catch((caught: unknown) => caught);
+    const error = await transport
+      .call('server.status', undefined)
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).message).toContain('HTTP 502');
     expect((error as AppError).message).toContain('not JSON');

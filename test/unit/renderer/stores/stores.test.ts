@@ -7,13 +7,7 @@ import { createAuditorApiPlugin } from '../../../../renderer/src/api/auditor';
 import { useAppStore } from '../../../../renderer/src/stores/app';
 import { useServerStore } from '../../../../renderer/src/stores/server';
 import { useSessionStore } from '../../../../renderer/src/stores/session';
-import {
-  createTestApi,
-  deferred,
-  sampleInfo,
-  sampleStatus,
-  type TestApi,
-} from '../helpers';
+import { createTestApi, deferred, sampleInfo, sampleStatus, type TestApi } from '../helpers';
 
 let testApi: TestApi;
 
