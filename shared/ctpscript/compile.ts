@@ -1,0 +1,453 @@
+import type { SyntaxNode, Tree } from '@lezer/common';
+
+import { ConditionError } from './diagnostics';
+import type { SourceRange } from './diagnostics';
+import type { Environment, Evaluator } from './environment';
+import {
+  FUNCTION_VALUES,
+  callFunctionValue,
+  callMatchRegexp,
+  callMax,
+  callMin,
+  callSelect,
+  callTimeUtc,
+  callToString,
+  createRegexpCache,
+  isGlobalFunction,
+} from './functions';
+import { decodeIdentifier, decodeNumber, decodeString } from './literals';
+import {
+  add,
+  divide,
+  equals,
+  greaterOrEqual,
+  greaterThan,
+  lessOrEqual,
+  lessThan,
+  multiply,
+  negate,
+  not,
+  notEquals,
+  remainder,
+  subtract,
+} from './operators';
+import {
+  CtpFunction,
+  describeValue,
+  fromHost,
+  getArrayField,
+  getObjectField,
+  isIntegral,
+  toBoolean,
+  toNumber,
+  typeOf,
+} from './values';
+import type { CtpObject, CtpValue } from './values';
+
+/**
+ * Turns a checked syntax tree into closures, once; evaluating is then calling them.
+ * The static check ({@link analyze}) must have passed: names, arity and nesting are
+ * trusted here. Each closure throws {@link ConditionError} on a run-time error.
+ */
+export function compileTree(source: string, tree: Tree): Evaluator {
+  const top = tree.topNode.firstChild;
+  if (top === null) throw new Error('compileTree needs a checked, non-empty tree');
+  return new Compiler(source).expression(top).run;
+}
+
+/** A compiled sub-expression; `constant` when its value is known at compile time. */
+interface Compiled {
+  run: Evaluator;
+  constant?: { value: CtpValue };
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+function constant(value: CtpValue): Compiled {
+  return { run: () => value, constant: { value } };
+}
+
+function expressionChildren(node: SyntaxNode): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  for (let child = node.firstChild; child !== null; child = child.nextSibling) {
+    if (child.type.is('Expression')) out.push(child);
+  }
+  return out;
+}
+
+function rangeOf(node: SyntaxNode): SourceRange {
+  return { from: node.from, to: node.to };
+}
+
+function article(type: string): string {
+  return type === 'null' ? 'null' : /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
+}
+
+/**
+ * A field read on something that is neither an array nor an object (CTP 5.4.9: "attempts
+ * to access a field in a null variable"; SPEC-NOTES "CTPScript" 5 extends it to the
+ * other primitives, and to functions, which have no fields).
+ */
+function readField(target: CtpValue, key: CtpValue, range: SourceRange): CtpValue {
+  if (typeof target === 'object' && target !== null && !(target instanceof CtpFunction)) {
+    return Array.isArray(target)
+      ? getArrayField(target, key)
+      : getObjectField(target as CtpObject, key);
+  }
+  const field = typeof key === 'string' ? JSON.stringify(key) : describeValue(key, 40);
+  throw new ConditionError(
+    'CTPSCRIPT_RUNTIME',
+    `cannot read field ${field} of ${article(typeOf(target))}`,
+    range,
+  );
+}
+
+class Compiler {
+  constructor(private readonly source: string) {}
+
+  private text(node: SyntaxNode): string {
+    return this.source.slice(node.from, node.to);
+  }
+
+  expression(node: SyntaxNode): Compiled {
+    switch (node.name) {
+      case 'Number':
+        return constant(decodeNumber(this.text(node)));
+      case 'String':
+        return constant(this.string(node));
+      case 'BooleanLiteral':
+        return constant(this.text(node) === 'true');
+      case 'Null':
+        return constant(null);
+      case 'VariableName':
+        return this.variable(node);
+      case 'ParenthesizedExpression':
+        return this.expression(this.only(node));
+      case 'ArrayExpression':
+        return this.array(node);
+      case 'ObjectExpression':
+        return this.object(node);
+      case 'MemberExpression':
+        return this.member(node);
+      case 'CallExpression':
+        return this.call(node);
+      case 'UnaryExpression':
+        return this.unary(node);
+      case 'BinaryExpression':
+        return this.binary(node);
+      default:
+        throw new Error(`unexpected node ${node.name}`);
+    }
+  }
+
+  private only(node: SyntaxNode): SyntaxNode {
+    const [inner] = expressionChildren(node);
+    if (inner === undefined) throw new Error(`${node.name} without an operand`);
+    return inner;
+  }
+
+  private string(node: SyntaxNode): string {
+    const decoded = decodeString(this.text(node));
+    if (!decoded.ok) throw new Error('compileTree got an unchecked string literal');
+    return decoded.value;
+  }
+
+  private name(node: SyntaxNode): string {
+    const decoded = decodeIdentifier(this.text(node));
+    if (!decoded.ok) throw new Error('compileTree got an unchecked identifier');
+    return decoded.value;
+  }
+
+  // CTP 5.4.8: the 4 fields of the measurement result; a function's name is the
+  // function itself (CTP 5.4.3.1 type "function").
+  private variable(node: SyntaxNode): Compiled {
+    const name = this.name(node);
+    switch (name) {
+      case 'value':
+        return { run: (env) => env.value };
+      case 'updateTime':
+        return { run: (env) => env.updateTime };
+      case 'authorityId':
+        return { run: (env) => env.authorityId };
+      case 'signature':
+        return { run: (env) => env.signature };
+    }
+    if (isGlobalFunction(name)) return constant(FUNCTION_VALUES[name]);
+    throw new Error(`compileTree got an unknown identifier ${name}`);
+  }
+
+  // CTP 5.4.1 ArrayLiteral. Values are immutable, so a literal of constants is shared.
+  private array(node: SyntaxNode): Compiled {
+    const elements = expressionChildren(node).map((child) => this.expression(child));
+    if (elements.every((element) => element.constant !== undefined)) {
+      return constant(Object.freeze(elements.map((element) => element.constant?.value ?? null)));
+    }
+    const runs = elements.map((element) => element.run);
+    return {
+      run: (env) => {
+        const out = new Array<CtpValue>(runs.length);
+        for (let i = 0; i < runs.length; i++) out[i] = (runs[i] as Evaluator)(env);
+        return out;
+      },
+    };
+  }
+
+  // CTP 5.4.1 ObjectLiteral: an object without prototype, so that "__proto__" and
+  // "constructor" are ordinary own fields; a repeated key keeps its last value.
+  private object(node: SyntaxNode): Compiled {
+    const fields: { key: string; value: Compiled }[] = [];
+    for (const property of node.getChildren('Property')) {
+      const keyNode = property.firstChild;
+      const valueNode = property.lastChild;
+      if (keyNode === null || valueNode === null) throw new Error('incomplete property');
+      const key = keyNode.name === 'String' ? this.string(keyNode) : this.name(keyNode);
+      fields.push({ key, value: this.expression(valueNode) });
+    }
+    const build = (values: readonly CtpValue[]): CtpObject => {
+      const out = Object.create(null) as Record<string, CtpValue>;
+      fields.forEach((field, i) => {
+        out[field.key] = values[i] ?? null;
+      });
+      return Object.freeze(out);
+    };
+    if (fields.every((field) => field.value.constant !== undefined)) {
+      return constant(build(fields.map((field) => field.value.constant?.value ?? null)));
+    }
+    const runs = fields.map((field) => field.value.run);
+    return { run: (env) => build(runs.map((run) => run(env))) };
+  }
+
+  // CTP 5.4.1 `x.name` and `x[expr]`, through getField (CTP 5.4.3.3, SPEC-NOTES 5-6).
+  private member(node: SyntaxNode): Compiled {
+    const targetNode = node.firstChild;
+    const keyNode = node.lastChild;
+    if (targetNode === null || keyNode === null) throw new Error('incomplete member expression');
+    const target = this.expression(targetNode).run;
+    const range = rangeOf(node);
+    let key: Compiled;
+    if (keyNode.name === 'PropertyName') key = constant(this.name(keyNode));
+    else {
+      const [, index] = expressionChildren(node);
+      if (index === undefined) throw new Error('member expression without index');
+      key = this.expression(index);
+    }
+    if (key.constant !== undefined) {
+      const k = key.constant.value;
+      if (typeof k === 'number' && isIntegral(k) && k >= 0) {
+        // value[0]: the common case, read straight from the array.
+        const index = k;
+        return {
+          run: (env) => {
+            const o = target(env);
+            if (Array.isArray(o)) return index < o.length ? fromHost(o[index]) : null;
+            return readField(o, index, range);
+          },
+        };
+      }
+      if (typeof k === 'string' && k !== 'length') {
+        // .name on an object: own fields only.
+        const name = k;
+        return {
+          run: (env) => {
+            const o = target(env);
+            if (
+              typeof o === 'object' &&
+              o !== null &&
+              !Array.isArray(o) &&
+              !(o instanceof CtpFunction)
+            ) {
+              return hasOwn.call(o, name) ? fromHost((o as CtpObject)[name]) : null;
+            }
+            return readField(o, name, range);
+          },
+        };
+      }
+      return { run: (env) => readField(target(env), k, range) };
+    }
+    const keyRun = key.run;
+    return { run: (env) => readField(target(env), keyRun(env), range) };
+  }
+
+  private call(node: SyntaxNode): Compiled {
+    const calleeNode = node.firstChild;
+    const argList = node.getChild('ArgList');
+    if (calleeNode === null || argList === null) throw new Error('incomplete call');
+    const args = expressionChildren(argList).map((child) => this.expression(child).run);
+    const range = rangeOf(node);
+    const [a = () => null, b = () => null] = args;
+    if (calleeNode.name === 'VariableName') {
+      const name = this.name(calleeNode);
+      switch (name) {
+        case 'toString':
+          return { run: (env) => callToString(a(env), env, range) };
+        case 'toBoolean':
+          return { run: (env) => toBoolean(a(env)) };
+        case 'toNumber':
+          return { run: (env) => toNumber(a(env)) };
+        case 'select':
+          return { run: (env) => callSelect(a(env), b(env), env, range) };
+        case 'timeUTC':
+          return { run: (env) => callTimeUtc(a(env), env, range) };
+        case 'matchRegexp': {
+          const compile = createRegexpCache();
+          return { run: (env) => callMatchRegexp(a(env), b(env), env, range, compile) };
+        }
+      }
+    }
+    if (calleeNode.name === 'MemberExpression' && calleeNode.lastChild?.name === 'PropertyName') {
+      const method = this.name(calleeNode.lastChild);
+      const receiverNode = calleeNode.firstChild;
+      if ((method === 'min' || method === 'max') && receiverNode !== null) {
+        const receiver = this.expression(receiverNode).run;
+        return method === 'min'
+          ? { run: (env) => callMin(receiver(env), env, range) }
+          : { run: (env) => callMax(receiver(env), env, range) };
+      }
+    }
+    // Anything else calls whatever the callee evaluates to: (toString)(x), value[0](x).
+    const callee = this.expression(calleeNode).run;
+    const compile = createRegexpCache();
+    return {
+      run: (env: Environment) =>
+        callFunctionValue(
+          callee(env),
+          args.map((arg) => arg(env)),
+          env,
+          range,
+          compile,
+        ),
+    };
+  }
+
+  private unary(node: SyntaxNode): Compiled {
+    const operator = node.firstChild;
+    const operand = this.expression(this.only(node));
+    const op = operator === null ? '' : this.text(operator);
+    const run = operand.run;
+    const compiled: Compiled =
+      op === '!' ? { run: (env) => not(run(env)) } : { run: (env) => negate(run(env)) };
+    if (operand.constant !== undefined) {
+      const value = compiled.run(undefined as unknown as Environment);
+      return constant(value);
+    }
+    return compiled;
+  }
+
+  private binary(node: SyntaxNode): Compiled {
+    const [leftNode, rightNode] = expressionChildren(node);
+    const operatorNode = leftNode?.nextSibling;
+    if (leftNode === undefined || rightNode === undefined || operatorNode == null) {
+      throw new Error('incomplete binary expression');
+    }
+    const op = this.text(operatorNode);
+    const left = this.expression(leftNode);
+    const right = this.expression(rightNode);
+    const l = left.run;
+    const r = right.run;
+    const range = rangeOf(node);
+    switch (op) {
+      // CTP 5.4.5: operands are returned, and the right one is evaluated only if needed.
+      case '&&':
+        return {
+          run: (env) => {
+            const x = l(env);
+            return toBoolean(x) ? r(env) : x;
+          },
+        };
+      case '||':
+        return {
+          run: (env) => {
+            const x = l(env);
+            return toBoolean(x) ? x : r(env);
+          },
+        };
+      case '+':
+        return this.fold(left, right, {
+          run: (env) => {
+            const x = l(env);
+            const y = r(env);
+            if (typeof x === 'string' && typeof y === 'string') {
+              if (x.length + y.length > env.limits.maxStringLength) {
+                throw new ConditionError(
+                  'CTPSCRIPT_LIMIT',
+                  `string longer than ${env.limits.maxStringLength} characters`,
+                  range,
+                );
+              }
+              return x + y;
+            }
+            return add(x, y);
+          },
+        });
+    }
+    const operator = BINARY[op];
+    if (operator === undefined) throw new Error(`unknown operator ${op}`);
+    const rightConstant = right.constant?.value;
+    if (typeof rightConstant === 'number' && left.constant === undefined) {
+      const inline = compareWithNumber(op, l, rightConstant);
+      if (inline !== undefined) return { run: inline };
+    }
+    return this.fold(left, right, { run: (env) => operator(l(env), r(env)) });
+  }
+
+  // Operators never fail and never read the environment: constant operands give a
+  // constant (an oversized string is left to fail at run time).
+  private fold(left: Compiled, right: Compiled, compiled: Compiled): Compiled {
+    if (left.constant === undefined || right.constant === undefined) return compiled;
+    const x = left.constant.value;
+    const y = right.constant.value;
+    if (typeof x === 'string' && typeof y === 'string') return compiled;
+    return constant(compiled.run(undefined as unknown as Environment));
+  }
+}
+
+const BINARY: Record<string, (a: CtpValue, b: CtpValue) => CtpValue> = {
+  '-': subtract,
+  '*': multiply,
+  '/': divide,
+  '%': remainder,
+  '<': lessThan,
+  '<=': lessOrEqual,
+  '>': greaterThan,
+  '>=': greaterOrEqual,
+  '==': equals,
+  '!=': notEquals,
+  '+': add,
+};
+
+/** A comparison with a number literal, the number-number case inline (the common case). */
+function compareWithNumber(op: string, l: Evaluator, c: number): Evaluator | undefined {
+  switch (op) {
+    case '<':
+      return (env) => {
+        const x = l(env);
+        return typeof x === 'number' ? x < c : lessThan(x, c);
+      };
+    case '<=':
+      return (env) => {
+        const x = l(env);
+        return typeof x === 'number' ? x <= c : lessOrEqual(x, c);
+      };
+    case '>':
+      return (env) => {
+        const x = l(env);
+        return typeof x === 'number' ? x > c : greaterThan(x, c);
+      };
+    case '>=':
+      return (env) => {
+        const x = l(env);
+        return typeof x === 'number' ? x >= c : greaterOrEqual(x, c);
+      };
+    case '==':
+      return (env) => {
+        const x = l(env);
+        return typeof x === 'number' ? x === c : equals(x, c);
+      };
+    case '!=':
+      return (env) => {
+        const x = l(env);
+        return typeof x === 'number' ? x !== c : notEquals(x, c);
+      };
+  }
+  return undefined;
+}

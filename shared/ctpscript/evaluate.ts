@@ -1,0 +1,95 @@
+import { ConditionError } from './diagnostics';
+import type { EvaluationError } from './diagnostics';
+import type { Environment, Evaluator } from './environment';
+import type { CtpScriptLimits } from './limits';
+import { DEFAULT_LIMITS } from './limits';
+import { fromHost, toBoolean } from './values';
+import type { CtpValue } from './values';
+
+/**
+ * A measurement result as CTP 4.2.6.2 encodes it (parsed JSON). Anything else is
+ * tolerated: missing fields are null, and `dateTime` stands in for `updateTime`
+ * (SPEC-NOTES "CTP": accepted on input).
+ */
+export interface MeasurementResult {
+  value: unknown;
+  updateTime?: string | null;
+  authorityId?: string | null;
+  signature?: string | null;
+}
+
+/** Options of one evaluation. */
+export interface EvaluationOptions {
+  /** The clock of `timeUTC("now")`, in milliseconds since the epoch (default `Date.now`). */
+  now?: () => number;
+  /** Bounds for this evaluation (default {@link DEFAULT_LIMITS}). */
+  limits?: Partial<CtpScriptLimits>;
+}
+
+/** The 3 outcomes of CTP 5.4.9. */
+export type Outcome = 'true' | 'false' | 'error';
+
+/** What an evaluation gives: the outcome, the raw value (for the editor), or the error. */
+export interface EvaluationResult {
+  outcome: Outcome;
+  /** The expression's value before `toBoolean` (absent on error). */
+  value?: CtpValue;
+  /** Why the outcome is `error`, and where in the condition. */
+  error?: EvaluationError;
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+function field(result: unknown, name: string): CtpValue | undefined {
+  if (typeof result !== 'object' || result === null || !hasOwn.call(result, name)) return undefined;
+  return fromHost((result as Record<string, unknown>)[name]);
+}
+
+function environment(result: unknown, options: EvaluationOptions | undefined): Environment {
+  const limits =
+    options?.limits === undefined ? DEFAULT_LIMITS : { ...DEFAULT_LIMITS, ...options.limits };
+  return {
+    value: field(result, 'value') ?? null,
+    updateTime: field(result, 'updateTime') ?? field(result, 'dateTime') ?? null,
+    authorityId: field(result, 'authorityId') ?? null,
+    signature: field(result, 'signature') ?? null,
+    now: options?.now ?? Date.now,
+    limits,
+    steps: 0,
+  };
+}
+
+/**
+ * Runs compiled closures against a result. Never throws: every failure, including an
+ * exhausted stack or memory for a string, is an `error` outcome (CTP 5.4.9).
+ */
+export function run(
+  evaluator: Evaluator,
+  result: unknown,
+  options?: EvaluationOptions,
+): EvaluationResult {
+  try {
+    const env = environment(result, options);
+    const value = evaluator(env);
+    return { outcome: toBoolean(value) ? 'true' : 'false', value };
+  } catch (error) {
+    return { outcome: 'error', error: toEvaluationError(error) };
+  }
+}
+
+function toEvaluationError(error: unknown): EvaluationError {
+  if (error instanceof ConditionError) {
+    const out: EvaluationError = { code: error.code, message: error.message };
+    if (error.from !== undefined) out.from = error.from;
+    if (error.to !== undefined) out.to = error.to;
+    return out;
+  }
+  if (error instanceof RangeError) {
+    // Stack or string-length exhaustion in the engine: a limit, whatever caused it.
+    return { code: 'CTPSCRIPT_LIMIT', message: `evaluation exceeded a limit: ${error.message}` };
+  }
+  return {
+    code: 'CTPSCRIPT_RUNTIME',
+    message: `evaluation failed: ${error instanceof Error ? error.message : String(error)}`,
+  };
+}
