@@ -9,7 +9,7 @@ import { processDataDirSources, resolveDataDir } from '../core/config';
 import { createLogger } from '../core/logger';
 import { hardenSession, hardenWebContents } from './hardening';
 import { registerIpc } from './ipc';
-import { mainWindowOptions } from './window';
+import { createMainWindow } from './window';
 
 type ElectronModule = Pick<typeof Electron, 'app' | 'BrowserWindow' | 'ipcMain' | 'session' | 'shell'>;
 
@@ -41,7 +41,7 @@ export function startDesktopApp(electron: ElectronModule, paths: DesktopPaths): 
   let mainWindow: Electron.BrowserWindow | null = null;
 
   const openWindow = (): void => {
-    const window = new BrowserWindow(mainWindowOptions(preloadPath));
+    const window = createMainWindow(BrowserWindow, preloadPath);
     mainWindow = window;
     hardenWebContents(window.webContents, appUrl, shell);
     window.once('ready-to-show', () => window.show());

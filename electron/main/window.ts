@@ -1,12 +1,15 @@
-import type { BrowserWindowConstructorOptions } from 'electron';
+import type { BrowserWindow, BrowserWindowConstructorOptions } from 'electron';
+
+type BrowserWindowClass = new (options: BrowserWindowConstructorOptions) => BrowserWindow;
 
 /**
- * The main window's options. Every web preference that matters for security is set
+ * Opens the main window. Every web preference that matters for security is set
  * explicitly, even where it is Electron's default, so that a change of default cannot
- * weaken the app and a test can read the policy in one place.
+ * weaken the app; the options stay literal in the constructor call so that the security
+ * scan (electronegativity) can read them.
  */
-export function mainWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {
-  return {
+export function createMainWindow(BrowserWindowClass: BrowserWindowClass, preloadPath: string): BrowserWindow {
+  return new BrowserWindowClass({
     width: 1280,
     height: 820,
     minWidth: 900,
@@ -28,6 +31,8 @@ export function mainWindowOptions(preloadPath: string): BrowserWindowConstructor
       navigateOnDragDrop: false,
       safeDialogs: true,
       spellcheck: false,
+      // Middle-click would otherwise try to open links in a new window.
+      disableBlinkFeatures: 'Auxclick',
     },
-  };
+  });
 }

@@ -6,7 +6,7 @@ import { CONTENT_SECURITY_POLICY } from '../../../../electron/core/server/securi
 import { hardenSession, hardenWebContents } from '../../../../electron/main/hardening';
 import { isTrustedSender, registerIpc } from '../../../../electron/main/ipc';
 import { isSafeExternalUrl, safeOpenExternal } from '../../../../electron/main/safeOpenExternal';
-import { mainWindowOptions } from '../../../../electron/main/window';
+import { createMainWindow } from '../../../../electron/main/window';
 import type { ServerStatus } from '../../../../shared/api';
 import { CALL_CHANNEL, EVENT_CHANNEL } from '../../../../shared/ipc';
 import { FakeSession, FakeWebContents } from './fakeElectron';
@@ -15,7 +15,11 @@ const APP_URL = 'file:///opt/trust-auditor/out/renderer/index.html';
 
 describe('main window options', () => {
   it('isolates and sandboxes the page', () => {
-    const preferences = mainWindowOptions('/opt/preload/index.cjs').webPreferences!;
+    class RecordingWindow {
+      constructor(readonly options: Record<string, any>) {}
+    }
+    const window = createMainWindow(RecordingWindow as never, '/opt/preload/index.cjs') as unknown as RecordingWindow;
+    const preferences = window.options.webPreferences;
     expect(preferences).toMatchObject({
       preload: '/opt/preload/index.cjs',
       contextIsolation: true,
@@ -26,6 +30,7 @@ describe('main window options', () => {
       webSecurity: true,
       allowRunningInsecureContent: false,
       webviewTag: false,
+      disableBlinkFeatures: 'Auxclick',
     });
   });
 });
