@@ -8,8 +8,7 @@ import type { FindingCode } from '../../../shared/bundles';
 export type EntryKind = 'root' | 'manifest-json' | 'manifest-bson' | 'rules-dir' | 'rule-file';
 
 export type PathCheck =
-  | { ok: true; path: string; kind: EntryKind }
-  | { ok: false; code: FindingCode; message: string };
+  { ok: true; path: string; kind: EntryKind } | { ok: false; code: FindingCode; message: string };
 
 /** Longest accepted file name inside `rules/`, in UTF-8 bytes (common file-system limit). */
 export const MAX_FILE_NAME_BYTES = 255;
@@ -91,7 +90,8 @@ const ARCHIVE_EXTENSIONS =
  */
 export function looksLikeArchive(name: string, head: Uint8Array): boolean {
   if (ARCHIVE_EXTENSIONS.test(name)) return true;
-  const starts = (...bytes: number[]): boolean => bytes.every((byte, index) => head[index] === byte);
+  const starts = (...bytes: number[]): boolean =>
+    bytes.every((byte, index) => head[index] === byte);
   if (starts(0x1f, 0x8b)) return true; // gzip
   if (starts(0x1f, 0x9d) || starts(0x1f, 0xa0)) return true; // compress, LZH
   if (starts(0x42, 0x5a, 0x68)) return true; // bzip2 "BZh"

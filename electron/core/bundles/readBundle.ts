@@ -414,7 +414,9 @@ export async function readBundle(
     }
     if (fatal !== null) return;
     if (first) {
-      fail(finding('ARCHIVE_NOT_GZIP', 'error', '', 'The file is empty; a bundle is a .tar.gz file.'));
+      fail(
+        finding('ARCHIVE_NOT_GZIP', 'error', '', 'The file is empty; a bundle is a .tar.gz file.'),
+      );
       return;
     }
     gunzip.end();
