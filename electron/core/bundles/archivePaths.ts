@@ -24,7 +24,7 @@ export const MAX_FILE_NAME_BYTES = 255;
  */
 export function checkEntryPath(raw: string, isDirectory: boolean): PathCheck {
   if (raw.length === 0) return unsafe('An entry has an empty path.');
-  if (/[\u0000-\u001f\u007f]/.test(raw)) {
+  if (hasControlCharacter(raw)) {
     return unsafe(`${JSON.stringify(raw)} contains a NUL or control character.`);
   }
   if (raw.includes('\\')) {
@@ -110,6 +110,15 @@ export function looksLikeArchive(name: string, head: Uint8Array): boolean {
     head[260] === 0x61 &&
     head[261] === 0x72
   );
+}
+
+/** NUL, C0 controls and DEL. */
+export function hasControlCharacter(text: string): boolean {
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
 }
 
 function utf8Length(text: string): number {

@@ -3,6 +3,7 @@
  * verifier passes the parsed manifest and the rule file names.
  */
 import type { BundleFinding } from '../../../shared/bundles';
+import { hasControlCharacter } from './archivePaths';
 import { formatOfName } from './documents';
 import { parseZonedTimestamp } from './timestamps';
 
@@ -140,7 +141,8 @@ export function checkManifest(
             problems.push('rule_id is missing');
           if (
             typeof record.filename !== 'string' ||
-            !/^[^/\\\u0000]+$/.test(record.filename) ||
+            /[/\\]/.test(record.filename) ||
+            hasControlCharacter(record.filename) ||
             record.filename === '.' ||
             record.filename === '..'
           ) {

@@ -5,6 +5,7 @@
  * loop stays responsive while thousands of rules are checked.
  */
 import { createHash } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 
 import type {
@@ -423,7 +424,7 @@ export function createBundleVerifier(deps: BundleVerifierDeps): BundleVerifier {
     where: string,
     now: number,
     findings: BundleFinding[],
-    verifyWith: (key: import('node:crypto').KeyObject) => boolean,
+    verifyWith: (key: KeyObject) => boolean,
   ): Promise<SignatureCheck> {
     const check: SignatureCheck = {
       mode,
