@@ -5,6 +5,7 @@ import { APP_VERSION } from '../core/version';
 import type { CliContext } from './context';
 // Each command group lives in commands/<name>.ts and registers itself here.
 import { registerServeCommand } from './commands/serve';
+import { registerCtpscriptCommand } from './commands/ctpscript';
 
 /** Builds the `trust-auditor` command line; nothing runs until `parseAsync`. */
 export function buildProgram(context: CliContext): Command {
@@ -20,6 +21,7 @@ export function buildProgram(context: CliContext): Command {
     .exitOverride();
 
   registerServeCommand(program, context);
+  registerCtpscriptCommand(program, context);
   return program;
 }
 

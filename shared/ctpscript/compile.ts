@@ -55,10 +55,53 @@ export function compileTree(source: string, tree: Tree): Evaluator {
   return new Compiler(source).expression(top).run;
 }
 
-/** A compiled sub-expression; `constant` when its value is known at compile time. */
+/**
+ * A compiled sub-expression; `constant` when its value is known at compile time, `path`
+ * when it is a chain of constant keys (`value[0].name`) on some base.
+ */
 interface Compiled {
   run: Evaluator;
   constant?: { value: CtpValue };
+  path?: { base: Evaluator; steps: PathStep[] };
+}
+
+/** One constant key of a member chain, with the range to blame if it fails. */
+interface PathStep {
+  key: string | number;
+  range: SourceRange;
+}
+
+/** getField with a constant key (CTP 5.4.3.3): the array and object cases inline. */
+function step(o: CtpValue, key: string | number, range: SourceRange): CtpValue {
+  if (typeof key === 'number') {
+    if (Array.isArray(o)) return key < o.length ? fromHost(o[key]) : null;
+    return readField(o, key, range);
+  }
+  if (typeof o === 'object' && o !== null && !Array.isArray(o) && !(o instanceof CtpFunction)) {
+    // Own fields only: never the prototype.
+    return hasOwn.call(o, key) ? fromHost((o as CtpObject)[key]) : null;
+  }
+  return readField(o, key, range);
+}
+
+// Chains of 1-3 keys, the usual `value[i].column`, get straight-line closures.
+function pathEvaluator(base: Evaluator, steps: readonly PathStep[]): Evaluator {
+  const [s0, s1, s2] = steps;
+  if (s0 !== undefined && s1 === undefined) {
+    return (env) => step(base(env), s0.key, s0.range);
+  }
+  if (s0 !== undefined && s1 !== undefined && s2 === undefined) {
+    return (env) => step(step(base(env), s0.key, s0.range), s1.key, s1.range);
+  }
+  if (s0 !== undefined && s1 !== undefined && s2 !== undefined && steps.length === 3) {
+    return (env) =>
+      step(step(step(base(env), s0.key, s0.range), s1.key, s1.range), s2.key, s2.range);
+  }
+  return (env) => {
+    let o = base(env);
+    for (const s of steps) o = step(o, s.key, s.range);
+    return o;
+  };
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -222,7 +265,8 @@ class Compiler {
     const targetNode = node.firstChild;
     const keyNode = node.lastChild;
     if (targetNode === null || keyNode === null) throw new Error('incomplete member expression');
-    const target = this.expression(targetNode).run;
+    const targetCompiled = this.expression(targetNode);
+    const target = targetCompiled.run;
     const range = rangeOf(node);
     let key: Compiled;
     if (keyNode.name === 'PropertyName') key = constant(this.name(keyNode));
@@ -231,38 +275,15 @@ class Compiler {
       if (index === undefined) throw new Error('member expression without index');
       key = this.expression(index);
     }
+    const k = key.constant?.value;
+    if (typeof k === 'string' || (typeof k === 'number' && isIntegral(k) && k >= 0)) {
+      // value[0].name: a chain of constant keys becomes one closure.
+      const steps = [...(targetCompiled.path?.steps ?? []), { key: k, range }];
+      const base = targetCompiled.path?.base ?? target;
+      return { run: pathEvaluator(base, steps), path: { base, steps } };
+    }
     if (key.constant !== undefined) {
-      const k = key.constant.value;
-      if (typeof k === 'number' && isIntegral(k) && k >= 0) {
-        // value[0]: the common case, read straight from the array.
-        const index = k;
-        return {
-          run: (env) => {
-            const o = target(env);
-            if (Array.isArray(o)) return index < o.length ? fromHost(o[index]) : null;
-            return readField(o, index, range);
-          },
-        };
-      }
-      if (typeof k === 'string' && k !== 'length') {
-        // .name on an object: own fields only.
-        const name = k;
-        return {
-          run: (env) => {
-            const o = target(env);
-            if (
-              typeof o === 'object' &&
-              o !== null &&
-              !Array.isArray(o) &&
-              !(o instanceof CtpFunction)
-            ) {
-              return hasOwn.call(o, name) ? fromHost((o as CtpObject)[name]) : null;
-            }
-            return readField(o, name, range);
-          },
-        };
-      }
-      return { run: (env) => readField(target(env), k, range) };
+      return { run: (env) => readField(target(env), k ?? null, range) };
     }
     const keyRun = key.run;
     return { run: (env) => readField(target(env), keyRun(env), range) };

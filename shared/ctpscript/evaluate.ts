@@ -45,36 +45,46 @@ function field(result: unknown, name: string): CtpValue | undefined {
   return fromHost((result as Record<string, unknown>)[name]);
 }
 
-function environment(result: unknown, options: EvaluationOptions | undefined): Environment {
-  const limits =
-    options?.limits === undefined ? DEFAULT_LIMITS : { ...DEFAULT_LIMITS, ...options.limits };
-  return {
-    value: field(result, 'value') ?? null,
-    updateTime: field(result, 'updateTime') ?? field(result, 'dateTime') ?? null,
-    authorityId: field(result, 'authorityId') ?? null,
-    signature: field(result, 'signature') ?? null,
-    now: options?.now ?? Date.now,
-    limits,
-    steps: 0,
-  };
-}
-
 /**
- * Runs compiled closures against a result. Never throws: every failure, including an
- * exhausted stack or memory for a string, is an `error` outcome (CTP 5.4.9).
+ * Makes the evaluation function of one compiled condition. It keeps one environment
+ * and reuses it (evaluations are synchronous), unless an evaluation is already running,
+ * as when a `now` clock evaluates the same condition again.
  */
-export function run(
+export function createRunner(
   evaluator: Evaluator,
-  result: unknown,
-  options?: EvaluationOptions,
-): EvaluationResult {
-  try {
-    const env = environment(result, options);
-    const value = evaluator(env);
-    return { outcome: toBoolean(value) ? 'true' : 'false', value };
-  } catch (error) {
-    return { outcome: 'error', error: toEvaluationError(error) };
-  }
+): (result: unknown, options?: EvaluationOptions) => EvaluationResult {
+  let spare: Environment | undefined;
+  return (result, options) => {
+    const env: Environment = spare ?? {
+      value: null,
+      updateTime: null,
+      authorityId: null,
+      signature: null,
+      now: Date.now,
+      limits: DEFAULT_LIMITS,
+      steps: 0,
+    };
+    spare = undefined;
+    try {
+      env.value = field(result, 'value') ?? null;
+      env.updateTime = field(result, 'updateTime') ?? field(result, 'dateTime') ?? null;
+      env.authorityId = field(result, 'authorityId') ?? null;
+      env.signature = field(result, 'signature') ?? null;
+      env.now = options?.now ?? Date.now;
+      env.limits =
+        options?.limits === undefined ? DEFAULT_LIMITS : { ...DEFAULT_LIMITS, ...options.limits };
+      env.steps = 0;
+      const value = evaluator(env);
+      return { outcome: toBoolean(value) ? 'true' : 'false', value };
+    } catch (error) {
+      // Never throws: every failure, even an exhausted stack, is an `error` (CTP 5.4.9).
+      return { outcome: 'error', error: toEvaluationError(error) };
+    } finally {
+      // Drop references to the result so that it can be collected.
+      env.value = env.updateTime = env.authorityId = env.signature = null;
+      spare = env;
+    }
+  };
 }
 
 function toEvaluationError(error: unknown): EvaluationError {

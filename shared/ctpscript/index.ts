@@ -13,8 +13,7 @@ import { analyze } from './check';
 import { compileTree } from './compile';
 import type { Diagnostic } from './diagnostics';
 import { formatDiagnostic } from './diagnostics';
-import type { Evaluator } from './environment';
-import { run } from './evaluate';
+import { createRunner } from './evaluate';
 import type { EvaluationOptions, EvaluationResult } from './evaluate';
 import { resolveLimits } from './limits';
 import type { CtpScriptLimits } from './limits';
@@ -39,8 +38,8 @@ export interface CompiledCondition {
   readonly source: string;
   /** Warnings of the static check (a regular expression literal that cannot compile). */
   readonly warnings: readonly Diagnostic[];
-  /** @internal The closures; use {@link evaluateCondition}. */
-  readonly evaluator: Evaluator;
+  /** @internal Runs the compiled closures; use {@link evaluateCondition}. */
+  readonly run: (result: unknown, options?: EvaluationOptions) => EvaluationResult;
 }
 
 /** Options of {@link compileCondition} and {@link checkCondition}. */
@@ -63,7 +62,10 @@ export function compileCondition(source: string, options?: CompileOptions): Comp
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (tree === undefined || errors.length > 0) return { ok: false, diagnostics: errors };
   const warnings = diagnostics.filter((d) => d.severity === 'warning');
-  return { ok: true, condition: { source, warnings, evaluator: compileTree(source, tree) } };
+  return {
+    ok: true,
+    condition: { source, warnings, run: createRunner(compileTree(source, tree)) },
+  };
 }
 
 /**
@@ -84,7 +86,7 @@ export function evaluateCondition(
   result: unknown,
   options?: EvaluationOptions,
 ): EvaluationResult {
-  return run(condition.evaluator, result, options);
+  return condition.run(result, options);
 }
 
 /**
