@@ -11,9 +11,13 @@ import { defineConfig } from 'electron-vite';
 const copyMigrations = {
   name: 'copy-migrations',
   closeBundle() {
-    cpSync(resolve(__dirname, 'electron/core/store/migrations'), resolve(__dirname, 'out/main/migrations'), {
-      recursive: true,
-    });
+    cpSync(
+      resolve(__dirname, 'electron/core/store/migrations'),
+      resolve(__dirname, 'out/main/migrations'),
+      {
+        recursive: true,
+      },
+    );
   },
 };
 

@@ -36,7 +36,9 @@ for (const [input, parserPlugins] of [
     total += 1;
     const severity = issue.severity?.name ?? String(issue.severity);
     if (severity === 'HIGH') high += 1;
-    console.log(`${severity.padEnd(13)} ${issue.id}  ${input}/${issue.file}:${issue.location?.line ?? '?'}  ${issue.description ?? ''}`);
+    console.log(
+      `${severity.padEnd(13)} ${issue.id}  ${input}/${issue.file}:${issue.location?.line ?? '?'}  ${issue.description ?? ''}`,
+    );
   }
 }
 console.log(`electronegativity: ${total} findings, ${high} high, ${unparsed} files not parsed`);

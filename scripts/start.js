@@ -34,15 +34,30 @@ function electronSqliteBinding(electronVersion) {
   try {
     cpSync(join(root, 'node_modules', 'better-sqlite3'), work, { recursive: true });
     const prebuild = join(root, 'node_modules', 'prebuild-install', 'bin.js');
-    let built = spawnSync(process.execPath, [prebuild, '--runtime=electron', `--target=${electronVersion}`], {
-      cwd: work,
-      stdio: 'inherit',
-    });
-    if (built.status !== 0) {
-      built = spawnSync('npx', ['--no-install', 'node-gyp', 'rebuild', '--release', `--target=${electronVersion}`, '--dist-url=https://electronjs.org/headers'], {
+    let built = spawnSync(
+      process.execPath,
+      [prebuild, '--runtime=electron', `--target=${electronVersion}`],
+      {
         cwd: work,
         stdio: 'inherit',
-      });
+      },
+    );
+    if (built.status !== 0) {
+      built = spawnSync(
+        'npx',
+        [
+          '--no-install',
+          'node-gyp',
+          'rebuild',
+          '--release',
+          `--target=${electronVersion}`,
+          '--dist-url=https://electronjs.org/headers',
+        ],
+        {
+          cwd: work,
+          stdio: 'inherit',
+        },
+      );
     }
     if (built.status !== 0) throw new Error('could not build better-sqlite3 for Electron');
     mkdirSync(dirname(target), { recursive: true });
@@ -74,7 +89,18 @@ if (electron !== null) {
   const extra = process.argv.slice(2);
   const child = spawn(
     process.execPath,
-    [join(root, 'bin', 'trust-auditor.js'), 'serve', '--ui', '--tls', 'off', '--port', '8480', '--log-level', 'warn', ...extra],
+    [
+      join(root, 'bin', 'trust-auditor.js'),
+      'serve',
+      '--ui',
+      '--tls',
+      'off',
+      '--port',
+      '8480',
+      '--log-level',
+      'warn',
+      ...extra,
+    ],
     { stdio: 'inherit' },
   );
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));

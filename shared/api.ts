@@ -174,7 +174,8 @@ export function argumentValidator(name: CallName): ArgumentValidator<unknown> {
   const [service, call] = name.split('.') as [ServiceName, string];
   const calls: Record<string, ArgumentValidator<unknown>> = API_DESCRIPTION[service].calls;
   const validator = calls[call];
-  if (validator === undefined) throw new AppError('APP_UNKNOWN_CALL', `There is no call named ${name}.`);
+  if (validator === undefined)
+    throw new AppError('APP_UNKNOWN_CALL', `There is no call named ${name}.`);
   return validator;
 }
 
@@ -196,7 +197,8 @@ export function buildApi(transport: {
     }
     for (const event of events) {
       const name = `${service}.${event}` as EventName;
-      members[event] = (listener: (payload: unknown) => void) => transport.subscribe(name, listener);
+      members[event] = (listener: (payload: unknown) => void) =>
+        transport.subscribe(name, listener);
     }
     api[service] = Object.freeze(members);
   }

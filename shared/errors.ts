@@ -126,7 +126,9 @@ export function deserializeError(data: unknown): AppError {
     const record = data as Record<string, unknown>;
     if (isErrorCode(record.code) && typeof record.message === 'string') {
       const details =
-        typeof record.details === 'object' && record.details !== null && !Array.isArray(record.details)
+        typeof record.details === 'object' &&
+        record.details !== null &&
+        !Array.isArray(record.details)
           ? (record.details as Record<string, unknown>)
           : undefined;
       return new AppError(record.code, record.message, {

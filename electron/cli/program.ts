@@ -5,14 +5,20 @@ import { APP_VERSION } from '../core/version';
 import type { CliContext } from './context';
 // Each command group lives in commands/<name>.ts and registers itself here.
 import { registerServeCommand } from './commands/serve';
+import { registerBundleCommands } from './commands/bundles';
 import { registerCtpscriptCommand } from './commands/ctpscript';
 
 /** Builds the `trust-auditor` command line; nothing runs until `parseAsync`. */
 export function buildProgram(context: CliContext): Command {
   const program = new Command('trust-auditor')
-    .description('Check cloud vendors: Cloud Trust Protocol, OpenWatch rule bundles, OpenCTS telemetry.')
+    .description(
+      'Check cloud vendors: Cloud Trust Protocol, OpenWatch rule bundles, OpenCTS telemetry.',
+    )
     .version(APP_VERSION, '-V, --version')
-    .option('--data-dir <dir>', 'data folder (default: TRUST_AUDITOR_DATA, else the desktop app\'s folder)')
+    .option(
+      '--data-dir <dir>',
+      "data folder (default: TRUST_AUDITOR_DATA, else the desktop app's folder)",
+    )
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
       writeOut: (text) => context.io.stdout(text),
@@ -21,6 +27,7 @@ export function buildProgram(context: CliContext): Command {
     .exitOverride();
 
   registerServeCommand(program, context);
+  registerBundleCommands(program, context);
   registerCtpscriptCommand(program, context);
   return program;
 }
@@ -44,7 +51,9 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
       context.io.stderr(`error: ${error.message}\n`);
       return 2;
     }
-    context.io.stderr(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    context.io.stderr(
+      `error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     return 2;
   }
 }

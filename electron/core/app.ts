@@ -66,7 +66,12 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     let serverHost: ServerHost | null = null;
     const handlers: ApiHandlers = {
       'app.info': async () =>
-        describeApp({ mode: config.mode, dataDir: config.dataDir, runtime: config.runtime ?? { electron: null, chrome: null }, db: auditor }),
+        describeApp({
+          mode: config.mode,
+          dataDir: config.dataDir,
+          runtime: config.runtime ?? { electron: null, chrome: null },
+          db: auditor,
+        }),
       'server.status': async () => requireHost(serverHost).status(),
     };
     const dispatcher = createDispatcher(handlers, () => lifecycle.disposed);
@@ -97,6 +102,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
 }
 
 function requireHost(host: ServerHost | null): ServerHost {
-  if (host === null) throw new AppError('APP_INTERNAL', 'The server host is not ready.', { expected: false });
+  if (host === null)
+    throw new AppError('APP_INTERNAL', 'The server host is not ready.', { expected: false });
   return host;
 }

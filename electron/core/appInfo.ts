@@ -15,7 +15,9 @@ export function describeApp(options: {
   runtime: RuntimeVersions;
   db: Database.Database;
 }): AppInfo {
-  const sqlite = options.db.prepare<[], { version: string }>('SELECT sqlite_version() AS version').get();
+  const sqlite = options.db
+    .prepare<[], { version: string }>('SELECT sqlite_version() AS version')
+    .get();
   return {
     name: APP_NAME,
     version: APP_VERSION,

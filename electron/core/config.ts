@@ -41,7 +41,13 @@ export function platformAppDataDir({ platform, env, home }: DataDirSources): str
 
 /** Data-folder sources of the running process. */
 export function processDataDirSources(flag?: string): DataDirSources {
-  return { flag, env: process.env, platform: process.platform, home: homedir(), cwd: process.cwd() };
+  return {
+    flag,
+    env: process.env,
+    platform: process.platform,
+    home: homedir(),
+    cwd: process.cwd(),
+  };
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -26,7 +26,10 @@ export function createDispatcher(handlers: ApiHandlers, isDisposed: () => boolea
   return {
     async dispatch(name, argument) {
       if (!isCallName(name)) {
-        throw new AppError('APP_UNKNOWN_CALL', `There is no call named ${JSON.stringify(String(name)).slice(0, 120)}.`);
+        throw new AppError(
+          'APP_UNKNOWN_CALL',
+          `There is no call named ${JSON.stringify(String(name)).slice(0, 120)}.`,
+        );
       }
       if (isDisposed()) throw new AppError('APP_DISPOSED', 'Trust Auditor is shutting down.');
       const validated = argumentValidator(name)(argument);

@@ -18,12 +18,22 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       level: options.level ?? 'info',
       base: { app: 'trust-auditor' },
       redact: {
-        paths: ['token', '*.token', 'password', '*.password', 'req.headers.authorization', 'headers.authorization'],
+        paths: [
+          'token',
+          '*.token',
+          'password',
+          '*.password',
+          'req.headers.authorization',
+          'headers.authorization',
+        ],
         censor: '[redacted]',
       },
     },
     typeof options.destination === 'number' || options.destination === undefined
-      ? pino.destination({ fd: typeof options.destination === 'number' ? options.destination : 2, sync: true })
+      ? pino.destination({
+          fd: typeof options.destination === 'number' ? options.destination : 2,
+          sync: true,
+        })
       : options.destination,
   );
 }

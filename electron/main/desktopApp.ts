@@ -11,7 +11,10 @@ import { hardenSession, hardenWebContents } from './hardening';
 import { registerIpc } from './ipc';
 import { createMainWindow } from './window';
 
-type ElectronModule = Pick<typeof Electron, 'app' | 'BrowserWindow' | 'ipcMain' | 'session' | 'shell'>;
+type ElectronModule = Pick<
+  typeof Electron,
+  'app' | 'BrowserWindow' | 'ipcMain' | 'session' | 'shell'
+>;
 
 export interface DesktopPaths {
   /** The folder of the built main process (out/main). */
@@ -62,31 +65,40 @@ export function startDesktopApp(electron: ElectronModule, paths: DesktopPaths): 
     hardenWebContents(contents, appUrl, shell);
   });
 
-  app.whenReady().then(async () => {
-    hardenSession(electron.session.defaultSession);
-    core = await createCore({
-      dataDir,
-      mode: 'desktop',
-      logger,
-      nativeBinding: paths.nativeBinding !== undefined && existsSync(paths.nativeBinding) ? paths.nativeBinding : undefined,
-      runtime: { electron: process.versions.electron ?? null, chrome: process.versions.chrome ?? null },
+  app
+    .whenReady()
+    .then(async () => {
+      hardenSession(electron.session.defaultSession);
+      core = await createCore({
+        dataDir,
+        mode: 'desktop',
+        logger,
+        nativeBinding:
+          paths.nativeBinding !== undefined && existsSync(paths.nativeBinding)
+            ? paths.nativeBinding
+            : undefined,
+        runtime: {
+          electron: process.versions.electron ?? null,
+          chrome: process.versions.chrome ?? null,
+        },
+      });
+      unregisterIpc = registerIpc({
+        ipcMain,
+        dispatcher: core.dispatcher,
+        events: core.events,
+        appUrl,
+        targets: () => BrowserWindow.getAllWindows().map((window) => window.webContents),
+        onError: (error) => logger.error({ err: error }, 'IPC call failed'),
+      });
+      openWindow();
+      app.on('activate', () => {
+        if (BrowserWindow.getAllWindows().length === 0) openWindow();
+      });
+    })
+    .catch((error: unknown) => {
+      logger.fatal({ err: error }, 'the app could not start');
+      app.exit(1);
     });
-    unregisterIpc = registerIpc({
-      ipcMain,
-      dispatcher: core.dispatcher,
-      events: core.events,
-      appUrl,
-      targets: () => BrowserWindow.getAllWindows().map((window) => window.webContents),
-      onError: (error) => logger.error({ err: error }, 'IPC call failed'),
-    });
-    openWindow();
-    app.on('activate', () => {
-      if (BrowserWindow.getAllWindows().length === 0) openWindow();
-    });
-  }).catch((error: unknown) => {
-    logger.fatal({ err: error }, 'the app could not start');
-    app.exit(1);
-  });
 
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();

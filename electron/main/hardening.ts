@@ -27,7 +27,11 @@ export function hardenSession(session: Session): void {
  * windows, or attach webviews. Links the user clicks (window.open / target=_blank) go to
  * the system browser through safeOpenExternal, http and https only.
  */
-export function hardenWebContents(contents: WebContents, appUrl: string, shell: ExternalOpener): void {
+export function hardenWebContents(
+  contents: WebContents,
+  appUrl: string,
+  shell: ExternalOpener,
+): void {
   contents.on('will-navigate', (event, url) => {
     if (!isAppUrl(url, appUrl)) event.preventDefault();
   });

@@ -7,7 +7,6 @@ import type { Dispatcher } from '../core/dispatcher';
 import type { EventBus } from '../core/events';
 import { isAppUrl } from './hardening';
 
-
 export interface IpcDependencies {
   ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>;
   dispatcher: Dispatcher;
@@ -26,18 +25,24 @@ export interface IpcDependencies {
  * contract. Returns a function that removes the handler and the event forwarding.
  */
 export function registerIpc(deps: IpcDependencies): () => void {
-  deps.ipcMain.handle(CALL_CHANNEL, async (event: IpcMainInvokeEvent, name: unknown, argument: unknown) => {
-    try {
-      if (!isTrustedSender(event, deps.appUrl)) {
-        throw new AppError('APP_FORBIDDEN_SENDER', 'This call came from a frame that is not the app.');
+  deps.ipcMain.handle(
+    CALL_CHANNEL,
+    async (event: IpcMainInvokeEvent, name: unknown, argument: unknown) => {
+      try {
+        if (!isTrustedSender(event, deps.appUrl)) {
+          throw new AppError(
+            'APP_FORBIDDEN_SENDER',
+            'This call came from a frame that is not the app.',
+          );
+        }
+        const result = await deps.dispatcher.dispatch(name, argument);
+        return { ok: true, result } satisfies CallEnvelope;
+      } catch (error) {
+        if (!(error instanceof AppError) || !error.expected) deps.onError(error);
+        return { ok: false, error: serializeError(error) } satisfies CallEnvelope;
       }
-      const result = await deps.dispatcher.dispatch(name, argument);
-      return { ok: true, result } satisfies CallEnvelope;
-    } catch (error) {
-      if (!(error instanceof AppError) || !error.expected) deps.onError(error);
-      return { ok: false, error: serializeError(error) } satisfies CallEnvelope;
-    }
-  });
+    },
+  );
   const unsubscribe = deps.events.subscribe((message) => {
     if (!EVENT_NAMES.includes(message.name)) return;
     for (const contents of deps.targets()) {
@@ -50,7 +55,10 @@ export function registerIpc(deps: IpcDependencies): () => void {
   };
 }
 
-export function isTrustedSender(event: Pick<IpcMainInvokeEvent, 'senderFrame'>, appUrl: string): boolean {
+export function isTrustedSender(
+  event: Pick<IpcMainInvokeEvent, 'senderFrame'>,
+  appUrl: string,
+): boolean {
   const frame = event.senderFrame;
   if (frame === null || frame === undefined) return false;
   return frame.parent === null && isAppUrl(frame.url, appUrl);

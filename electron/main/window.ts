@@ -8,7 +8,10 @@ type BrowserWindowClass = new (options: BrowserWindowConstructorOptions) => Brow
  * weaken the app; the options stay literal in the constructor call so that the security
  * scan (electronegativity) can read them.
  */
-export function createMainWindow(BrowserWindowClass: BrowserWindowClass, preloadPath: string): BrowserWindow {
+export function createMainWindow(
+  BrowserWindowClass: BrowserWindowClass,
+  preloadPath: string,
+): BrowserWindow {
   return new BrowserWindowClass({
     width: 1280,
     height: 820,

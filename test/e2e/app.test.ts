@@ -16,8 +16,22 @@ afterAll(async () => {
 });
 
 async function startHeadless() {
-  const server = start(process.execPath, [BIN, 'serve', '--ui', '--tls', 'off', '--port', '0', '--log-level', 'warn', '--data-dir', tempDir()]);
-  const [, origin, token] = await server.waitFor(/App\s+(http:\/\/127\.0\.0\.1:\d+)\/#token=([A-Za-z0-9_-]+)/);
+  const server = start(process.execPath, [
+    BIN,
+    'serve',
+    '--ui',
+    '--tls',
+    'off',
+    '--port',
+    '0',
+    '--log-level',
+    'warn',
+    '--data-dir',
+    tempDir(),
+  ]);
+  const [, origin, token] = await server.waitFor(
+    /App\s+(http:\/\/127\.0\.0\.1:\d+)\/#token=([A-Za-z0-9_-]+)/,
+  );
   return { origin: origin!, token: token! };
 }
 
@@ -25,7 +39,10 @@ describe('the app in a real browser (headless mode)', () => {
   for (const colorScheme of ['light', 'dark'] as const) {
     it(`opens with the printed link, navigates every area and shows the server's status (${colorScheme})`, async () => {
       const { origin, token } = await startHeadless();
-      const context = await browser.newContext({ colorScheme, viewport: { width: 1280, height: 820 } });
+      const context = await browser.newContext({
+        colorScheme,
+        viewport: { width: 1280, height: 820 },
+      });
       const page = await context.newPage();
       const pageErrors: string[] = [];
       page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -57,7 +74,10 @@ describe('the app in a real browser (headless mode)', () => {
       await page.getByRole('link', { name: 'Skip to content' }).focus();
       await page.keyboard.press('Enter');
       expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
-      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Vendors', exact: true }).focus();
+      await page
+        .getByRole('navigation', { name: 'Main' })
+        .getByRole('link', { name: 'Vendors', exact: true })
+        .focus();
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { level: 1, name: 'Vendors' }).waitFor();
 
@@ -74,13 +94,21 @@ describe('the app in a real browser (headless mode)', () => {
     await page.getByRole('heading', { level: 1, name: 'Vendors' }).waitFor();
     const answers = await page.evaluate(async (adminToken) => {
       const call = (headers: Record<string, string>) =>
-        fetch('/app/rpc/server.status', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' }).then(
-          async (response) => ({ status: response.status, body: await response.json() }),
-        );
+        fetch('/app/rpc/server.status', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: '{}',
+        }).then(async (response) => ({ status: response.status, body: await response.json() }));
       return [await call({ authorization: `Bearer ${adminToken}` }), await call({})];
     }, token);
-    expect(answers[0]).toMatchObject({ status: 200, body: { result: { listening: true, tls: { mode: 'off' } } } });
-    expect(answers[1]).toMatchObject({ status: 401, body: { error: { code: 'APP_UNAUTHORIZED' } } });
+    expect(answers[0]).toMatchObject({
+      status: 200,
+      body: { result: { listening: true, tls: { mode: 'off' } } },
+    });
+    expect(answers[1]).toMatchObject({
+      status: 401,
+      body: { error: { code: 'APP_UNAUTHORIZED' } },
+    });
     await context.close();
   });
 

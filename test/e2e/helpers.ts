@@ -26,7 +26,10 @@ export async function launchChromium(): Promise<Browser> {
 
 /** One user action per helper: go to an area through the main navigation. */
 export async function navigateTo(page: Page, area: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: area, exact: true }).click();
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: area, exact: true })
+    .click();
   await page.getByRole('heading', { level: 1, name: area }).waitFor();
 }
 

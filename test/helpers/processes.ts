@@ -26,17 +26,27 @@ export interface RunningProcess {
 }
 
 /** Long-running processes (servers), stopped after each test. */
-export function useProcesses(): (command: string, args: string[], env?: Record<string, string>) => RunningProcess {
+export function useProcesses(): (
+  command: string,
+  args: string[],
+  env?: Record<string, string>,
+) => RunningProcess {
   const running: RunningProcess[] = [];
   afterEach(async () => {
     for (const process of running.splice(0)) await process.stop('SIGKILL');
   });
   return (command, args, env = {}) => {
-    const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let text = '';
     child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
     child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => resolve(code)),
+    );
     const handle: RunningProcess = {
       child,
       output: () => text,
@@ -45,8 +55,10 @@ export function useProcesses(): (command: string, args: string[], env?: Record<s
         for (;;) {
           const match = pattern.exec(text);
           if (match) return match;
-          if (child.exitCode !== null) throw new Error(`process exited (${child.exitCode}) before ${pattern}:\n${text}`);
-          if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${pattern}:\n${text}`);
+          if (child.exitCode !== null)
+            throw new Error(`process exited (${child.exitCode}) before ${pattern}:\n${text}`);
+          if (Date.now() - start > timeoutMs)
+            throw new Error(`timed out waiting for ${pattern}:\n${text}`);
           await new Promise((resolve) => setTimeout(resolve, 25));
         }
       },

@@ -36,10 +36,17 @@ export function registerServeCommand(program: Command, context: CliContext): voi
       if (options.baseUrl !== undefined) checkBaseUrl(options.baseUrl);
       const uiDir = options.ui ? builtRendererDir() : null;
       if (uiDir !== null && !existsSync(uiDir)) {
-        throw new AppError('CLI_USAGE', `The app UI is not built (${uiDir} is missing): run \`npm run build\` first.`);
+        throw new AppError(
+          'CLI_USAGE',
+          `The app UI is not built (${uiDir} is missing): run \`npm run build\` first.`,
+        );
       }
       const logger = createLogger({ level: options.logLevel as 'info' });
-      const core = await createCore({ dataDir: context.dataDir(command), mode: 'headless', logger });
+      const core = await createCore({
+        dataDir: context.dataDir(command),
+        mode: 'headless',
+        logger,
+      });
       context.onShutdownSignal(() => core.dispose());
       try {
         const listening = await core.serverHost.listen({
@@ -71,7 +78,10 @@ export function registerServeCommand(program: Command, context: CliContext): voi
 function parsePort(text: string): number {
   const port = Number(text);
   if (!/^\d{1,5}$/.test(text) || port > 65535) {
-    throw new AppError('CLI_USAGE', `--port must be a number from 0 to 65535; got ${JSON.stringify(text)}.`);
+    throw new AppError(
+      'CLI_USAGE',
+      `--port must be a number from 0 to 65535; got ${JSON.stringify(text)}.`,
+    );
   }
   return port;
 }
@@ -81,9 +91,15 @@ function checkBaseUrl(text: string): void {
   try {
     url = new URL(text);
   } catch {
-    throw new AppError('CLI_USAGE', `--base-url must be an absolute URL; got ${JSON.stringify(text)}.`);
+    throw new AppError(
+      'CLI_USAGE',
+      `--base-url must be an absolute URL; got ${JSON.stringify(text)}.`,
+    );
   }
   if ((url.protocol !== 'https:' && url.protocol !== 'http:') || !url.pathname.endsWith('/')) {
-    throw new AppError('CLI_USAGE', '--base-url must be an http(s) URL ending with "/" (it is the CtpBase).');
+    throw new AppError(
+      'CLI_USAGE',
+      '--base-url must be an http(s) URL ending with "/" (it is the CtpBase).',
+    );
   }
 }

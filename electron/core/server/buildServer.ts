@@ -27,7 +27,10 @@ export interface ServerDependencies {
 export async function buildServer(deps: ServerDependencies): Promise<FastifyInstance> {
   const app = Fastify({
     // Per-request lines are info level: the http logger starts at warn to keep them out.
-    loggerInstance: deps.logger.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
+    loggerInstance: deps.logger.child(
+      { component: 'http' },
+      { level: 'warn' },
+    ) as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
     requestTimeout: deps.requestTimeoutMs ?? 30_000,
     connectionTimeout: 60_000,
@@ -51,11 +54,19 @@ export async function buildServer(deps: ServerDependencies): Promise<FastifyInst
 
   if (deps.uiDir !== null) {
     // The page itself is public: everything it does goes through the token-guarded RPC.
-    await app.register(fastifyStatic, { root: deps.uiDir, prefix: '/', index: ['index.html'], dotfiles: 'deny' });
+    await app.register(fastifyStatic, {
+      root: deps.uiDir,
+      prefix: '/',
+      index: ['index.html'],
+      dotfiles: 'deny',
+    });
   }
 
   app.setNotFoundHandler((request, reply) => {
-    reply.code(404).type('application/json').send({ error: `No route for ${request.method} ${request.url.split('?')[0]}` });
+    reply
+      .code(404)
+      .type('application/json')
+      .send({ error: `No route for ${request.method} ${request.url.split('?')[0]}` });
   });
   return app;
 }

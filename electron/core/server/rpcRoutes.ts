@@ -37,7 +37,11 @@ export async function rpcRoutes(app: FastifyInstance, options: RpcRoutesOptions)
     '/rpc/:name',
     {
       schema: {
-        params: { type: 'object', properties: { name: { type: 'string', maxLength: 100 } }, required: ['name'] },
+        params: {
+          type: 'object',
+          properties: { name: { type: 'string', maxLength: 100 } },
+          required: ['name'],
+        },
         body: { type: 'object', properties: { argument: {} }, additionalProperties: false },
       },
       bodyLimit: 1024 * 1024,
@@ -61,7 +65,10 @@ export async function rpcRoutes(app: FastifyInstance, options: RpcRoutesOptions)
     const unsubscribe = options.events.subscribe((message) => {
       raw.write(`event: ${message.name}\ndata: ${JSON.stringify(message.payload)}\n\n`);
     });
-    const keepAlive = setInterval(() => raw.write(': keep-alive\n\n'), options.keepAliveMs ?? 15_000);
+    const keepAlive = setInterval(
+      () => raw.write(': keep-alive\n\n'),
+      options.keepAliveMs ?? 15_000,
+    );
     openStreams.add(reply);
     const close = (): void => {
       clearInterval(keepAlive);
@@ -81,8 +88,14 @@ export async function rpcRoutes(app: FastifyInstance, options: RpcRoutesOptions)
     if (error instanceof AppError) return sendError(reply, error);
     const validation = (error as { validation?: unknown }).validation;
     const statusCode = (error as { statusCode?: number }).statusCode;
-    if (validation !== undefined || (statusCode !== undefined && statusCode >= 400 && statusCode < 500)) {
-      return sendError(reply, new AppError('APP_INVALID_ARGUMENT', `Bad request: ${(error as Error).message}`));
+    if (
+      validation !== undefined ||
+      (statusCode !== undefined && statusCode >= 400 && statusCode < 500)
+    ) {
+      return sendError(
+        reply,
+        new AppError('APP_INVALID_ARGUMENT', `Bad request: ${(error as Error).message}`),
+      );
     }
     app.log.error({ err: error }, 'RPC call failed');
     return sendError(reply, new AppError('APP_INTERNAL', 'internal', { expected: false }));
@@ -90,5 +103,8 @@ export async function rpcRoutes(app: FastifyInstance, options: RpcRoutesOptions)
 }
 
 function sendError(reply: FastifyReply, error: AppError): FastifyReply {
-  return reply.code(error.status).type('application/json').send({ error: serializeError(error) });
+  return reply
+    .code(error.status)
+    .type('application/json')
+    .send({ error: serializeError(error) });
 }

@@ -50,8 +50,12 @@ export interface ServerHostDependencies {
 
 export function createServerHost(deps: ServerHostDependencies): ServerHost {
   let app: FastifyInstance | null = null;
-  let state: { ctpBase: string; tlsMode: ServerStatus['tls']['mode']; fingerprint256: string | null; startedAt: string } | null =
-    null;
+  let state: {
+    ctpBase: string;
+    tlsMode: ServerStatus['tls']['mode'];
+    fingerprint256: string | null;
+    startedAt: string;
+  } | null = null;
 
   const status = (): ServerStatus => ({
     listening: state !== null,
@@ -63,8 +67,15 @@ export function createServerHost(deps: ServerHostDependencies): ServerHost {
 
   return {
     async listen(options) {
-      if (app !== null) throw new AppError('SERVER_LISTEN_FAILED', 'The server is already listening.', { expected: false });
-      if (options.tls.mode === 'off' && !isLoopback(options.host) && options.insecurePlainHttp !== true) {
+      if (app !== null)
+        throw new AppError('SERVER_LISTEN_FAILED', 'The server is already listening.', {
+          expected: false,
+        });
+      if (
+        options.tls.mode === 'off' &&
+        !isLoopback(options.host) &&
+        options.insecurePlainHttp !== true
+      ) {
         throw new AppError(
           'SERVER_PLAIN_HTTP_REFUSED',
           `Refusing plain HTTP on ${options.host}: bearer tokens would cross the network in clear. Use --tls auto (the default) or --tls CERT,KEY, or add --insecure-plain-http if this network is trusted.`,
@@ -124,7 +135,9 @@ export function createServerHost(deps: ServerHostDependencies): ServerHost {
 }
 
 export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+  return (
+    host === 'localhost' || host === '::1' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host)
+  );
 }
 
 function formatHost(host: string): string {

@@ -7,7 +7,8 @@ import forge from 'node-forge';
 import { AppError } from '../../../shared/errors';
 
 /** `--tls auto|off|CERT,KEY` as parsed from the command line. */
-export type TlsOption = { mode: 'auto' } | { mode: 'off' } | { mode: 'files'; certPath: string; keyPath: string };
+export type TlsOption =
+  { mode: 'auto' } | { mode: 'off' } | { mode: 'files'; certPath: string; keyPath: string };
 
 /** What the HTTPS listener needs, plus the fingerprint users pin. */
 export interface TlsMaterial {
@@ -21,8 +22,12 @@ export interface TlsMaterial {
 export function parseTlsOption(text: string): TlsOption {
   if (text === 'auto' || text === 'off') return { mode: text };
   const parts = text.split(',');
-  if (parts.length === 2 && parts[0] && parts[1]) return { mode: 'files', certPath: parts[0], keyPath: parts[1] };
-  throw new AppError('CLI_USAGE', `--tls must be auto, off or CERT,KEY (two PEM files); got ${JSON.stringify(text)}.`);
+  if (parts.length === 2 && parts[0] && parts[1])
+    return { mode: 'files', certPath: parts[0], keyPath: parts[1] };
+  throw new AppError(
+    'CLI_USAGE',
+    `--tls must be auto, off or CERT,KEY (two PEM files); got ${JSON.stringify(text)}.`,
+  );
 }
 
 /**
@@ -30,7 +35,11 @@ export function parseTlsOption(text: string): TlsOption {
  * (kept in `<dataDir>/tls/`, key readable by the owner only) and reuses it, so that a
  * fingerprint pinned by clients stays valid across restarts.
  */
-export function loadTlsMaterial(option: TlsOption, dataDir: string, hostNames: readonly string[]): TlsMaterial | null {
+export function loadTlsMaterial(
+  option: TlsOption,
+  dataDir: string,
+  hostNames: readonly string[],
+): TlsMaterial | null {
   if (option.mode === 'off') return null;
   if (option.mode === 'files') {
     const cert = readPem(option.certPath, 'certificate');
@@ -83,7 +92,9 @@ export function createSelfSignedCertificate(
     { name: 'extKeyUsage', serverAuth: true },
     {
       name: 'subjectAltName',
-      altNames: names.map((name) => (isIpAddress(name) ? { type: 7, ip: name } : { type: 2, value: name })),
+      altNames: names.map((name) =>
+        isIpAddress(name) ? { type: 7, ip: name } : { type: 2, value: name },
+      ),
     },
   ]);
   certificate.sign(forge.pki.privateKeyFromPem(keyPem), forge.md.sha256.create());
@@ -94,9 +105,13 @@ function readPem(path: string, what: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
-    throw new AppError('SERVER_TLS_INVALID', `Cannot read the TLS ${what} ${path}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new AppError(
+      'SERVER_TLS_INVALID',
+      `Cannot read the TLS ${what} ${path}: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
@@ -104,14 +119,21 @@ function checkPair(cert: string, key: string, certPath: string): string {
   try {
     const x509 = new X509Certificate(cert);
     if (!x509.checkPrivateKey(createPrivateKey(key))) {
-      throw new AppError('SERVER_TLS_INVALID', `The private key does not belong to the certificate ${certPath}.`);
+      throw new AppError(
+        'SERVER_TLS_INVALID',
+        `The private key does not belong to the certificate ${certPath}.`,
+      );
     }
     return x509.fingerprint256;
   } catch (error) {
     if (error instanceof AppError) throw error;
-    throw new AppError('SERVER_TLS_INVALID', `${certPath} and its key are not a PEM certificate and private key: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new AppError(
+      'SERVER_TLS_INVALID',
+      `${certPath} and its key are not a PEM certificate and private key: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 

@@ -32,12 +32,19 @@ export function openDatabase(options: OpenDatabaseOptions): SqliteDatabase {
   mkdirSync(dirname(options.path), { recursive: true, mode: 0o700 });
   let db: SqliteDatabase;
   try {
-    db = new Database(options.path, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+    db = new Database(
+      options.path,
+      options.nativeBinding ? { nativeBinding: options.nativeBinding } : {},
+    );
   } catch (error) {
-    throw new AppError('STORE_OPEN_FAILED', `Cannot open the database ${options.path}: ${errorText(error)}`, {
-      cause: error,
-      details: { path: options.path },
-    });
+    throw new AppError(
+      'STORE_OPEN_FAILED',
+      `Cannot open the database ${options.path}: ${errorText(error)}`,
+      {
+        cause: error,
+        details: { path: options.path },
+      },
+    );
   }
   try {
     db.pragma('journal_mode = WAL');
@@ -48,10 +55,14 @@ export function openDatabase(options: OpenDatabaseOptions): SqliteDatabase {
   } catch (error) {
     db.close();
     if (error instanceof AppError) throw error;
-    throw new AppError('STORE_OPEN_FAILED', `Cannot open the database ${options.path}: ${errorText(error)}`, {
-      cause: error,
-      details: { path: options.path },
-    });
+    throw new AppError(
+      'STORE_OPEN_FAILED',
+      `Cannot open the database ${options.path}: ${errorText(error)}`,
+      {
+        cause: error,
+        details: { path: options.path },
+      },
+    );
   }
   return db;
 }

@@ -27,13 +27,19 @@ export function defaultMigrationsDir(): string {
 /** Reads and checks the migrations of one database: numbered 1, 2, 3… without gaps. */
 export function loadMigrations(database: DatabaseName, dir = defaultMigrationsDir()): Migration[] {
   const folder = join(dir, database);
-  const files = readdirSync(folder).filter((file) => file.endsWith('.sql')).sort();
+  const files = readdirSync(folder)
+    .filter((file) => file.endsWith('.sql'))
+    .sort();
   return files.map((file, index) => {
     const match = FILE_PATTERN.exec(file);
     if (match === null) {
-      throw new AppError('STORE_MIGRATION_FAILED', `Migration file ${file} is not named NNNN_name.sql.`, {
-        expected: false,
-      });
+      throw new AppError(
+        'STORE_MIGRATION_FAILED',
+        `Migration file ${file} is not named NNNN_name.sql.`,
+        {
+          expected: false,
+        },
+      );
     }
     const version = Number(match[1]);
     if (version !== index + 1) {

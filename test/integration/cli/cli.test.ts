@@ -7,7 +7,8 @@ import { useTempDirs } from '../../helpers/tempDir';
 
 const tempDir = useTempDirs();
 const start = useProcesses();
-const version = (JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')) as { version: string }).version;
+const version = (JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')) as { version: string })
+  .version;
 
 describe('trust-auditor (the built command line)', () => {
   it('lists its commands with --help and prints --version', () => {
@@ -24,8 +25,14 @@ describe('trust-auditor (the built command line)', () => {
     [['serve', '--port', 'eighty'], /--port must be a number/],
     [['serve', '--tls', 'maybe'], /--tls must be auto, off or CERT,KEY/],
     [['serve', '--base-url', 'ftp://x/'], /--base-url must be an http\(s\) URL/],
-    [['serve', '--tls', '/missing/cert.pem,/missing/key.pem', '--port', '0'], /Cannot read the TLS certificate/],
-    [['serve', '--tls', 'off', '--host', '0.0.0.0', '--port', '0'], /Refusing plain HTTP on 0.0.0.0/],
+    [
+      ['serve', '--tls', '/missing/cert.pem,/missing/key.pem', '--port', '0'],
+      /Cannot read the TLS certificate/,
+    ],
+    [
+      ['serve', '--tls', 'off', '--host', '0.0.0.0', '--port', '0'],
+      /Refusing plain HTTP on 0.0.0.0/,
+    ],
   ])('exits 2 with a clear message for %j', (args, message) => {
     const result = runBin(['--data-dir', tempDir(), ...args]);
     expect(result.status).toBe(2);
@@ -34,8 +41,20 @@ describe('trust-auditor (the built command line)', () => {
 
   it('serve --ui --tls off serves the UI at / and answers 401 to RPC without the admin token', async () => {
     const dataDir = tempDir();
-    const server = start(process.execPath, [BIN, 'serve', '--ui', '--tls', 'off', '--port', '0', '--data-dir', dataDir]);
-    const [, origin, token] = await server.waitFor(/App\s+(http:\/\/127\.0\.0\.1:\d+)\/#token=([A-Za-z0-9_-]+)/);
+    const server = start(process.execPath, [
+      BIN,
+      'serve',
+      '--ui',
+      '--tls',
+      'off',
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+    ]);
+    const [, origin, token] = await server.waitFor(
+      /App\s+(http:\/\/127\.0\.0\.1:\d+)\/#token=([A-Za-z0-9_-]+)/,
+    );
     expect(token).toBe(readFileSync(`${dataDir}/admin-token`, 'utf8').trim());
 
     const page = await fetch(`${origin}/`);
@@ -44,24 +63,34 @@ describe('trust-auditor (the built command line)', () => {
     expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self'/);
     expect(await page.text()).toMatch(/<div id="app">/);
 
-    const denied = await fetch(`${origin}/app/rpc/app.info`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const denied = await fetch(`${origin}/app/rpc/app.info`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(denied.status).toBe(401);
     const allowed = await fetch(`${origin}/app/rpc/app.info`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: '{}',
     });
-    expect(((await allowed.json()) as { result: { version: string } }).result.version).toBe(version);
+    expect(((await allowed.json()) as { result: { version: string } }).result.version).toBe(
+      version,
+    );
 
     // Graceful shutdown on SIGTERM: exit code 0.
     expect(await server.stop('SIGTERM')).toBe(0);
   });
 
   it('npm start falls back to headless mode when Electron is missing, and says so', async () => {
-    const app = start(process.execPath, [`${ROOT}/scripts/start.js`, '--port', '0', '--data-dir', tempDir()], {
-      // Point Electron at a folder without its binary: what machines that cannot download it have.
-      ELECTRON_OVERRIDE_DIST_PATH: tempDir(),
-    });
+    const app = start(
+      process.execPath,
+      [`${ROOT}/scripts/start.js`, '--port', '0', '--data-dir', tempDir()],
+      {
+        // Point Electron at a folder without its binary: what machines that cannot download it have.
+        ELECTRON_OVERRIDE_DIST_PATH: tempDir(),
+      },
+    );
     const [, url] = await app.waitFor(/App\s+(http:\/\/127\.0\.0\.1:\d+\/#token=\S+)/);
     expect(app.output()).toMatch(/Electron is not available on this machine/);
     expect((await fetch(url!)).status).toBe(200);

@@ -17,7 +17,11 @@ afterEach(async () => {
 });
 
 async function startCore(dataDir: string, tls: 'auto' | 'off' = 'auto') {
-  const core = await createCore({ dataDir, mode: 'headless', logger: createLogger({ level: 'silent' }) });
+  const core = await createCore({
+    dataDir,
+    mode: 'headless',
+    logger: createLogger({ level: 'silent' }),
+  });
   cores.push(core);
   const listening = await core.serverHost.listen({
     host: '127.0.0.1',
@@ -27,15 +31,26 @@ async function startCore(dataDir: string, tls: 'auto' | 'off' = 'auto') {
   });
   // Trust exactly the server's own certificate: what a pinned client does.
   const dispatcher =
-    tls === 'auto' ? new Agent({ connect: { ca: readFileSync(join(dataDir, 'tls', 'server-cert.pem'), 'utf8') } }) : new Agent();
+    tls === 'auto'
+      ? new Agent({
+          connect: { ca: readFileSync(join(dataDir, 'tls', 'server-cert.pem'), 'utf8') },
+        })
+      : new Agent();
   const rpc = async (name: string, body: unknown, token: string | null = listening.adminToken) => {
     const response = await request(`${listening.origin}/app/rpc/${name}`, {
       method: 'POST',
       dispatcher,
-      headers: { 'content-type': 'application/json', ...(token === null ? {} : { authorization: `Bearer ${token}` }) },
+      headers: {
+        'content-type': 'application/json',
+        ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+      },
       body: JSON.stringify(body),
     });
-    return { status: response.statusCode, headers: response.headers, body: (await response.body.json()) as Record<string, any> };
+    return {
+      status: response.statusCode,
+      headers: response.headers,
+      body: (await response.body.json()) as Record<string, any>,
+    };
   };
   return { core, listening, rpc, dispatcher };
 }
@@ -66,7 +81,10 @@ describe('headless server over real HTTPS on 127.0.0.1', () => {
 
   it('validates call names and arguments before any handler runs', async () => {
     const { rpc } = await startCore(tempDir());
-    expect(await rpc('app.nothing', {})).toMatchObject({ status: 404, body: { error: { code: 'APP_UNKNOWN_CALL' } } });
+    expect(await rpc('app.nothing', {})).toMatchObject({
+      status: 404,
+      body: { error: { code: 'APP_UNKNOWN_CALL' } },
+    });
     expect(await rpc('constructor', {})).toMatchObject({ status: 404 });
     expect(await rpc('app.info', { argument: { x: 1 } })).toMatchObject({
       status: 400,
@@ -96,7 +114,11 @@ describe('headless server over real HTTPS on 127.0.0.1', () => {
   });
 
   it('refuses plain HTTP on a non-loopback address', async () => {
-    const core = await createCore({ dataDir: tempDir(), mode: 'headless', logger: createLogger({ level: 'silent' }) });
+    const core = await createCore({
+      dataDir: tempDir(),
+      mode: 'headless',
+      logger: createLogger({ level: 'silent' }),
+    });
     cores.push(core);
     await expect(
       core.serverHost.listen({ host: '0.0.0.0', port: 0, tls: { mode: 'off' }, uiDir: null }),
@@ -126,7 +148,10 @@ describe('headless server over real HTTPS on 127.0.0.1', () => {
     const status: ServerStatus = core.serverHost.status();
     core.events.emit('server.onDidChangeStatus', status);
     await waitFor(() => received.join('').includes('event: server.onDidChangeStatus'));
-    const frame = received.join('').split('\n\n').find((block) => block.startsWith('event: '));
+    const frame = received
+      .join('')
+      .split('\n\n')
+      .find((block) => block.startsWith('event: '));
     expect(frame).toBe(`event: server.onDidChangeStatus\ndata: ${JSON.stringify(status)}`);
 
     await core.serverHost.close();

@@ -57,6 +57,7 @@ describe('docs/errors.md', () => {
   });
 
   it('uses SCREAMING_SNAKE codes with a domain prefix', () => {
-    for (const code of Object.keys(ERROR_CODES)) expect(code).toMatch(/^[A-Z][A-Z0-9]*_[A-Z0-9_]+$/);
+    for (const code of Object.keys(ERROR_CODES))
+      expect(code).toMatch(/^[A-Z][A-Z0-9]*_[A-Z0-9_]+$/);
   });
 });

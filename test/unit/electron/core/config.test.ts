@@ -10,11 +10,23 @@ describe('resolveDataDir', () => {
     ['--data-dir wins over everything', { flag: '/d', env: { TRUST_AUDITOR_DATA: '/e' } }, '/d'],
     ['a relative --data-dir is taken from the working folder', { flag: 'data' }, '/work/data'],
     ['TRUST_AUDITOR_DATA comes next', { env: { TRUST_AUDITOR_DATA: '/e' } }, '/e'],
-    ['an empty variable is ignored', { env: { TRUST_AUDITOR_DATA: ' ' } }, '/home/ann/.config/trust-auditor'],
+    [
+      'an empty variable is ignored',
+      { env: { TRUST_AUDITOR_DATA: ' ' } },
+      '/home/ann/.config/trust-auditor',
+    ],
     ['Linux uses XDG_CONFIG_HOME', { env: { XDG_CONFIG_HOME: '/xdg' } }, '/xdg/trust-auditor'],
     ['Linux falls back to ~/.config', {}, '/home/ann/.config/trust-auditor'],
-    ['macOS uses Application Support', { platform: 'darwin' }, '/home/ann/Library/Application Support/trust-auditor'],
-    ['Windows uses APPDATA', { platform: 'win32', env: { APPDATA: '/appdata' } }, '/appdata/trust-auditor'],
+    [
+      'macOS uses Application Support',
+      { platform: 'darwin' },
+      '/home/ann/Library/Application Support/trust-auditor',
+    ],
+    [
+      'Windows uses APPDATA',
+      { platform: 'win32', env: { APPDATA: '/appdata' } },
+      '/appdata/trust-auditor',
+    ],
   ])('%s', (_name, sources, expected) => {
     expect(resolveDataDir({ ...base, ...sources })).toBe(expected);
   });

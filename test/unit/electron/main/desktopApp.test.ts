@@ -37,7 +37,11 @@ describe('the desktop app lifecycle (with a fake electron module)', () => {
     await waitFor(() => fake.windows.length === 1);
     const [window] = fake.windows;
     expect(window!.loadedUrl).toBe('file:///opt/app/out/renderer/index.html');
-    expect(window!.options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, preload: '/opt/app/out/preload/index.cjs' });
+    expect(window!.options.webPreferences).toMatchObject({
+      sandbox: true,
+      contextIsolation: true,
+      preload: '/opt/app/out/preload/index.cjs',
+    });
     expect(window!.webContents.windowOpenHandler).not.toBeNull();
     expect(fake.electron.session.defaultSession.permissionRequestHandler).not.toBeNull();
     expect(existsSync(join(dataDir, 'auditor.db'))).toBe(true);

@@ -27,10 +27,16 @@ export class FakeWebContents extends EventEmitter {
 }
 
 export class FakeSession {
-  permissionRequestHandler: ((contents: unknown, permission: string, callback: (allow: boolean) => void) => void) | null = null;
-  permissionCheckHandler: (() => boolean) | null = null;
-  headersListener: ((details: { responseHeaders?: Record<string, string[]> }, callback: (response: unknown) => void) => void) | null =
+  permissionRequestHandler:
+    ((contents: unknown, permission: string, callback: (allow: boolean) => void) => void) | null =
     null;
+  permissionCheckHandler: (() => boolean) | null = null;
+  headersListener:
+    | ((
+        details: { responseHeaders?: Record<string, string[]> },
+        callback: (response: unknown) => void,
+      ) => void)
+    | null = null;
   webRequest = {
     onHeadersReceived: (listener: FakeSession['headersListener']) => {
       this.headersListener = listener;
@@ -88,7 +94,8 @@ export function createFakeElectron(options: { singleInstance?: boolean } = {}) {
     app,
     BrowserWindow: FakeBrowserWindow,
     ipcMain: {
-      handle: (channel: string, handler: (...args: any[]) => unknown) => void handlers.set(channel, handler),
+      handle: (channel: string, handler: (...args: any[]) => unknown) =>
+        void handlers.set(channel, handler),
       removeHandler: (channel: string) => void handlers.delete(channel),
     },
     session: { defaultSession: new FakeSession() },

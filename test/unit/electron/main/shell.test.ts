@@ -18,7 +18,10 @@ describe('main window options', () => {
     class RecordingWindow {
       constructor(readonly options: Record<string, any>) {}
     }
-    const window = createMainWindow(RecordingWindow as never, '/opt/preload/index.cjs') as unknown as RecordingWindow;
+    const window = createMainWindow(
+      RecordingWindow as never,
+      '/opt/preload/index.cjs',
+    ) as unknown as RecordingWindow;
     const preferences = window.options.webPreferences;
     expect(preferences).toMatchObject({
       preload: '/opt/preload/index.cjs',
@@ -46,7 +49,10 @@ describe('hardening', () => {
     expect(answers).toEqual([false, false, false, false]);
     expect(session.permissionCheckHandler!()).toBe(false);
     let response: any;
-    session.headersListener!({ responseHeaders: { 'content-type': ['text/html'] } }, (r) => (response = r));
+    session.headersListener!(
+      { responseHeaders: { 'content-type': ['text/html'] } },
+      (r) => (response = r),
+    );
     expect(response.responseHeaders['Content-Security-Policy']).toEqual([CONTENT_SECURITY_POLICY]);
     expect(response.responseHeaders['content-type']).toEqual(['text/html']);
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
@@ -55,13 +61,17 @@ describe('hardening', () => {
   it('blocks navigation away from the app, webviews and new windows', async () => {
     const contents = new FakeWebContents();
     const opened: string[] = [];
-    hardenWebContents(contents as never, APP_URL, { openExternal: async (url) => void opened.push(url) });
+    hardenWebContents(contents as never, APP_URL, {
+      openExternal: async (url) => void opened.push(url),
+    });
     expect(contents.attempt('will-navigate', `${APP_URL}#/server`)).toBe(false);
     expect(contents.attempt('will-navigate', 'https://evil.example/')).toBe(true);
     expect(contents.attempt('will-navigate', 'file:///etc/passwd')).toBe(true);
     expect(contents.attempt('will-redirect', 'https://evil.example/')).toBe(true);
     expect(contents.attempt('will-attach-webview')).toBe(true);
-    expect(contents.windowOpenHandler!({ url: 'https://cloudsecurityalliance.org/' })).toEqual({ action: 'deny' });
+    expect(contents.windowOpenHandler!({ url: 'https://cloudsecurityalliance.org/' })).toEqual({
+      action: 'deny',
+    });
     expect(contents.windowOpenHandler!({ url: 'file:///bin/sh' })).toEqual({ action: 'deny' });
     await new Promise((resolve) => setImmediate(resolve));
     expect(opened).toEqual(['https://cloudsecurityalliance.org/']);
@@ -83,7 +93,9 @@ describe('safeOpenExternal', () => {
   ])('%s → %s', async (url, safe) => {
     expect(isSafeExternalUrl(url)).toBe(safe);
     const opened: string[] = [];
-    expect(await safeOpenExternal({ openExternal: async (u) => void opened.push(u) }, url)).toBe(safe);
+    expect(await safeOpenExternal({ openExternal: async (u) => void opened.push(u) }, url)).toBe(
+      safe,
+    );
     expect(opened.length).toBe(safe ? 1 : 0);
   });
 });
@@ -125,10 +137,23 @@ describe('IPC', () => {
       targets: () => [window as never],
       onError: (error) => errors.push(error),
     });
-    const invoke = (frame: { url: string; parent: unknown } | null, name: unknown, argument?: unknown) =>
-      handlers.get(CALL_CHANNEL)!({ senderFrame: frame }, name, argument);
+    const invoke = (
+      frame: { url: string; parent: unknown } | null,
+      name: unknown,
+      argument?: unknown,
+    ) => handlers.get(CALL_CHANNEL)!({ senderFrame: frame }, name, argument);
     const topFrame = { url: `${APP_URL}#/server`, parent: null };
-    return { handlers, events, status, window, unregister, invoke, topFrame, errors, calls: () => calls };
+    return {
+      handlers,
+      events,
+      status,
+      window,
+      unregister,
+      invoke,
+      topFrame,
+      errors,
+      calls: () => calls,
+    };
   }
 
   it('answers a contract call from the app page', async () => {
@@ -138,7 +163,10 @@ describe('IPC', () => {
 
   it('refuses unknown calls and bad arguments without reaching core', async () => {
     const { invoke, topFrame, calls } = setup();
-    expect(await invoke(topFrame, 'shell.exec', 'rm -rf /')).toMatchObject({ ok: false, error: { code: 'APP_UNKNOWN_CALL' } });
+    expect(await invoke(topFrame, 'shell.exec', 'rm -rf /')).toMatchObject({
+      ok: false,
+      error: { code: 'APP_UNKNOWN_CALL' },
+    });
     expect(await invoke(topFrame, 'server.status', { sneaky: 1 })).toMatchObject({
       ok: false,
       error: { code: 'APP_INVALID_ARGUMENT' },
@@ -152,7 +180,10 @@ describe('IPC', () => {
     ['no frame at all', null],
   ])('refuses calls from %s', async (_name, frame) => {
     const { invoke, calls } = setup();
-    expect(await invoke(frame, 'server.status')).toMatchObject({ ok: false, error: { code: 'APP_FORBIDDEN_SENDER' } });
+    expect(await invoke(frame, 'server.status')).toMatchObject({
+      ok: false,
+      error: { code: 'APP_FORBIDDEN_SENDER' },
+    });
     expect(calls()).toBe(0);
     expect(isTrustedSender({ senderFrame: frame as never }, APP_URL)).toBe(false);
   });
@@ -168,7 +199,9 @@ describe('IPC', () => {
   it('forwards events to the windows and stops when unregistered', () => {
     const { events, window, unregister, handlers, status } = setup();
     events.emit('server.onDidChangeStatus', status);
-    expect(window.sent).toEqual([[EVENT_CHANNEL, { name: 'server.onDidChangeStatus', payload: status }]]);
+    expect(window.sent).toEqual([
+      [EVENT_CHANNEL, { name: 'server.onDidChangeStatus', payload: status }],
+    ]);
     unregister();
     events.emit('server.onDidChangeStatus', status);
     expect(window.sent).toHaveLength(1);

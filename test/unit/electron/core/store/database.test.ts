@@ -12,7 +12,11 @@ import { useTempDirs } from '../../../../helpers/tempDir';
 const tempDir = useTempDirs();
 
 const notes: Migration[] = [
-  { version: 1, name: 'notes', sql: 'CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL) STRICT;' },
+  {
+    version: 1,
+    name: 'notes',
+    sql: 'CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL) STRICT;',
+  },
   {
     version: 2,
     name: 'tags',
@@ -58,7 +62,9 @@ describe('openDatabase', () => {
     );
     const check = new Database(path);
     expect(check.pragma('user_version', { simple: true })).toBe(1);
-    expect(check.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'half'").pluck().get()).toBe(0);
+    expect(
+      check.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'half'").pluck().get(),
+    ).toBe(0);
     expect(check.prepare('SELECT text FROM notes').pluck().all()).toEqual(['precious']);
     expect(check.pragma('integrity_check', { simple: true })).toBe('ok');
     check.close();
@@ -84,7 +90,10 @@ describe('openDatabase', () => {
     const path = join(tempDir(), 'junk.db');
     writeFileSync(path, 'this is not sqlite '.repeat(100));
     expect(() => openDatabase({ path, migrations: notes })).toThrow(
-      expect.objectContaining({ code: 'STORE_OPEN_FAILED', message: expect.stringContaining(path) }),
+      expect.objectContaining({
+        code: 'STORE_OPEN_FAILED',
+        message: expect.stringContaining(path),
+      }),
     );
   });
 });
