@@ -1,7 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { VueWrapper } from '@vue/test-utils';
 
+import { mount } from '@vue/test-utils';
+import { createPinia } from 'pinia';
+import { createMemoryHistory } from 'vue-router';
+
 import App from '../../../renderer/src/App.vue';
+import { createAuditorApiPlugin } from '../../../renderer/src/api/auditor';
+import { createAppRouter } from '../../../renderer/src/router';
 import { useSessionStore } from '../../../renderer/src/stores/session';
 import { createTestApi, mountWithApp, settle } from './helpers';
 
@@ -38,6 +44,21 @@ describe('App frame', () => {
     expect(document.title).toBe('Bundles · Trust Auditor');
     expect(document.activeElement?.textContent).toBe('Bundles');
     expect(document.activeElement?.tagName).toBe('H1');
+  });
+
+  it('leaves focus alone on the first navigation, when the page loads', async () => {
+    const testApi = createTestApi();
+    const router = createAppRouter(createMemoryHistory());
+    document.body.focus();
+    wrapper = mount(App, {
+      attachTo: document.body,
+      global: { plugins: [createPinia(), router, createAuditorApiPlugin(testApi.api)] },
+    });
+    await router.push('/');
+    await settle();
+    expect(router.currentRoute.value.path).toBe('/vendors');
+    expect(wrapper.find('h1').text()).toBe('Vendors');
+    expect(document.activeElement?.tagName).not.toBe('H1');
   });
 
   it('moves focus to the content with the skip link', async () => {
