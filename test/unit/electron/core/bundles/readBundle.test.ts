@@ -1,0 +1,215 @@
+import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+
+import { describe, expect, it } from 'vitest';
+
+import type { BundleFinding } from '../../../../../shared/bundles';
+import { AppError } from '../../../../../shared/errors';
+import { archiveErrorFindings, readBundle } from '../../../../../electron/core/bundles/readBundle';
+import { tarBytes, tarGz, validBundle } from './helpers';
+import type { RawEntry } from './helpers';
+
+const manifest = { path: 'manifest.json', body: '{}' };
+
+async function refusal(bytes: Uint8Array, limits = {}): Promise<BundleFinding[]> {
+  try {
+    await readBundle(bytes, { limits });
+  } catch (error) {
+    expect(error).toBeInstanceOf(AppError);
+    const findings = archiveErrorFindings(error);
+    expect(findings).not.toBeNull();
+    return findings ?? [];
+  }
+  throw new Error('the archive was accepted');
+}
+
+async function refusedWith(entries: RawEntry[], code: string): Promise<BundleFinding[]> {
+  const findings = await refusal(tarGz(entries));
+  expect(findings.map((finding) => finding.code)).toContain(code);
+  return findings;
+}
+
+describe('readBundle', () => {
+  it('reads a valid bundle into memory, in archive order', async () => {
+    const archive = await readBundle(validBundle(2));
+    expect(archive.files.map((file) => [file.path, file.kind])).toEqual([
+      ['manifest.json', 'manifest-json'],
+      ['rules/ow-rule_0.json', 'rule-file'],
+      ['rules/ow-rule_1.json', 'rule-file'],
+    ]);
+    expect(archive.hasRulesDirectory).toBe(true);
+    expect(archive.entryCount).toBe(4);
+    expect(archive.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('reads from a stream too, and sees every raw byte', async () => {
+    const bytes = validBundle(3);
+    const seen: Buffer[] = [];
+    async function* stream(): AsyncGenerator<Uint8Array> {
+      for (let offset = 0; offset < bytes.length; offset += 7)
+        yield bytes.subarray(offset, offset + 7);
+    }
+    const archive = await readBundle(stream(), { onRawChunk: (chunk) => seen.push(chunk) });
+    expect(Buffer.concat(seen).equals(bytes)).toBe(true);
+    expect(archive.files).toHaveLength(4);
+  });
+
+  it.each([
+    ['symbolic link', { path: 'rules/ow-a.json', type: 'SymbolicLink', linkpath: '/etc/passwd' }],
+    ['hard link', { path: 'rules/ow-a.json', type: 'Link', linkpath: 'manifest.json' }],
+    ['character device', { path: 'rules/ow-a.json', type: 'CharacterDevice' }],
+    ['block device', { path: 'rules/ow-a.json', type: 'BlockDevice' }],
+    ['FIFO', { path: 'rules/ow-a.json', type: 'FIFO' }],
+    ['contiguous file', { path: 'rules/ow-a.json', type: 'ContiguousFile', body: '{}' }],
+  ])('refuses a %s', async (_name, entry) => {
+    const findings = await refusedWith([manifest, entry as RawEntry], 'ARCHIVE_ENTRY_TYPE');
+    expect(findings[0]?.path).toBe('rules/ow-a.json');
+  });
+
+  it.each([
+    ['../evil.json'],
+    ['rules/../../evil.json'],
+    ['/etc/cron.d/evil'],
+    ['rules\\ow-a.json'],
+  ])('refuses the traversal path %j', async (path) => {
+    await refusedWith([manifest, { path, body: '{}' }], 'ARCHIVE_PATH_UNSAFE');
+  });
+
+  it('refuses a traversal path hidden in a pax header', async () => {
+    await refusedWith(
+      [manifest, { path: '../../evil.json', body: '{}', pax: true }],
+      'ARCHIVE_PATH_UNSAFE',
+    );
+  });
+
+  it('refuses files outside manifest and rules/', async () => {
+    await refusedWith([manifest, { path: 'README.md', body: 'hi' }], 'ARCHIVE_PATH_UNEXPECTED');
+  });
+
+  it.each([
+    ['exact', 'rules/ow-a.json', 'rules/ow-a.json'],
+    ['./ prefix', 'rules/ow-a.json', './rules/ow-a.json'],
+    ['case', 'rules/ow-a.json', 'rules/OW-A.json'],
+    ['Unicode NFC/NFD', 'rules/ow-é.json', 'rules/ow-e\u0301.json'],
+    ['manifest case', 'manifest.json', 'MANIFEST.json'],
+  ])('refuses %s duplicates', async (_name, first, second) => {
+    const entries = [manifest, { path: first, body: '{}' }, { path: second, body: '{"x":1}' }];
+    if (first === 'manifest.json') entries.shift();
+    const findings = await refusal(tarGz(entries));
+    expect(findings.map((finding) => finding.code)).toContain(
+      second === 'MANIFEST.json' ? 'ARCHIVE_PATH_UNEXPECTED' : 'ARCHIVE_DUPLICATE',
+    );
+  });
+
+  it('refuses nested archives, by name and by content', async () => {
+    const inner = gzipSync(tarBytes([manifest]));
+    const findings = await refusal(
+      tarGz([
+        manifest,
+        { path: 'rules/ow-a.tar.gz', body: inner },
+        { path: 'rules/ow-b.json', body: inner },
+      ]),
+    );
+    expect(findings.filter((finding) => finding.code === 'ARCHIVE_NESTED')).toHaveLength(2);
+  });
+
+  it('refuses a gzip inside the gzip without inflating it', async () => {
+    const double = gzipSync(gzipSync(tarBytes([manifest])));
+    expect((await refusal(double)).map((finding) => finding.code)).toEqual(['ARCHIVE_NESTED']);
+  });
+
+  it('stops a gzip bomb at the ratio limit, early', async () => {
+    const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024));
+    const started = performance.now();
+    const findings = await refusal(bomb);
+    expect(findings.map((finding) => finding.code)).toEqual(['ARCHIVE_LIMIT_RATIO']);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it('stops at the total uncompressed limit', async () => {
+    const bytes = tarGz([
+      manifest,
+      { path: 'rules/ow-a.json', body: randomBytes(300 * 1024).toString('hex') },
+    ]);
+    const findings = await refusal(bytes, {
+      maxUncompressedBytes: 256 * 1024,
+      maxEntryBytes: 1024 * 1024,
+    });
+    expect(findings.map((finding) => finding.code)).toEqual(['ARCHIVE_LIMIT_TOTAL']);
+  });
+
+  it('refuses an entry over the entry limit from its header, before reading it', async () => {
+    const findings = await refusal(
+      tarGz([manifest, { path: 'rules/ow-a.json', body: 'x'.repeat(2048) }]),
+      { maxEntryBytes: 1024 },
+    );
+    expect(findings.map((finding) => finding.code)).toEqual(['ARCHIVE_LIMIT_ENTRY']);
+    expect(findings[0]?.path).toBe('rules/ow-a.json');
+  });
+
+  it('refuses too many entries', async () => {
+    const entries = Array.from({ length: 12 }, (_, index) => ({
+      path: `rules/ow-${index}.json`,
+      body: '{}',
+    }));
+    const findings = await refusal(tarGz([manifest, ...entries]), { maxEntries: 10 });
+    expect(findings.map((finding) => finding.code)).toEqual(['ARCHIVE_LIMIT_ENTRIES']);
+  });
+
+  it('refuses an archive over the compressed limit', async () => {
+    const findings = await refusal(validBundle(3), { maxCompressedBytes: 100 });
+    expect(findings.map((finding) => finding.code)).toEqual(['ARCHIVE_LIMIT_COMPRESSED']);
+  });
+
+  it.each([
+    ['not gzip', Buffer.from('{"name": "not an archive"}'), 'ARCHIVE_NOT_GZIP'],
+    ['empty', Buffer.alloc(0), 'ARCHIVE_NOT_GZIP'],
+    ['a plain tar', tarBytes([manifest]), 'ARCHIVE_NOT_GZIP'],
+    ['gzip of garbage', gzipSync(randomBytes(4096)), 'ARCHIVE_CORRUPT'],
+  ])('refuses %s', async (_name, bytes, code) => {
+    expect((await refusal(bytes)).map((finding) => finding.code)).toContain(code);
+  });
+
+  it('refuses a truncated gzip stream', async () => {
+    const bytes = validBundle(20);
+    const findings = await refusal(bytes.subarray(0, Math.floor(bytes.length / 2)));
+    expect(findings.map((finding) => finding.code)).toContain('ARCHIVE_TRUNCATED');
+  });
+
+  it('refuses a tar that ends in the middle of an entry', async () => {
+    const tar = tarBytes([manifest, { path: 'rules/ow-a.json', body: 'x'.repeat(4000) }], {
+      endMarker: false,
+    });
+    const findings = await refusal(gzipSync(tar.subarray(0, 2048)));
+    expect(findings.map((finding) => finding.code)).toContain('ARCHIVE_TRUNCATED');
+  });
+
+  it('refuses a tar without its end-of-archive marker', async () => {
+    const findings = await refusal(tarGz([manifest], { endMarker: false }));
+    expect(findings.map((finding) => finding.code)).toEqual(['ARCHIVE_TRUNCATED']);
+  });
+
+  it('refuses a header with a bad checksum', async () => {
+    const tar = tarBytes([manifest, { path: 'rules/ow-a.json', body: '{}' }]);
+    tar[512 * 2 + 10] = 0x41; // inside the second header's name
+    expect((await refusal(gzipSync(tar))).map((finding) => finding.code)).toContain(
+      'ARCHIVE_CORRUPT',
+    );
+  });
+
+  it('reports every unsafe entry, not only the first', async () => {
+    const findings = await refusal(
+      tarGz([
+        manifest,
+        { path: '../a.json', body: '{}' },
+        { path: 'rules/ow-b.json', type: 'SymbolicLink', linkpath: '/etc/shadow' },
+        { path: 'notes.txt', body: 'x' },
+      ]),
+    );
+    expect(findings.map((finding) => finding.code)).toEqual([
+      'ARCHIVE_PATH_UNSAFE',
+      'ARCHIVE_ENTRY_TYPE',
+      'ARCHIVE_PATH_UNEXPECTED',
+    ]);
+  });
+});
