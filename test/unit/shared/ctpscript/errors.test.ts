@@ -41,7 +41,9 @@ describe('syntax errors (CTP 5.4.9: "the CTPScript contains a syntax error")', (
   it('reports a position a person can read', () => {
     const [diagnostic] = checkCondition('value[0].a > 1 &&\n  value[1].b = 2');
     expect(diagnostic).toBeDefined();
-    expect(formatDiagnostic('value[0].a > 1 &&\n  value[1].b = 2', diagnostic!)).toMatch(/^2:14: unexpected "="/);
+    expect(formatDiagnostic('value[0].a > 1 &&\n  value[1].b = 2', diagnostic!)).toMatch(
+      /^2:14: unexpected "="/,
+    );
   });
 });
 
@@ -60,9 +62,14 @@ describe('unknown identifiers (CTP 5.4.8; SPEC-NOTES 5)', () => {
   ])('%s (suggestion %s)', (name, suggestion) => {
     const source = `${name} == 1`;
     const [diagnostic] = checkCondition(source);
-    expect(diagnostic).toMatchObject({ code: 'CTPSCRIPT_UNKNOWN_IDENTIFIER', from: 0, to: name.length });
+    expect(diagnostic).toMatchObject({
+      code: 'CTPSCRIPT_UNKNOWN_IDENTIFIER',
+      from: 0,
+      to: name.length,
+    });
     expect(diagnostic?.suggestion).toBe(suggestion);
-    if (suggestion !== undefined) expect(diagnostic?.message).toContain(`did you mean ${suggestion}?`);
+    if (suggestion !== undefined)
+      expect(diagnostic?.message).toContain(`did you mean ${suggestion}?`);
   });
 
   it('the 4 identifiers of CTP 5.4.8 exist', () => {
@@ -116,7 +123,12 @@ describe('unknown functions and arity (CTP 5.4.4, 5.4.9; SPEC-NOTES 5)', () => {
     ['value.max(1, 2)', 'max takes no arguments, not 2'],
   ])('wrong number of arguments: %s', (source, message) => {
     const [diagnostic] = checkCondition(source);
-    expect(diagnostic).toMatchObject({ code: 'CTPSCRIPT_ARITY', message, from: 0, to: source.length });
+    expect(diagnostic).toMatchObject({
+      code: 'CTPSCRIPT_ARITY',
+      message,
+      from: 0,
+      to: source.length,
+    });
   });
 
   it.each([
@@ -129,7 +141,9 @@ describe('unknown functions and arity (CTP 5.4.4, 5.4.9; SPEC-NOTES 5)', () => {
   });
 
   it('calling something that is not a function is a run-time error', () => {
-    expect(run('value[0](1)').error?.message).toMatch(/an array is not a function|an object is not a function/);
+    expect(run('value[0](1)').error?.message).toMatch(
+      /an array is not a function|an object is not a function/,
+    );
     expect(run('(1)(2)').error?.message).toMatch(/a number is not a function/);
     expect(run('(toString)(1, 2)').error).toMatchObject({ code: 'CTPSCRIPT_ARITY' });
     expect(valueOf('(toString)(2)')).toBe('2.000000e+00');
@@ -164,7 +178,13 @@ describe('unknown functions and arity (CTP 5.4.4, 5.4.9; SPEC-NOTES 5)', () => {
 describe('field access (CTP 5.4.3.3, 5.4.9; SPEC-NOTES 5-6)', () => {
   it.each([
     ['on null is an error (5.4.9)', 'value[0].nope.x', /cannot read field "x" of null/, 0, 15],
-    ['on a string is an error', 'updateTime.length', /cannot read field "length" of a string/, 0, 17],
+    [
+      'on a string is an error',
+      'updateTime.length',
+      /cannot read field "length" of a string/,
+      0,
+      17,
+    ],
     ['on a number is an error', '(1).x', /of a number/, 0, 5],
     ['on a boolean is an error', 'true[0]', /of a boolean/, 0, 7],
     ['on a function is an error', 'toString.name', /of a function/, 0, 13],
@@ -210,21 +230,37 @@ describe('field access (CTP 5.4.3.3, 5.4.9; SPEC-NOTES 5-6)', () => {
     const row = Object.create({ inherited: 1, nested: { x: 1 } }) as Record<string, unknown>;
     row.own = 2;
     const result = { value: [row], updateTime: null, authorityId: null, signature: null };
-    expect(valueOf('[value[0].inherited, value[0].nested, value[0].own]', result)).toEqual([null, null, 2]);
+    expect(valueOf('[value[0].inherited, value[0].nested, value[0].own]', result)).toEqual([
+      null,
+      null,
+      2,
+    ]);
     expect(valueOf('select("inherited", value)', result)).toEqual([null]);
   });
 
   it('host values that are not JSON count as null', () => {
     const result = { value: [{ f: () => 1, u: undefined, b: 1n }], updateTime: undefined };
-    expect(valueOf('[value[0].f, value[0].u, value[0].b, updateTime]', result)).toEqual([null, null, null, null]);
+    expect(valueOf('[value[0].f, value[0].u, value[0].b, updateTime]', result)).toEqual([
+      null,
+      null,
+      null,
+      null,
+    ]);
   });
 
   it('reads dateTime when updateTime is absent (SPEC-NOTES CTP: accepted on input)', () => {
-    expect(valueOf('updateTime', { value: [], dateTime: '2015-07-20T12:34:56Z' })).toBe('2015-07-20T12:34:56Z');
+    expect(valueOf('updateTime', { value: [], dateTime: '2015-07-20T12:34:56Z' })).toBe(
+      '2015-07-20T12:34:56Z',
+    );
   });
 
   it('a result that is not an object leaves every identifier null', () => {
-    expect(valueOf('[value, updateTime, authorityId, signature]', 'nonsense')).toEqual([null, null, null, null]);
+    expect(valueOf('[value, updateTime, authorityId, signature]', 'nonsense')).toEqual([
+      null,
+      null,
+      null,
+      null,
+    ]);
     expect(run('value[0]', null).outcome).toBe('error');
   });
 });

@@ -17,10 +17,16 @@ export const RESULT = {
 export const NOW = Date.UTC(2015, 6, 20, 13, 0, 0);
 
 /** Compiles (which must succeed) and evaluates against `result`. */
-export function run(source: string, result: unknown = RESULT, options: EvaluationOptions = {}): EvaluationResult {
+export function run(
+  source: string,
+  result: unknown = RESULT,
+  options: EvaluationOptions = {},
+): EvaluationResult {
   const compiled = compileCondition(source);
   if (!compiled.ok) {
-    throw new Error(`${source} does not compile: ${compiled.diagnostics.map((d) => d.message).join('; ')}`);
+    throw new Error(
+      `${source} does not compile: ${compiled.diagnostics.map((d) => d.message).join('; ')}`,
+    );
   }
   return evaluateCondition(compiled.condition, result, { now: () => NOW, ...options });
 }
