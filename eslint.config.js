@@ -2,6 +2,7 @@
 // shared/ is platform-neutral, renderer/ reaches core only through shared/, and only
 // electron/main and electron/preload may import 'electron'.
 import js from '@eslint/js';
+import globals from 'globals';
 import pluginVue from 'eslint-plugin-vue';
 import tseslint from 'typescript-eslint';
 
@@ -74,40 +75,19 @@ export default tseslint.config(
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
-  ...pluginVue.configs['flat/recommended'],
+  // Correctness rules only: Prettier owns formatting, .vue files included.
+  ...pluginVue.configs['flat/essential'],
   {
     files: ['**/*.vue'],
     languageOptions: { parserOptions: { parser: tseslint.parser } },
   },
   {
-    languageOptions: {
-      globals: {
-        console: 'readonly',
-        process: 'readonly',
-        Buffer: 'readonly',
-        setTimeout: 'readonly',
-        clearTimeout: 'readonly',
-        setInterval: 'readonly',
-        clearInterval: 'readonly',
-        URL: 'readonly',
-        TextEncoder: 'readonly',
-        TextDecoder: 'readonly',
-        AbortController: 'readonly',
-        fetch: 'readonly',
-        structuredClone: 'readonly',
-        queueMicrotask: 'readonly',
-        setImmediate: 'readonly',
-        performance: 'readonly',
-        __dirname: 'readonly',
-        window: 'readonly',
-        document: 'readonly',
-        navigator: 'readonly',
-        sessionStorage: 'readonly',
-        localStorage: 'readonly',
-        location: 'readonly',
-        history: 'readonly',
-      },
-    },
+    // TypeScript checks names; ESLint's no-undef does not know DOM or Node types.
+    files: ['**/*.ts', '**/*.vue'],
+    rules: { 'no-undef': 'off' },
+  },
+  {
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
     rules: {
       '@typescript-eslint/no-unused-vars': [
         'error',

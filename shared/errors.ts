@@ -18,6 +18,7 @@ export const ERROR_CODES = {
   APP_UNAUTHORIZED: 401,
   APP_FORBIDDEN_SENDER: 403,
   APP_DISPOSED: 503,
+  APP_UNREACHABLE: 503,
   // Configuration and command line
   CONFIG_INVALID: 400,
   CLI_USAGE: 400,

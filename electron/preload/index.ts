@@ -1,7 +1,6 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 
 import { buildApi, isEventName, type EventMessage } from '../../shared/api';
-import { deserializeError } from '../../shared/errors';
 import { CALL_CHANNEL, EVENT_CHANNEL, type CallEnvelope } from '../../shared/ipc';
 
 // window.auditor exposes exactly the contract's named functions: no ipcRenderer, no
@@ -12,7 +11,9 @@ contextBridge.exposeInMainWorld(
     async call(name, argument) {
       const envelope = (await ipcRenderer.invoke(CALL_CHANNEL, name, argument)) as CallEnvelope;
       if (envelope.ok) return envelope.result;
-      throw deserializeError(envelope.error);
+      // Reject with the plain serialized error: the context bridge would strip an Error
+      // down to its message. The renderer rebuilds it (deserializeError).
+      throw envelope.error;
     },
     subscribe(name, listener) {
       const handler = (_event: IpcRendererEvent, message: EventMessage): void => {

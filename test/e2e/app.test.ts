@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { BIN, useProcesses } from '../helpers/processes';
+import { startHeadlessServer, useProcesses } from '../helpers/processes';
 import { useTempDirs } from '../helpers/tempDir';
 import { launchChromium, navigateTo, screenshot } from './helpers';
 
@@ -16,23 +16,7 @@ afterAll(async () => {
 });
 
 async function startHeadless() {
-  const server = start(process.execPath, [
-    BIN,
-    'serve',
-    '--ui',
-    '--tls',
-    'off',
-    '--port',
-    '0',
-    '--log-level',
-    'warn',
-    '--data-dir',
-    tempDir(),
-  ]);
-  const [, origin, token] = await server.waitFor(
-    /App\s+(http:\/\/127\.0\.0\.1:\d+)\/#token=([A-Za-z0-9_-]+)/,
-  );
-  return { origin: origin!, token: token! };
+  return startHeadlessServer(start, tempDir());
 }
 
 describe('the app in a real browser (headless mode)', () => {
@@ -73,7 +57,7 @@ describe('the app in a real browser (headless mode)', () => {
       // Keyboard: the skip link moves focus to the content; nav links work with Enter.
       await page.getByRole('link', { name: 'Skip to content' }).focus();
       await page.keyboard.press('Enter');
-      expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+      expect(await page.locator('#main:focus').count()).toBe(1);
       await page
         .getByRole('navigation', { name: 'Main' })
         .getByRole('link', { name: 'Vendors', exact: true })

@@ -71,3 +71,27 @@ export function useProcesses(): (
     return handle;
   };
 }
+
+/** Starts `serve --ui --tls off` on a free port and returns the origin and admin token it printed. */
+export async function startHeadlessServer(
+  start: ReturnType<typeof useProcesses>,
+  dataDir: string,
+): Promise<{ server: RunningProcess; origin: string; token: string }> {
+  const server = start(process.execPath, [
+    BIN,
+    'serve',
+    '--ui',
+    '--tls',
+    'off',
+    '--port',
+    '0',
+    '--log-level',
+    'warn',
+    '--data-dir',
+    dataDir,
+  ]);
+  const [, origin, token] = await server.waitFor(
+    /App\s+(http:\/\/127\.0\.0\.1:\d+)\/#token=([A-Za-z0-9_-]+)/,
+  );
+  return { server, origin: origin!, token: token! };
+}

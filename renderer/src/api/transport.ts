@@ -110,10 +110,10 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       });
     } catch (cause) {
       throw new AppError(
-        'APP_INTERNAL',
+        'APP_UNREACHABLE',
         `Could not reach the Trust Auditor server at ${baseUrl} (${describe(cause)}). ` +
           'Check that `trust-auditor serve --ui` is still running, then retry.',
-        { cause, details: { call: name, reason: 'network' } },
+        { cause, details: { call: name } },
       );
     }
 

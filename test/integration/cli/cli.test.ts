@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 
 import { describe, expect, it } from 'vitest';
 
-import { BIN, ROOT, runBin, useProcesses } from '../../helpers/processes';
+import { ROOT, runBin, startHeadlessServer, useProcesses } from '../../helpers/processes';
 import { useTempDirs } from '../../helpers/tempDir';
 
 const tempDir = useTempDirs();
@@ -41,20 +41,7 @@ describe('trust-auditor (the built command line)', () => {
 
   it('serve --ui --tls off serves the UI at / and answers 401 to RPC without the admin token', async () => {
     const dataDir = tempDir();
-    const server = start(process.execPath, [
-      BIN,
-      'serve',
-      '--ui',
-      '--tls',
-      'off',
-      '--port',
-      '0',
-      '--data-dir',
-      dataDir,
-    ]);
-    const [, origin, token] = await server.waitFor(
-      /App\s+(http:\/\/127\.0\.0\.1:\d+)\/#token=([A-Za-z0-9_-]+)/,
-    );
+    const { server, origin, token } = await startHeadlessServer(start, dataDir);
     expect(token).toBe(readFileSync(`${dataDir}/admin-token`, 'utf8').trim());
 
     const page = await fetch(`${origin}/`);

@@ -171,7 +171,7 @@ describe('HTTP transport: calls', () => {
       /Could not reach the Trust Auditor server at http:\/\/127\.0\.0\.1:8443/,
     );
     expect((error as AppError).message).toContain('Failed to fetch');
-    expect((error as AppError).details).toMatchObject({ reason: 'network' });
+    expect((error as AppError).code).toBe('APP_UNREACHABLE');
   });
 
   it('turns an answer that is not JSON into an AppError with the status', async () => {
