@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { fileTests } from '@lezer/generator/test';
-import { describe, it } from 'vitest';
+import { classHighlighter, highlightTree, tagHighlighter, tags } from '@lezer/highlight';
+import { describe, expect, it } from 'vitest';
 
 import { parser } from '../../../../shared/ctpscript/parser.generated';
 
@@ -17,3 +18,49 @@ for (const file of readdirSync(fixtures).filter((name) => name.endsWith('.txt'))
     }
   });
 }
+
+describe('highlighting props (for the editor)', () => {
+  const source = 'matchRegexp("UK", select("c", value)) && value[0].x >= 1 || null';
+
+  function spans(highlighter: Parameters<typeof highlightTree>[1]): string[] {
+    const out: string[] = [];
+    highlightTree(parser.parse(source), highlighter, (from, to, classes) => {
+      out.push(`${source.slice(from, to)}=${classes}`);
+    });
+    return out;
+  }
+
+  it('tags numbers, strings, names, properties and operators', () => {
+    expect(spans(classHighlighter)).toEqual(
+      expect.arrayContaining([
+        '"UK"=tok-string',
+        'value=tok-variableName',
+        'x=tok-propertyName',
+        '>==tok-operator',
+        '&&=tok-operator',
+        '1=tok-number',
+        '[=tok-punctuation',
+      ]),
+    );
+  });
+
+  it('tags called names as functions', () => {
+    const highlighter = tagHighlighter([
+      { tag: tags.function(tags.variableName), class: 'function' },
+      { tag: tags.variableName, class: 'variable' },
+      { tag: tags.null, class: 'null' },
+      { tag: tags.compareOperator, class: 'compare' },
+      { tag: tags.logicOperator, class: 'logic' },
+    ]);
+    expect(spans(highlighter)).toEqual(
+      expect.arrayContaining([
+        'matchRegexp=function',
+        'select=function',
+        'value=variable',
+        'null=null',
+        '>==compare',
+        '||=logic',
+      ]),
+    );
+  });
+});
