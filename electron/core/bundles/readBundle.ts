@@ -74,6 +74,11 @@ export interface ReadBundleOptions {
 
 /** Size of the chunks a byte buffer is fed in (keeps each synchronous step short). */
 const CHUNK_BYTES = 64 * 1024;
+/**
+ * Size of the inflated chunks: fewer thread-pool round trips. Limits are checked per
+ * chunk, so a limit is overshot by at most this much before inflating stops.
+ */
+const INFLATE_CHUNK_BYTES = 1024 * 1024;
 /** pax and GNU long-name headers are small; anything larger is refused. */
 const MAX_META_ENTRY_BYTES = 64 * 1024;
 
@@ -134,7 +139,7 @@ export async function readBundle(
 
   let fatal: BundleFinding | null = null;
   const aborter = new AbortController();
-  const gunzip = createGunzip({ chunkSize: CHUNK_BYTES });
+  const gunzip = createGunzip({ chunkSize: INFLATE_CHUNK_BYTES });
   const parser = new Parser({
     strict: true,
     maxMetaEntrySize: MAX_META_ENTRY_BYTES,

@@ -1,0 +1,143 @@
+// Bundles benchmark (issue 5): verify a signed 2,000-rule bundle in-process and compare
+// with the native floor `tar -xzOf BUNDLE | sha256sum` measured in the same run (goal
+// ≤ 1.5×); import those 2,000 rules into a fresh auditor.db; peak memory; event-loop
+// delay while verifying (goal < 50 ms).
+// Run: `node --import tsx bench/bundles.bench.ts` or `npm run bench -- bundles`.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+import { createBundle } from '../electron/core/bundles/createBundle';
+import { createBundleImporter } from '../electron/core/bundles/importBundle';
+import { generateSigningKeyPair } from '../electron/core/bundles/keygen';
+import { mapLegacyRule } from '../electron/core/bundles/lenientMapping';
+import { signBundle } from '../electron/core/bundles/signBundle';
+import { createTrustStore } from '../electron/core/bundles/trustStore';
+import { createBundleVerifier } from '../electron/core/bundles/verifyBundle';
+import { openDatabase } from '../electron/core/store/database';
+
+const RULES = 2_000;
+const RUNS = 9;
+const FIXTURES = '/work/shared/fixtures/openwatch-rules-2025-10';
+const MIGRATION = join(
+  import.meta.dirname,
+  '..',
+  'electron/core/store/migrations/auditor/0001_bundles.sql',
+);
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+};
+const round = (value: number, digits = 1): number => Number(value.toFixed(digits));
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'bundles-bench-'));
+  try {
+    // 2,000 realistic spec rules: the real OpenWatch rules mapped to the spec shape,
+    // repeated under new ids.
+    const sources = readdirSync(FIXTURES)
+      .filter((name) => name.endsWith('.json'))
+      .sort()
+      .map((name) => mapLegacyRule(JSON.parse(readFileSync(join(FIXTURES, name), 'utf8'))).rule);
+    const rulesDir = join(dir, 'rules');
+    mkdirSync(rulesDir);
+    for (let index = 0; index < RULES; index += 1) {
+      const source = sources[index % sources.length] ?? {};
+      const ruleId =
+        `ow-bench_${String(index).padStart(4, '0')}_${String(source.rule_id ?? '').slice(3, 40)}`.toLowerCase();
+      writeFileSync(
+        join(rulesDir, `${ruleId}.json`),
+        JSON.stringify({ ...source, rule_id: ruleId }, null, 2),
+      );
+    }
+    const created = await createBundle({
+      dir: rulesDir,
+      name: 'bench',
+      createdAt: '2025-10-23T00:00:00Z',
+    });
+    const pair = await generateSigningKeyPair(join(dir, 'key'));
+    const signed = await signBundle({
+      bundle: created.bytes,
+      privateKeyPem: readFileSync(pair.privateKeyPath),
+      signer: 'Bench',
+    });
+    const bundlePath = join(dir, 'bench.tar.gz');
+    writeFileSync(bundlePath, signed.bundle);
+    const trustStore = createTrustStore({ dir: join(dir, 'trust') });
+    await trustStore.add(readFileSync(pair.publicKeyPath));
+    const verifier = createBundleVerifier({ trustStore });
+
+    // Baseline: the native floor, one process pipeline per run.
+    const baselineRuns: number[] = [];
+    for (let run = 0; run < RUNS; run += 1) {
+      const started = performance.now();
+      const result = spawnSync('sh', ['-c', `tar -xzOf '${bundlePath}' | sha256sum`]);
+      baselineRuns.push(performance.now() - started);
+      if (result.status !== 0) throw new Error(`baseline failed: ${result.stderr.toString()}`);
+    }
+
+    // Ours: full verification in-process (warm-up first), watching the event loop.
+    const warm = await verifier.verifyFile(bundlePath);
+    if (warm.report.verdict !== 'verified') {
+      throw new Error(`bench bundle did not verify: ${JSON.stringify(warm.report.findingCounts)}`);
+    }
+    let peakRss = process.memoryUsage().rss;
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    }, 5);
+    const delay = monitorEventLoopDelay({ resolution: 5 });
+    const oursRuns: number[] = [];
+    delay.enable();
+    for (let run = 0; run < RUNS; run += 1) {
+      const started = performance.now();
+      await verifier.verifyFile(bundlePath);
+      oursRuns.push(performance.now() - started);
+    }
+    delay.disable();
+    clearInterval(sampler);
+
+    // Import of the 2,000 rules into fresh databases.
+    const importRuns: number[] = [];
+    for (let run = 0; run < 3; run += 1) {
+      const db = openDatabase({
+        path: join(dir, `auditor-${run}.db`),
+        migrations: [{ version: 1, name: 'bundles', sql: readFileSync(MIGRATION, 'utf8') }],
+      });
+      const importer = createBundleImporter({ db, verifier });
+      const verification = await verifier.verifyFile(bundlePath);
+      const started = performance.now();
+      const result = await importer.importVerified(verification);
+      importRuns.push(performance.now() - started);
+      if (result.counts.inserted !== RULES) throw new Error('import did not insert every rule');
+      db.close();
+    }
+
+    const ours = median(oursRuns);
+    const baseline = median(baselineRuns);
+    const line = {
+      name: 'bundles',
+      ours: round(ours),
+      baseline: round(baseline),
+      unit: 'ms',
+      ratio: round(ours / baseline, 2),
+      rules: RULES,
+      bundleBytes: signed.bundle.length,
+      uncompressedBytes: warm.report.bundle.uncompressedBytes,
+      importMs: round(median(importRuns)),
+      peakRssMb: round(peakRss / 1024 / 1024),
+      eventLoopMaxMs: round(delay.max / 1e6),
+      eventLoopP99Ms: round(delay.percentile(99) / 1e6),
+    };
+    console.log(
+      `verify ${RULES} rules: ours ${line.ours} ms, tar|sha256sum ${line.baseline} ms (×${line.ratio}); import ${line.importMs} ms; peak RSS ${line.peakRssMb} MiB; event-loop delay max ${line.eventLoopMaxMs} ms`,
+    );
+    console.log(`BENCH ${JSON.stringify(line)}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
