@@ -343,7 +343,7 @@ describe('verify: signatures', () => {
     writeFileSync(`${file}.sig`, result.detachedSignature ?? '');
     expect((await verifier.verifyFile(file)).report.verdict).toBe('verified');
     const tampered = Buffer.from(result.bundle);
-    tampered[tampered.length - 5] ^= 1;
+    tampered.writeUInt8((tampered.at(-5) ?? 0) ^ 1, tampered.length - 5);
     const bad = await verifier.verify(tampered, {
       detachedSignature: Buffer.from(result.detachedSignature ?? ''),
     });
