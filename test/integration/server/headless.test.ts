@@ -159,4 +159,19 @@ describe('headless server over real HTTPS on 127.0.0.1', () => {
     expect(core.events.listenerCount).toBe(0);
     expect(core.serverHost.status().listening).toBe(false);
   });
+
+  it('leaves nothing open after dispose: databases closed, port released', async () => {
+    const { core, listening, rpc } = await startCore(tempDir());
+    expect((await rpc('app.info', {})).status).toBe(200);
+    await core.dispose();
+    expect(core.stores.auditor.open).toBe(false);
+    expect(core.stores.server.open).toBe(false);
+    expect(core.events.listenerCount).toBe(0);
+    await expect(fetch(`${listening.origin}/`)).rejects.toThrow();
+    await expect(core.dispatcher.dispatch('app.info', undefined)).rejects.toMatchObject({
+      code: 'APP_DISPOSED',
+    });
+    // Disposing twice is harmless.
+    await core.dispose();
+  });
 });
