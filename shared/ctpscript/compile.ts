@@ -32,8 +32,8 @@ import {
   subtract,
 } from './operators';
 import {
-  CtpFunction,
   describeValue,
+  isCtpFunction,
   fromHost,
   getArrayField,
   getObjectField,
@@ -49,11 +49,22 @@ import type { CtpObject, CtpValue } from './values';
  * The static check ({@link analyze}) must have passed: names, arity and nesting are
  * trusted here. Each closure throws {@link ConditionError} on a run-time error.
  */
-export function compileTree(source: string, tree: Tree): Evaluator {
+export function compileTree(source: string, tree: Tree): CompiledTree {
   const top = tree.topNode.firstChild;
   if (top === null) throw new Error('compileTree needs a checked, non-empty tree');
-  return new Compiler(source).expression(top).run;
+  const compiler = new Compiler(source);
+  const evaluator = compiler.expression(top).run;
+  return { evaluator, variables: compiler.variables };
 }
+
+/** The closures of a condition, and which of the 4 identifiers they read. */
+export interface CompiledTree {
+  evaluator: Evaluator;
+  variables: ReadonlySet<VariableName>;
+}
+
+/** The identifiers of CTP 5.4.8. */
+export type VariableName = 'value' | 'updateTime' | 'authorityId' | 'signature';
 
 /**
  * A compiled sub-expression; `constant` when its value is known at compile time, `path`
@@ -62,7 +73,9 @@ export function compileTree(source: string, tree: Tree): Evaluator {
 interface Compiled {
   run: Evaluator;
   constant?: { value: CtpValue };
-  path?: { base: Evaluator; steps: PathStep[] };
+  path?: { base: Evaluator; steps: PathStep[]; onValue: boolean };
+  /** Set on the identifier `value`, which member chains read without a call. */
+  variable?: 'value';
 }
 
 /** One constant key of a member chain, with the range to blame if it fails. */
@@ -73,15 +86,36 @@ interface PathStep {
 
 /** getField with a constant key (CTP 5.4.3.3): the array and object cases inline. */
 function step(o: CtpValue, key: string | number, range: SourceRange): CtpValue {
-  if (typeof key === 'number') {
-    if (Array.isArray(o)) return key < o.length ? fromHost(o[key]) : null;
-    return readField(o, key, range);
-  }
-  if (typeof o === 'object' && o !== null && !Array.isArray(o) && !(o instanceof CtpFunction)) {
+  return typeof key === 'number' ? stepIndex(o, key, range) : stepName(o, key, range);
+}
+
+function stepIndex(o: CtpValue, index: number, range: SourceRange): CtpValue {
+  if (Array.isArray(o)) return index < o.length ? fromHost(o[index]) : null;
+  return readField(o, index, range);
+}
+
+function stepName(o: CtpValue, name: string, range: SourceRange): CtpValue {
+  if (typeof o === 'object' && o !== null && !Array.isArray(o) && !isCtpFunction(o)) {
     // Own fields only: never the prototype.
-    return hasOwn.call(o, key) ? fromHost((o as CtpObject)[key]) : null;
+    return hasOwn.call(o, name) ? fromHost((o as CtpObject)[name]) : null;
   }
-  return readField(o, key, range);
+  return readField(o, name, range);
+}
+
+// `value[i].column`, the most common expression of all, reads env.value directly.
+function valuePathEvaluator(steps: readonly PathStep[]): Evaluator {
+  const [s0, s1] = steps;
+  if (s0 !== undefined && s1 !== undefined && steps.length === 2) {
+    const { key: k0, range: r0 } = s0;
+    const { key: k1, range: r1 } = s1;
+    // value[i].name
+    if (typeof k0 === 'number' && typeof k1 === 'string') {
+      return (env) => stepName(stepIndex(env.value, k0, r0), k1, r1);
+    }
+    return (env) => step(step(env.value, k0, r0), k1, r1);
+  }
+  if (s0 !== undefined && steps.length === 1) return (env) => step(env.value, s0.key, s0.range);
+  return pathEvaluator((env) => env.value, steps);
 }
 
 // Chains of 1-3 keys, the usual `value[i].column`, get straight-line closures.
@@ -132,7 +166,7 @@ function article(type: string): string {
  * other primitives, and to functions, which have no fields).
  */
 function readField(target: CtpValue, key: CtpValue, range: SourceRange): CtpValue {
-  if (typeof target === 'object' && target !== null && !(target instanceof CtpFunction)) {
+  if (typeof target === 'object' && target !== null && !isCtpFunction(target)) {
     return Array.isArray(target)
       ? getArrayField(target, key)
       : getObjectField(target as CtpObject, key);
@@ -146,6 +180,9 @@ function readField(target: CtpValue, key: CtpValue, range: SourceRange): CtpValu
 }
 
 class Compiler {
+  /** The identifiers read, so that evaluation fetches only those from the result. */
+  readonly variables = new Set<VariableName>();
+
   constructor(private readonly source: string) {}
 
   private text(node: SyntaxNode): string {
@@ -207,12 +244,16 @@ class Compiler {
     const name = this.name(node);
     switch (name) {
       case 'value':
-        return { run: (env) => env.value };
+        this.variables.add(name);
+        return { run: (env) => env.value, variable: name };
       case 'updateTime':
+        this.variables.add(name);
         return { run: (env) => env.updateTime };
       case 'authorityId':
+        this.variables.add(name);
         return { run: (env) => env.authorityId };
       case 'signature':
+        this.variables.add(name);
         return { run: (env) => env.signature };
     }
     if (isGlobalFunction(name)) return constant(FUNCTION_VALUES[name]);
@@ -280,7 +321,11 @@ class Compiler {
       // value[0].name: a chain of constant keys becomes one closure.
       const steps = [...(targetCompiled.path?.steps ?? []), { key: k, range }];
       const base = targetCompiled.path?.base ?? target;
-      return { run: pathEvaluator(base, steps), path: { base, steps } };
+      const onValue = targetCompiled.path?.onValue ?? targetCompiled.variable === 'value';
+      return {
+        run: onValue ? valuePathEvaluator(steps) : pathEvaluator(base, steps),
+        path: { base, steps, onValue },
+      };
     }
     if (key.constant !== undefined) {
       return { run: (env) => readField(target(env), k ?? null, range) };

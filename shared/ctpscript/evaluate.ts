@@ -38,11 +38,13 @@ export interface EvaluationResult {
   error?: EvaluationError;
 }
 
-const hasOwn = Object.prototype.hasOwnProperty;
-
+// The result envelope is the caller's own data (parsed JSON, or an object the server
+// built), read as given: Object.prototype has no field of these names, so only the
+// caller's fields are found. Objects inside it are read through their own fields only.
 function field(result: unknown, name: string): CtpValue | undefined {
-  if (typeof result !== 'object' || result === null || !hasOwn.call(result, name)) return undefined;
-  return fromHost((result as Record<string, unknown>)[name]);
+  if (typeof result !== 'object' || result === null || Array.isArray(result)) return undefined;
+  const value = (result as Record<string, unknown>)[name];
+  return value === undefined ? undefined : fromHost(value);
 }
 
 /**
@@ -52,8 +54,14 @@ function field(result: unknown, name: string): CtpValue | undefined {
  */
 export function createRunner(
   evaluator: Evaluator,
+  variables: ReadonlySet<string>,
 ): (result: unknown, options?: EvaluationOptions) => EvaluationResult {
   let spare: Environment | undefined;
+  // Only the identifiers the condition reads are fetched from the result.
+  const readValue = variables.has('value');
+  const readUpdateTime = variables.has('updateTime');
+  const readAuthorityId = variables.has('authorityId');
+  const readSignature = variables.has('signature');
   return (result, options) => {
     const env: Environment = spare ?? {
       value: null,
@@ -65,25 +73,28 @@ export function createRunner(
       steps: 0,
     };
     spare = undefined;
+    let evaluation: EvaluationResult;
     try {
-      env.value = field(result, 'value') ?? null;
-      env.updateTime = field(result, 'updateTime') ?? field(result, 'dateTime') ?? null;
-      env.authorityId = field(result, 'authorityId') ?? null;
-      env.signature = field(result, 'signature') ?? null;
+      if (readValue) env.value = field(result, 'value') ?? null;
+      if (readUpdateTime) {
+        env.updateTime = field(result, 'updateTime') ?? field(result, 'dateTime') ?? null;
+      }
+      if (readAuthorityId) env.authorityId = field(result, 'authorityId') ?? null;
+      if (readSignature) env.signature = field(result, 'signature') ?? null;
       env.now = options?.now ?? Date.now;
       env.limits =
         options?.limits === undefined ? DEFAULT_LIMITS : { ...DEFAULT_LIMITS, ...options.limits };
       env.steps = 0;
       const value = evaluator(env);
-      return { outcome: toBoolean(value) ? 'true' : 'false', value };
+      evaluation = { outcome: toBoolean(value) ? 'true' : 'false', value };
     } catch (error) {
       // Never throws: every failure, even an exhausted stack, is an `error` (CTP 5.4.9).
-      return { outcome: 'error', error: toEvaluationError(error) };
-    } finally {
-      // Drop references to the result so that it can be collected.
-      env.value = env.updateTime = env.authorityId = env.signature = null;
-      spare = env;
+      evaluation = { outcome: 'error', error: toEvaluationError(error) };
     }
+    // Drop the references to the result (so that it can be collected); keep env.
+    env.value = env.updateTime = env.authorityId = env.signature = null;
+    spare = env;
+    return evaluation;
   };
 }
 

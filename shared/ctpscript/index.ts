@@ -62,10 +62,8 @@ export function compileCondition(source: string, options?: CompileOptions): Comp
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (tree === undefined || errors.length > 0) return { ok: false, diagnostics: errors };
   const warnings = diagnostics.filter((d) => d.severity === 'warning');
-  return {
-    ok: true,
-    condition: { source, warnings, run: createRunner(compileTree(source, tree)) },
-  };
+  const { evaluator, variables } = compileTree(source, tree);
+  return { ok: true, condition: { source, warnings, run: createRunner(evaluator, variables) } };
 }
 
 /**

@@ -269,13 +269,31 @@ export function compileEre(pattern: string, limits: RegexpLimits): CompiledRegex
     );
   }
   const translated = translateEre(pattern);
+  let re: RE2JS;
   try {
-    const re = RE2JS.compile(translated, RE2JS.DOTALL);
-    return { test: (subject) => re.test(subject) };
+    re = RE2JS.compile(translated, RE2JS.DOTALL);
   } catch (error) {
     throw new RegexpSyntaxError(
       `regular expression rejected: ${error instanceof Error ? error.message : String(error)}`,
       0,
     );
   }
+  // Measurement data repeats the same short strings (country codes, states) from one
+  // result to the next: remember the answers for short subjects, in a bounded table.
+  const memo = new Map<string, boolean>();
+  return {
+    test: (subject) => {
+      if (subject.length > MEMO_SUBJECT_LENGTH) return re.test(subject);
+      let answer = memo.get(subject);
+      if (answer === undefined) {
+        answer = re.test(subject);
+        if (memo.size >= MEMO_ENTRIES) memo.clear();
+        memo.set(subject, answer);
+      }
+      return answer;
+    },
+  };
 }
+
+const MEMO_ENTRIES = 1024;
+const MEMO_SUBJECT_LENGTH = 256;
