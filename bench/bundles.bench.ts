@@ -17,14 +17,18 @@ import { signBundle } from '../electron/core/bundles/signBundle';
 import { createTrustStore } from '../electron/core/bundles/trustStore';
 import { createBundleVerifier } from '../electron/core/bundles/verifyBundle';
 import { openDatabase } from '../electron/core/store/database';
+import { loadMigrations } from '../electron/core/store/loadMigrations';
 
 const RULES = 2_000;
 const RUNS = 9;
-const FIXTURES = '/work/shared/fixtures/openwatch-rules-2025-10';
-const MIGRATION = join(
+// The shared folder beside the clone holds the real rule files.
+const FIXTURES = join(
   import.meta.dirname,
   '..',
-  'electron/core/store/migrations/auditor/0001_bundles.sql',
+  '..',
+  'shared',
+  'fixtures',
+  'openwatch-rules-2025-10',
 );
 
 const median = (values: number[]): number => {
@@ -104,7 +108,7 @@ async function main(): Promise<void> {
     for (let run = 0; run < 3; run += 1) {
       const db = openDatabase({
         path: join(dir, `auditor-${run}.db`),
-        migrations: [{ version: 1, name: 'bundles', sql: readFileSync(MIGRATION, 'utf8') }],
+        migrations: loadMigrations('auditor'),
       });
       const importer = createBundleImporter({ db, verifier });
       const verification = await verifier.verifyFile(bundlePath);

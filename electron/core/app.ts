@@ -10,7 +10,7 @@ import { createLifecycle } from './lifecycle';
 import { createLogger, type Logger } from './logger';
 import { createServerHost, type ServerHost } from './server/serverHost';
 import { openDatabase, type SqliteDatabase } from './store/database';
-import { loadMigrations } from './store/migrations';
+import { loadMigrations } from './store/loadMigrations';
 
 export interface CoreConfig {
   /** The data folder (see config.ts resolveDataDir). */

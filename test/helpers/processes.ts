@@ -95,3 +95,6 @@ export async function startHeadlessServer(
   );
   return { server, origin: origin!, token: token! };
 }
+
+/** The shared folder beside the clone (specs, fixtures), as CI lays it out. */
+export const SHARED = join(ROOT, '..', 'shared');

@@ -24,7 +24,7 @@ import { createTrustStore, defaultTrustStoreDir } from '../../core/bundles/trust
 import type { TrustStore } from '../../core/bundles/trustStore';
 import { createBundleVerifier, verdictPasses } from '../../core/bundles/verifyBundle';
 import { openDatabase } from '../../core/store/database';
-import { loadMigrations } from '../../core/store/migrations';
+import { loadMigrations } from '../../core/store/loadMigrations';
 import type { CliContext } from '../context';
 import { printJson } from '../context';
 

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
 import { AppError } from '../../../shared/errors';
-import type { Migration } from './migrations';
+import type { Migration } from './loadMigrations';
 
 export type SqliteDatabase = Database.Database;
 

@@ -16,10 +16,11 @@ import { createBundleVerifier } from '../../../electron/core/bundles/verifyBundl
 import type { BundleVerifier } from '../../../electron/core/bundles/verifyBundle';
 import { openDatabase } from '../../../electron/core/store/database';
 import type { SqliteDatabase } from '../../../electron/core/store/database';
-import { loadMigrations } from '../../../electron/core/store/migrations';
+import { loadMigrations } from '../../../electron/core/store/loadMigrations';
 import { specRule, testKeys } from '../../unit/electron/core/bundles/helpers';
+import { SHARED } from '../../helpers/processes';
 
-const FIXTURES = '/work/shared/fixtures/openwatch-rules-2025-10';
+const FIXTURES = join(SHARED, 'fixtures', 'openwatch-rules-2025-10');
 
 let dir: string;
 let db: SqliteDatabase;
