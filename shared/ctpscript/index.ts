@@ -62,8 +62,25 @@ export function compileCondition(source: string, options?: CompileOptions): Comp
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (tree === undefined || errors.length > 0) return { ok: false, diagnostics: errors };
   const warnings = diagnostics.filter((d) => d.severity === 'warning');
-  const { evaluator, variables } = compileTree(source, tree);
-  return { ok: true, condition: { source, warnings, run: createRunner(evaluator, variables) } };
+  try {
+    const { evaluator, variables } = compileTree(source, tree);
+    return { ok: true, condition: { source, warnings, run: createRunner(evaluator, variables) } };
+  } catch (error) {
+    // The static check admits only trees the compiler knows; this is a bug, reported
+    // as a diagnostic rather than thrown, so that callers can rely on "never throws".
+    return {
+      ok: false,
+      diagnostics: [
+        {
+          from: 0,
+          to: source.length,
+          severity: 'error',
+          code: 'CTPSCRIPT_SYNTAX',
+          message: `the condition could not be compiled: ${error instanceof Error ? error.message : String(error)}`,
+        },
+      ],
+    };
+  }
 }
 
 /**
