@@ -10,6 +10,7 @@
  *
  * Everything crossing the boundary is plain JSON data.
  */
+import type { BundleProgress, BundleReport } from './bundles';
 import { AppError } from './errors';
 
 // ---------------------------------------------------------------------------------------
@@ -59,6 +60,20 @@ export interface ServerStatus {
   counts: ServerCounts;
 }
 
+/** A bundle to verify: a `.tar.gz` on the machine that runs core. */
+export interface VerifyBundleRequest {
+  /** Absolute path of the bundle; a `BUNDLE.tar.gz.sig` beside it is checked as a detached signature. */
+  path: string;
+  /** Map the legacy rule shapes of older OpenWatch exports before validating. */
+  lenient?: boolean;
+}
+
+/** Progress of a running bundle verification. */
+export interface BundleProgressEvent extends BundleProgress {
+  /** The bundle being verified (as given in the request). */
+  path: string;
+}
+
 // ---------------------------------------------------------------------------------------
 // Services
 
@@ -79,10 +94,22 @@ export interface ServerApi {
   onDidChangeStatus(listener: (status: ServerStatus) => void): Unsubscribe;
 }
 
+/** OpenWatch compliance-rule bundles. */
+export interface BundlesApi {
+  /**
+   * Verifies a bundle against the workspace's trust store and reports every finding;
+   * never imports. Progress arrives through `onDidProgress`.
+   */
+  verify(request: VerifyBundleRequest): Promise<BundleReport>;
+  /** Fires while a verification runs (phase, done/total, current file), a few times a second. */
+  onDidProgress(listener: (progress: BundleProgressEvent) => void): Unsubscribe;
+}
+
 /** Everything the renderer may call: `window.auditor` in Electron, HTTP RPC in a browser. */
 export interface AuditorApi {
   app: AppApi;
   server: ServerApi;
+  bundles: BundlesApi;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -99,6 +126,37 @@ export const noArguments: ArgumentValidator<undefined> = (value) => {
   return undefined;
 };
 
+/** Checks a {@link VerifyBundleRequest}: a bounded path without NUL, an optional flag, nothing else. */
+export const verifyBundleRequest: ArgumentValidator<VerifyBundleRequest> = (value) => {
+  const record = plainObject(value, 'bundles.verify takes { path, lenient? }.');
+  for (const key of Object.keys(record)) {
+    if (key !== 'path' && key !== 'lenient') {
+      throw new AppError(
+        'APP_INVALID_ARGUMENT',
+        `bundles.verify does not take "${key.slice(0, 40)}".`,
+      );
+    }
+  }
+  const { path, lenient } = record;
+  if (typeof path !== 'string' || path.length === 0 || path.length > 4096 || path.includes('\0')) {
+    throw new AppError(
+      'APP_INVALID_ARGUMENT',
+      'bundles.verify needs "path": the bundle file (1 to 4096 characters).',
+    );
+  }
+  if (lenient !== undefined && typeof lenient !== 'boolean') {
+    throw new AppError('APP_INVALID_ARGUMENT', '"lenient" must be true or false.');
+  }
+  return lenient === undefined ? { path } : { path, lenient };
+};
+
+function plainObject(value: unknown, message: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new AppError('APP_INVALID_ARGUMENT', message);
+  }
+  return value as Record<string, unknown>;
+}
+
 /**
  * Every call and event of {@link AuditorApi}, by service. A type test checks that this
  * table and the interfaces name exactly the same members.
@@ -106,6 +164,7 @@ export const noArguments: ArgumentValidator<undefined> = (value) => {
 export const API_DESCRIPTION = {
   app: { calls: { info: noArguments }, events: [] },
   server: { calls: { status: noArguments }, events: ['onDidChangeStatus'] },
+  bundles: { calls: { verify: verifyBundleRequest }, events: ['onDidProgress'] },
 } as const satisfies Record<
   keyof AuditorApi,
   { calls: Record<string, ArgumentValidator<unknown>>; events: readonly string[] }

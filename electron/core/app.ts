@@ -1,8 +1,11 @@
 import { join } from 'node:path';
 
 import type { AppInfo } from '../../shared/api';
+import type { BundleProgress } from '../../shared/bundles';
 import { AppError } from '../../shared/errors';
 import { describeApp, type RuntimeVersions } from './appInfo';
+import { createTrustStore, defaultTrustStoreDir } from './bundles/trustStore';
+import { createBundleVerifier } from './bundles/verifyBundle';
 import { createServerCountsRepository } from './ctp/serverCountsRepository';
 import { createDispatcher, type ApiHandlers, type Dispatcher } from './dispatcher';
 import { createEventBus, type EventBus } from './events';
@@ -11,6 +14,10 @@ import { createLogger, type Logger } from './logger';
 import { createServerHost, type ServerHost } from './server/serverHost';
 import { openDatabase, type SqliteDatabase } from './store/database';
 import { loadMigrations } from './store/loadMigrations';
+import { throttleLatest } from './throttle';
+
+/** Progress events are passed on at most this often (the last one always). */
+const PROGRESS_INTERVAL_MS = 100;
 
 export interface CoreConfig {
   /** The data folder (see config.ts resolveDataDir). */
@@ -60,6 +67,10 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     const auditor = open('auditor');
     const server = open('server');
     const events = createEventBus((error) => logger.error({ err: error }, 'event listener failed'));
+    const bundleVerifier = createBundleVerifier({
+      trustStore: createTrustStore({ dir: defaultTrustStoreDir(config.dataDir) }),
+      clock,
+    });
 
     // The dispatcher needs the handlers and some handlers need the server host, which
     // needs the dispatcher: the handlers reach the host through this late-bound reference.
@@ -73,6 +84,21 @@ export async function createCore(config: CoreConfig): Promise<Core> {
           db: auditor,
         }),
       'server.status': async () => requireHost(serverHost).status(),
+      'bundles.verify': async ({ path, lenient }) => {
+        const progress = throttleLatest(
+          (value: BundleProgress) => events.emit('bundles.onDidProgress', { ...value, path }),
+          PROGRESS_INTERVAL_MS,
+        );
+        try {
+          const { report } = await bundleVerifier.verifyFile(path, {
+            lenient,
+            onProgress: (value) => progress.push(value),
+          });
+          return report;
+        } finally {
+          progress.flush();
+        }
+      },
     };
     const dispatcher = createDispatcher(handlers, () => lifecycle.disposed);
     serverHost = createServerHost({

@@ -73,6 +73,13 @@ export function createTestApi(): TestApi {
         return () => statusListeners.delete(entry);
       },
     },
+    bundles: {
+      verify: async () => {
+        calls.push('bundles.verify');
+        throw new Error('bundles.verify is not used by these views');
+      },
+      onDidProgress: () => () => undefined,
+    },
   };
   return {
     api,

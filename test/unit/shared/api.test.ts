@@ -14,8 +14,8 @@ import { AppError } from '../../../shared/errors';
 
 describe('the contract', () => {
   it('names its calls and events service.member', () => {
-    expect(CALL_NAMES).toEqual(['app.info', 'server.status']);
-    expect(EVENT_NAMES).toEqual(['server.onDidChangeStatus']);
+    expect(CALL_NAMES).toEqual(['app.info', 'server.status', 'bundles.verify']);
+    expect(EVENT_NAMES).toEqual(['server.onDidChangeStatus', 'bundles.onDidProgress']);
   });
 
   it.each([
@@ -33,6 +33,32 @@ describe('the contract', () => {
     expect(argumentValidator('app.info')(undefined)).toBeUndefined();
     expect(argumentValidator('app.info')(null)).toBeUndefined();
     expect(() => argumentValidator('app.info')({ evil: true })).toThrow(AppError);
+  });
+
+  it.each([
+    [{ path: '/b.tar.gz' }, { path: '/b.tar.gz' }],
+    [
+      { path: '/b.tar.gz', lenient: true },
+      { path: '/b.tar.gz', lenient: true },
+    ],
+  ])('accepts the bundle request %j', (argument, expected) => {
+    expect(argumentValidator('bundles.verify')(argument)).toEqual(expected);
+  });
+
+  it.each([
+    undefined,
+    'path',
+    [],
+    {},
+    { path: '' },
+    { path: 'a\0b' },
+    { path: 'x'.repeat(4097) },
+    { path: '/b', lenient: 'yes' },
+    { path: '/b', extra: 1 },
+  ])('refuses the bundle request %j', (argument) => {
+    expect(() => argumentValidator('bundles.verify')(argument)).toThrow(
+      expect.objectContaining({ code: 'APP_INVALID_ARGUMENT' }),
+    );
   });
 
   it('builds an API with exactly the named functions, forwarding to the transport', async () => {

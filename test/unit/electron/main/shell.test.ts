@@ -123,6 +123,10 @@ describe('IPC', () => {
         calls += 1;
         return status;
       },
+      'bundles.verify': async () => {
+        calls += 1;
+        throw new Error('not used here');
+      },
     };
     const window = new FakeWebContents();
     const errors: unknown[] = [];
