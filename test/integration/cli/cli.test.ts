@@ -15,7 +15,9 @@ describe('trust-auditor (the built command line)', () => {
     const help = runBin(['--help']);
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/Usage: trust-auditor/);
-    expect(help.stdout).toMatch(/^\s+serve \[options\]/m);
+    for (const command of ['serve', 'verify', 'import', 'bundle', 'ctpscript']) {
+      expect(help.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
+    }
     expect(help.stdout).toMatch(/--data-dir <dir>/);
     expect(runBin(['--version'])).toMatchObject({ status: 0, stdout: `${version}\n` });
   });
