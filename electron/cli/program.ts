@@ -7,6 +7,7 @@ import type { CliContext } from './context';
 import { registerServeCommand } from './commands/serve';
 import { registerBundleCommands } from './commands/bundles';
 import { registerCtpscriptCommand } from './commands/ctpscript';
+import { registerServerCommands } from './commands/server';
 
 /** Builds the `trust-auditor` command line; nothing runs until `parseAsync`. */
 export function buildProgram(context: CliContext): Command {
@@ -29,6 +30,7 @@ export function buildProgram(context: CliContext): Command {
   registerServeCommand(program, context);
   registerBundleCommands(program, context);
   registerCtpscriptCommand(program, context);
+  registerServerCommands(program, context);
   return program;
 }
 

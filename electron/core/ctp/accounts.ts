@@ -1,0 +1,144 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+import { AppError } from '../../../shared/errors';
+import type { SqliteDatabase } from '../store/database';
+
+/** Who a bearer token speaks for, and the service views that account may see (CTP 6.1). */
+export interface Principal {
+  accountId: number;
+  account: string;
+  serviceViews: string[];
+}
+
+export interface AccountSummary {
+  name: string;
+  serviceViews: string[];
+  activeTokens: number;
+}
+
+/**
+ * Accounts and their bearer tokens (CTP 6.3). Tokens are stored as SHA-256 digests: the
+ * lookup is by digest (an index), and the match is confirmed with a constant-time
+ * comparison, so neither the token nor its length leaks through timing.
+ */
+export interface Accounts {
+  authenticate(token: string): Principal | null;
+  /** Creates the account if needed; replaces its service views when `serviceViews` is given. */
+  ensureAccount(name: string, serviceViews?: readonly string[]): number;
+  /** Adds a token (a new random one when `token` is omitted) and returns it in clear, once. */
+  addToken(account: string, token?: string): string;
+  /** Revokes every token of the account and returns a new one. */
+  rotateTokens(account: string): string;
+  revokeTokens(account: string): number;
+  deleteAccount(account: string): boolean;
+  list(): AccountSummary[];
+  get(account: string): AccountSummary | undefined;
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+export function newToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** The shortest token accepted at import (a guessable token is no authentication). */
+export const MIN_TOKEN_LENGTH = 16;
+
+export function createAccounts(db: SqliteDatabase, clock: () => Date = () => new Date()): Accounts {
+  const byHash = db.prepare<[string], { account_id: number; name: string; token_hash: string }>(`
+    SELECT t.account_id, a.name, t.token_hash FROM tokens t JOIN accounts a ON a.id = t.account_id
+    WHERE t.token_hash = ? AND t.revoked_at IS NULL`);
+  const viewsOf = db.prepare<[number], { id: string }>(
+    'SELECT service_view_id AS id FROM account_service_views WHERE account_id = ? ORDER BY rowid',
+  );
+  const accountId = db.prepare<[string], { id: number }>('SELECT id FROM accounts WHERE name = ?');
+  const insertAccount = db.prepare<[string], { id: number }>(
+    'INSERT INTO accounts (name) VALUES (?) RETURNING id',
+  );
+  const clearViews = db.prepare<[number]>('DELETE FROM account_service_views WHERE account_id = ?');
+  const addView = db.prepare<[number, string]>(
+    'INSERT OR IGNORE INTO account_service_views (account_id, service_view_id) VALUES (?, ?)',
+  );
+  const viewExists = db.prepare<[string], { id: string }>(
+    'SELECT id FROM service_views WHERE id = ? AND parent_id IS NULL',
+  );
+  const insertToken = db.prepare<[number, string, string]>(
+    'INSERT OR IGNORE INTO tokens (account_id, token_hash, created_at) VALUES (?, ?, ?)',
+  );
+  const revoke = db.prepare<[string, number]>(
+    'UPDATE tokens SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL',
+  );
+  const remove = db.prepare<[string]>('DELETE FROM accounts WHERE name = ?');
+  const all = db.prepare<[], { id: number; name: string; active: number }>(`
+    SELECT a.id, a.name, (SELECT count(*) FROM tokens t WHERE t.account_id = a.id AND t.revoked_at IS NULL) AS active
+    FROM accounts a ORDER BY a.name`);
+
+  const requireAccount = (name: string): number => {
+    const row = accountId.get(name);
+    if (row === undefined) throw new AppError('CTP_NOT_FOUND', `No account named "${name}".`);
+    return row.id;
+  };
+  const summary = (row: { id: number; name: string; active: number }): AccountSummary => ({
+    name: row.name,
+    serviceViews: viewsOf.all(row.id).map((v) => v.id),
+    activeTokens: row.active,
+  });
+
+  const ensureAccount = db.transaction((name: string, views?: readonly string[]): number => {
+    const id = accountId.get(name)?.id ?? insertAccount.get(name)!.id;
+    if (views !== undefined) {
+      for (const view of views) {
+        if (viewExists.get(view) === undefined) {
+          throw new AppError(
+            'CTP_PROVIDER_INVALID',
+            `Account "${name}": there is no service view "${view}" (dependencies cannot be granted: they come with their view).`,
+          );
+        }
+      }
+      clearViews.run(id);
+      for (const view of views) addView.run(id, view);
+    }
+    return id;
+  });
+
+  return {
+    authenticate(token) {
+      if (token.length === 0 || token.length > 512) return null;
+      const digest = hashToken(token);
+      const row = byHash.get(digest);
+      if (row === undefined) return null;
+      if (!timingSafeEqual(Buffer.from(row.token_hash, 'hex'), Buffer.from(digest, 'hex')))
+        return null;
+      return {
+        accountId: row.account_id,
+        account: row.name,
+        serviceViews: viewsOf.all(row.account_id).map((v) => v.id),
+      };
+    },
+    ensureAccount: (name, views) => ensureAccount(name, views),
+    addToken(account, token) {
+      const id = requireAccount(account);
+      const value = token ?? newToken();
+      insertToken.run(id, hashToken(value), clock().toISOString());
+      return value;
+    },
+    rotateTokens: db.transaction((account: string): string => {
+      const id = requireAccount(account);
+      revoke.run(clock().toISOString(), id);
+      const value = newToken();
+      insertToken.run(id, hashToken(value), clock().toISOString());
+      return value;
+    }),
+    revokeTokens(account) {
+      return revoke.run(clock().toISOString(), requireAccount(account)).changes;
+    },
+    deleteAccount: (account) => remove.run(account).changes > 0,
+    list: () => all.all().map(summary),
+    get(account) {
+      const row = all.all().find((r) => r.name === account);
+      return row === undefined ? undefined : summary(row);
+    },
+  };
+}
