@@ -32,6 +32,7 @@ beforeAll(() => {
     'RSA',
     '-pkeyopt',
     'rsa_keygen_bits:2048',
+    '-quiet',
     '-out',
     join(dir, 'key.pem'),
   ]);
