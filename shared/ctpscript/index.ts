@@ -105,26 +105,33 @@ export function evaluateCondition(
 }
 
 /**
- * Compiles and evaluates in one call; a condition that does not compile gives an `error`
- * outcome with its first diagnostic (CTP 5.4.9: "the CTPScript contains a syntax error").
+ * Evaluates what {@link compileCondition} returned: a condition that did not compile gives
+ * an `error` outcome with its first diagnostic (CTP 5.4.9: "the CTPScript contains a
+ * syntax error"). Lets a caller compile once and evaluate many results.
  */
+export function evaluateCompiled(
+  compiled: CompileResult,
+  result: unknown,
+  options?: EvaluationOptions,
+): EvaluationResult {
+  if (compiled.ok) return evaluateCondition(compiled.condition, result, options);
+  const [first] = compiled.diagnostics;
+  return {
+    outcome: 'error',
+    error:
+      first === undefined
+        ? { code: 'CTPSCRIPT_SYNTAX', message: 'the condition does not compile' }
+        : { code: first.code, message: first.message, from: first.from, to: first.to },
+  };
+}
+
+/** Compiles and evaluates in one call (see {@link evaluateCompiled}). */
 export function evaluateSource(
   source: string,
   result: unknown,
   options?: EvaluationOptions,
 ): EvaluationResult {
-  const compiled = compileCondition(source, options);
-  if (!compiled.ok) {
-    const [first] = compiled.diagnostics;
-    return {
-      outcome: 'error',
-      error:
-        first === undefined
-          ? { code: 'CTPSCRIPT_SYNTAX', message: 'the condition does not compile' }
-          : { code: first.code, message: first.message, from: first.from, to: first.to },
-    };
-  }
-  return evaluateCondition(compiled.condition, result, options);
+  return evaluateCompiled(compileCondition(source, options), result, options);
 }
 
 /**

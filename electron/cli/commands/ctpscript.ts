@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import {
   compileCondition,
   describeValue,
-  evaluateCondition,
+  evaluateCompiled,
   formatDiagnostic,
   toJsonValue,
   typeOf,
@@ -55,7 +55,7 @@ export function registerCtpscriptCommand(program: Command, context: CliContext):
       }
       const result =
         options.result === undefined ? EMPTY_RESULT : await readResult(context, options.result);
-      const evaluation = evaluate(compileCondition(expr), result);
+      const evaluation = evaluateCompiled(compileCondition(expr), result);
       if (options.json === true) printJson(context, toJsonReport(expr, evaluation));
       else context.io.stdout(`${outcomeLine(expr, evaluation)}\n`);
       context.exitCode = evaluation.outcome === 'error' ? 1 : 0;
@@ -93,18 +93,6 @@ function unwrapResult(data: unknown): unknown {
     return (data as { result: unknown }).result ?? EMPTY_RESULT;
   }
   return data;
-}
-
-function evaluate(compiled: CompileResult, result: unknown): EvaluationResult {
-  if (compiled.ok) return evaluateCondition(compiled.condition, result);
-  const [first] = compiled.diagnostics;
-  return {
-    outcome: 'error',
-    error:
-      first === undefined
-        ? { code: 'CTPSCRIPT_SYNTAX', message: 'the condition does not compile' }
-        : { code: first.code, message: first.message, from: first.from, to: first.to },
-  };
 }
 
 function outcomeLine(expr: string, evaluation: EvaluationResult): string {
@@ -151,7 +139,7 @@ async function runBatch(context: CliContext, file: string, json: boolean): Promi
       condition = compileCondition(entry.expr);
       compiled.set(entry.expr, condition);
     }
-    const evaluation = evaluate(condition, entry.result);
+    const evaluation = evaluateCompiled(condition, entry.result);
     context.io.stdout(
       json
         ? `${JSON.stringify(toJsonReport(entry.expr, evaluation))}\n`
