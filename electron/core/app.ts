@@ -7,6 +7,7 @@ import { describeApp, type RuntimeVersions } from './appInfo';
 import { createTrustStore, defaultTrustStoreDir } from './bundles/trustStore';
 import { createBundleVerifier } from './bundles/verifyBundle';
 import { createServerCountsRepository } from './ctp/serverCountsRepository';
+import { createCtpServices, type CtpServices } from './ctp/services';
 import { createDispatcher, type ApiHandlers, type Dispatcher } from './dispatcher';
 import { createEventBus, type EventBus } from './events';
 import { createLifecycle } from './lifecycle';
@@ -40,6 +41,8 @@ export interface Core {
   readonly dispatcher: Dispatcher;
   readonly serverHost: ServerHost;
   readonly stores: { readonly auditor: SqliteDatabase; readonly server: SqliteDatabase };
+  /** The embedded CTP server's data services (server.db). */
+  readonly ctp: CtpServices;
   /** Closes everything in reverse order of opening; safe to call twice. */
   dispose(): Promise<void>;
 }
@@ -66,6 +69,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     };
     const auditor = open('auditor');
     const server = open('server');
+    const ctp = createCtpServices({ db: server, clock });
     const events = createEventBus((error) => logger.error({ err: error }, 'event listener failed'));
     const bundleVerifier = createBundleVerifier({
       trustStore: createTrustStore({ dir: defaultTrustStoreDir(config.dataDir) }),
@@ -108,6 +112,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       logger,
       counts: createServerCountsRepository(server),
       clock,
+      ctp,
     });
     const host = serverHost;
     lifecycle.add('http server', () => host.close());
@@ -119,6 +124,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       dispatcher,
       serverHost: host,
       stores: { auditor, server },
+      ctp,
       dispose: () => lifecycle.dispose(),
     };
   } catch (error) {

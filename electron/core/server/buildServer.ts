@@ -1,9 +1,11 @@
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 
+import type { CtpServices } from '../ctp/services';
 import type { Dispatcher } from '../dispatcher';
 import type { EventBus } from '../events';
 import type { Logger } from '../logger';
+import { ctpRoutes, type CtpRoutesOptions } from './ctp/ctpRoutes';
 import { rpcRoutes } from './rpcRoutes';
 import { SECURITY_HEADERS } from './securityHeaders';
 
@@ -18,6 +20,8 @@ export interface ServerDependencies {
   https: { key: string; cert: string } | null;
   /** Longest a request may take before it is answered 503 (default 30 s). */
   requestTimeoutMs?: number;
+  /** The CTP API under /ctp/ (absent: not served). */
+  ctp?: (Omit<CtpRoutesOptions, 'services'> & { services: CtpServices }) | undefined;
 }
 
 /**
@@ -51,6 +55,10 @@ export async function buildServer(deps: ServerDependencies): Promise<FastifyInst
     events: deps.events,
     adminToken: deps.adminToken,
   });
+
+  if (deps.ctp !== undefined) {
+    await app.register(ctpRoutes, { prefix: '/ctp', ...deps.ctp });
+  }
 
   if (deps.uiDir !== null) {
     // The page itself is public: everything it does goes through the token-guarded RPC.

@@ -3,11 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import type { ServerStatus } from '../../../shared/api';
 import { AppError } from '../../../shared/errors';
 import type { ServerCountsRepository } from '../ctp/serverCountsRepository';
+import type { CtpServices } from '../ctp/services';
 import type { Dispatcher } from '../dispatcher';
 import type { EventBus } from '../events';
 import type { Logger } from '../logger';
 import { loadOrCreateAdminToken } from './adminToken';
 import { buildServer } from './buildServer';
+import type { CtpRoutesOptions } from './ctp/ctpRoutes';
 import { loadTlsMaterial, type TlsOption } from './tls';
 
 export interface ListenOptions {
@@ -20,6 +22,8 @@ export interface ListenOptions {
   baseUrl?: string | undefined;
   /** Allow `--tls off` on a non-loopback address. */
   insecurePlainHttp?: boolean;
+  /** CTP API settings: public entry point and metrics, rate limit. */
+  ctpOptions?: Pick<CtpRoutesOptions, 'publicEntryPoint' | 'publicMetrics' | 'rateLimit'>;
 }
 
 export interface Listening {
@@ -46,6 +50,8 @@ export interface ServerHostDependencies {
   logger: Logger;
   counts: ServerCountsRepository;
   clock: () => Date;
+  /** The CTP API's services (absent: /ctp/ is not served). */
+  ctp?: CtpServices;
 }
 
 export function createServerHost(deps: ServerHostDependencies): ServerHost {
@@ -90,6 +96,10 @@ export function createServerHost(deps: ServerHostDependencies): ServerHost {
         adminToken,
         uiDir: options.uiDir,
         https: tls,
+        ctp:
+          deps.ctp === undefined
+            ? undefined
+            : { services: deps.ctp, baseUrl: options.baseUrl, ...options.ctpOptions },
       });
       try {
         await built.listen({ host: options.host, port: options.port });

@@ -1,0 +1,34 @@
+import type { SqliteDatabase } from '../store/database';
+import { createAccounts, type Accounts } from './accounts';
+import { createConditionCache } from './evaluation';
+import { createProviderImporter, type ProviderImporter } from './providerImport';
+import { createPublisher, type Publisher } from './publisher';
+import { createCtpRepositories, type CtpRepositories } from './repositories';
+import { createTriggerService, type TriggerService } from './triggerService';
+
+/** Everything the CTP and admin APIs need, over one server.db. */
+export interface CtpServices {
+  db: SqliteDatabase;
+  clock: () => Date;
+  repositories: CtpRepositories;
+  accounts: Accounts;
+  publisher: Publisher;
+  triggers: TriggerService;
+  importer: ProviderImporter;
+}
+
+export function createCtpServices(deps: { db: SqliteDatabase; clock: () => Date }): CtpServices {
+  const { db, clock } = deps;
+  const repositories = createCtpRepositories(db);
+  const conditions = createConditionCache();
+  const publisher = createPublisher({ db, clock, conditions, repositories });
+  return {
+    db,
+    clock,
+    repositories,
+    accounts: createAccounts(db, clock),
+    publisher,
+    triggers: createTriggerService({ db, clock, repositories, publisher }),
+    importer: createProviderImporter({ db, clock, publisher }),
+  };
+}
