@@ -30,13 +30,15 @@ export function createConditionCache(maxEntries = 2000): ConditionCache {
     evaluate(source, result, nowMs) {
       const condition = compiled(source);
       // A condition that no longer compiles is an evaluation error (CTP 5.4.9).
-      if (typeof condition === 'string') return { status: 'error', error: condition };
+      if (typeof condition === 'string') {
+        return { status: 'error', error: `CTPScript evaluation error: ${condition}` };
+      }
       const evaluation = evaluateCondition(condition, result, { now: () => nowMs });
       if (evaluation.outcome === 'error') {
         const error = evaluation.error;
         return {
           status: 'error',
-          error: error === undefined ? 'evaluation error' : formatDiagnostic(source, error),
+          error: `CTPScript evaluation error: ${error === undefined ? 'unknown' : formatDiagnostic(source, error)}`,
         };
       }
       return { status: evaluation.outcome };

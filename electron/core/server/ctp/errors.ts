@@ -29,7 +29,9 @@ export function sendCtpError(
   } else if (isFastifyError(error) && error.statusCode !== undefined && error.statusCode < 500) {
     status = error.statusCode;
     message =
-      error.validation !== undefined ? `Malformed request: ${error.message}` : error.message;
+      error.validation !== undefined
+        ? `Malformed request: ${error.validation.map(describeValidation).join('; ')}`
+        : error.message;
   } else if (isBusy(error)) {
     status = 503;
     message = 'The database is busy; retry the request.';
@@ -41,6 +43,14 @@ export function sendCtpError(
     void reply.header('www-authenticate', challenge(request.headers.authorization !== undefined));
   }
   return reply.code(status).type('application/json; charset=utf-8').send({ error: message });
+}
+
+function describeValidation(issue: NonNullable<FastifyError['validation']>[number]): string {
+  const where = issue.instancePath === '' ? '' : issue.instancePath.slice(1).replace(/\//g, '.');
+  const extra = (issue.params as { additionalProperty?: string }).additionalProperty;
+  const subject = extra !== undefined ? `${where === '' ? '' : `${where}.`}${extra}` : where;
+  const message = extra !== undefined ? 'is not a known property' : (issue.message ?? 'is invalid');
+  return subject === '' ? message : `${subject} ${message}`;
 }
 
 function isFastifyError(error: unknown): error is FastifyError {
