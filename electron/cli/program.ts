@@ -8,6 +8,7 @@ import { registerServeCommand } from './commands/serve';
 import { registerBundleCommands } from './commands/bundles';
 import { registerCtpscriptCommand } from './commands/ctpscript';
 import { registerServerCommands } from './commands/server';
+import { registerVendorCommands } from './commands/vendor';
 
 /** Builds the `trust-auditor` command line; nothing runs until `parseAsync`. */
 export function buildProgram(context: CliContext): Command {
@@ -31,6 +32,7 @@ export function buildProgram(context: CliContext): Command {
   registerBundleCommands(program, context);
   registerCtpscriptCommand(program, context);
   registerServerCommands(program, context);
+  registerVendorCommands(program, context);
   return program;
 }
 

@@ -1,0 +1,80 @@
+/**
+ * Checks of what the auditor types when adding a vendor (pure): the CtpBase URL, the
+ * vendor name and a pinned certificate fingerprint.
+ */
+import { AppError } from '../../../shared/errors';
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** A vendor name: letters, digits, `.`, `_`, `-`, 1–64 characters, starting alphanumeric. */
+export function checkVendorName(name: string): string {
+  if (!NAME.test(name)) {
+    throw new AppError(
+      'VENDOR_INVALID',
+      `The vendor name ${JSON.stringify(name)} is not valid: use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit.`,
+    );
+  }
+  return name;
+}
+
+/**
+ * The CtpBase (CTP 4.1.2) in canonical form: an absolute https URL (http only on a loopback
+ * host: the token would cross the network in clear), no query, no fragment, no credentials,
+ * ending with `/` (SPEC-NOTES "CtpBase").
+ */
+export function normalizeBaseUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new AppError(
+      'VENDOR_INVALID',
+      `${JSON.stringify(text)} is not a URL; give the vendor's CtpBase, e.g. https://ctp.example.com/ctp/.`,
+    );
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new AppError('VENDOR_INVALID', `The CtpBase must be an https URL; got ${url.protocol}.`);
+  }
+  if (url.protocol === 'http:' && !LOOPBACK.has(url.hostname)) {
+    throw new AppError(
+      'VENDOR_INVALID',
+      `Plain http to ${url.hostname} would send the bearer token in clear: use https (http is accepted on loopback only).`,
+    );
+  }
+  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
+    throw new AppError(
+      'VENDOR_INVALID',
+      'The CtpBase must not carry credentials, a query or a fragment.',
+    );
+  }
+  if (!url.pathname.endsWith('/')) url.pathname += '/';
+  return url.href;
+}
+
+/**
+ * A SHA-256 certificate fingerprint in Node's form (`AB:CD:…`, 32 upper-case hex pairs),
+ * from hex with or without colons, in either case.
+ */
+export function normalizeFingerprint(text: string): string {
+  const hex = text
+    .replace(/^sha256[:=]/i, '')
+    .replace(/[:\s]/g, '')
+    .toUpperCase();
+  if (!/^[0-9A-F]{64}$/.test(hex)) {
+    throw new AppError(
+      'VENDOR_INVALID',
+      `${JSON.stringify(text)} is not a SHA-256 fingerprint: expected 64 hexadecimal digits (colons allowed), as \`openssl x509 -noout -fingerprint -sha256\` prints.`,
+    );
+  }
+  return hex.match(/../g)!.join(':');
+}
+
+/** True when a URL is at the vendor's origin (scheme, host and port all equal). */
+export function sameOrigin(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
+  }
+}
