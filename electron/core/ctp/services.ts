@@ -1,5 +1,6 @@
 import type { SqliteDatabase } from '../store/database';
 import { createAccounts, type Accounts } from './accounts';
+import { createAdminService, type AdminService } from './adminService';
 import { createConditionCache } from './evaluation';
 import { createProviderImporter, type ProviderImporter } from './providerImport';
 import { createPublisher, type Publisher } from './publisher';
@@ -15,6 +16,7 @@ export interface CtpServices {
   publisher: Publisher;
   triggers: TriggerService;
   importer: ProviderImporter;
+  admin: AdminService;
 }
 
 export function createCtpServices(deps: { db: SqliteDatabase; clock: () => Date }): CtpServices {
@@ -30,5 +32,6 @@ export function createCtpServices(deps: { db: SqliteDatabase; clock: () => Date 
     publisher,
     triggers: createTriggerService({ db, clock, repositories, publisher }),
     importer: createProviderImporter({ db, clock, publisher }),
+    admin: createAdminService({ db, clock, repositories, publisher }),
   };
 }

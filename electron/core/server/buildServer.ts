@@ -5,6 +5,7 @@ import type { CtpServices } from '../ctp/services';
 import type { Dispatcher } from '../dispatcher';
 import type { EventBus } from '../events';
 import type { Logger } from '../logger';
+import { adminRoutes } from './admin/adminRoutes';
 import { ctpRoutes, type CtpRoutesOptions } from './ctp/ctpRoutes';
 import { rpcRoutes } from './rpcRoutes';
 import { SECURITY_HEADERS } from './securityHeaders';
@@ -58,6 +59,12 @@ export async function buildServer(deps: ServerDependencies): Promise<FastifyInst
 
   if (deps.ctp !== undefined) {
     await app.register(ctpRoutes, { prefix: '/ctp', ...deps.ctp });
+    await app.register(adminRoutes, {
+      prefix: '/admin',
+      services: deps.ctp.services,
+      adminToken: deps.adminToken,
+      baseUrl: deps.ctp.baseUrl,
+    });
   }
 
   if (deps.uiDir !== null) {

@@ -10,14 +10,10 @@ import { openServerDb, sampleProvider } from './helpers';
 const tempDir = useTempDirs();
 const start = useCtpApps();
 
-async function sign(
-  payload: string,
-  alg: 'RS256' | 'PS256' | 'ES256',
-  key: CryptoKey | Uint8Array | object,
-) {
-  return new CompactSign(new TextEncoder().encode(payload))
-    .setProtectedHeader({ alg })
-    .sign(key as CryptoKey);
+type SigningKey = Parameters<CompactSign['sign']>[0];
+
+async function sign(payload: string, alg: 'RS256' | 'PS256' | 'ES256', key: SigningKey) {
+  return new CompactSign(new TextEncoder().encode(payload)).setProtectedHeader({ alg }).sign(key);
 }
 
 async function keys(alg: 'RS256' | 'PS256' | 'ES256') {
