@@ -74,6 +74,18 @@ export const ICONS = {
   ],
   key: [circle(8, 15, 4), 'M10.8 12.2 20 3', 'M16 7l3 3', 'M18.5 4.5l2 2'],
   message: ['M4 5h16a1 1 0 0 1 1 1v10a1 1 0 0 1-1 1h-9l-5 4v-4H4a1 1 0 0 1-1-1V6a1 1 0 0 1 1-1z'],
+  shieldAlert: [
+    'M12 3l7.5 3v5.5c0 4.6-3.2 8.3-7.5 9.5-4.3-1.2-7.5-4.9-7.5-9.5V6z',
+    'M12 8.5v4',
+    'M12 15.5h.01',
+  ],
+  circleX: [circle(12, 12, 9), 'M9.2 9.2l5.6 5.6', 'M14.8 9.2l-5.6 5.6'],
+  file: [
+    'M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8z',
+    'M14 3v5h5',
+    'M9 13h6',
+    'M9 17h4',
+  ],
 } as const satisfies Record<string, readonly string[]>;
 
 export type IconName = keyof typeof ICONS;

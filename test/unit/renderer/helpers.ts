@@ -4,7 +4,14 @@ import { createPinia, type Pinia } from 'pinia';
 import { createMemoryHistory, type Router } from 'vue-router';
 import type { Component } from 'vue';
 
-import type { AppInfo, AuditorApi, ServerStatus } from '../../../shared/api';
+import type {
+  AppInfo,
+  AuditorApi,
+  BundleProgressEvent,
+  ServerStatus,
+  VerifyBundleRequest,
+} from '../../../shared/api';
+import type { BundleReport } from '../../../shared/bundles';
 import { createAuditorApiPlugin } from '../../../renderer/src/api/auditor';
 import { createAppRouter } from '../../../renderer/src/router';
 
@@ -35,25 +42,74 @@ export function sampleInfo(overrides: Partial<AppInfo> = {}): AppInfo {
   };
 }
 
+/** A valid unsigned report of a three-rule bundle, without findings but the usual info. */
+export function sampleReport(overrides: Partial<BundleReport> = {}): BundleReport {
+  return {
+    verdict: 'valid-unsigned',
+    signatureMode: 'none',
+    signer: null,
+    keyId: null,
+    signatures: [],
+    bundle: {
+      sha256: 'a3f1c2d4e5b6a7980112233445566778899aabbccddeeff00112233445566778',
+      compressedBytes: 2_345,
+      uncompressedBytes: 10_240,
+      name: 'openwatch-rhel9',
+      version: '1.4.0',
+      createdAt: '2025-10-22T19:55:05Z',
+      manifestFormat: 'json',
+    },
+    counts: {
+      entries: 5,
+      ruleFiles: 3,
+      validRules: 3,
+      invalidRules: 0,
+      errors: 0,
+      warnings: 0,
+      infos: 1,
+    },
+    findingCounts: { SIGNATURE_MISSING: 1 },
+    findings: [
+      {
+        code: 'SIGNATURE_MISSING',
+        severity: 'info',
+        path: '',
+        message: 'The bundle is not signed.',
+      },
+    ],
+    durationMs: 42,
+    ...overrides,
+  };
+}
+
 export interface TestApi {
   api: AuditorApi;
   /** Replace to change what a call does. */
   handlers: {
     info: () => Promise<AppInfo>;
     status: () => Promise<ServerStatus>;
+    verify: (request: VerifyBundleRequest) => Promise<BundleReport>;
   };
   /** Pushes a `server.onDidChangeStatus` event to every current listener. */
   emitStatus(status: ServerStatus): void;
   statusListenerCount(): number;
+  /** Pushes a `bundles.onDidProgress` event to every current listener. */
+  emitProgress(progress: BundleProgressEvent): void;
+  progressListenerCount(): number;
+  /** Every `bundles.verify` request, in order. */
+  verifyRequests: VerifyBundleRequest[];
   calls: string[];
 }
 
 export function createTestApi(): TestApi {
   const statusListeners = new Set<(status: ServerStatus) => void>();
+  const progressListeners = new Set<(progress: BundleProgressEvent) => void>();
+  const verifyRequests: VerifyBundleRequest[] = [];
   const calls: string[] = [];
   const handlers: TestApi['handlers'] = {
     info: async () => sampleInfo(),
     status: async () => sampleStatus(),
+    verify: async () => sampleReport(),
   };
   const api: AuditorApi = {
     app: {
@@ -74,11 +130,16 @@ export function createTestApi(): TestApi {
       },
     },
     bundles: {
-      verify: async () => {
+      verify: (request) => {
         calls.push('bundles.verify');
-        throw new Error('bundles.verify is not used by these views');
+        verifyRequests.push(request);
+        return handlers.verify(request);
       },
-      onDidProgress: () => () => undefined,
+      onDidProgress: (listener) => {
+        const entry = (progress: BundleProgressEvent) => listener(progress);
+        progressListeners.add(entry);
+        return () => progressListeners.delete(entry);
+      },
     },
   };
   return {
@@ -87,6 +148,9 @@ export function createTestApi(): TestApi {
     calls,
     emitStatus: (status) => statusListeners.forEach((listener) => listener(status)),
     statusListenerCount: () => statusListeners.size,
+    emitProgress: (progress) => progressListeners.forEach((listener) => listener(progress)),
+    progressListenerCount: () => progressListeners.size,
+    verifyRequests,
   };
 }
 
