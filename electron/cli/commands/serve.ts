@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 
 import { AppError } from '../../../shared/errors';
 import { createCore } from '../../core/app';
+import { seedDemo } from '../../core/ctp/demo';
 import { createLogger } from '../../core/logger';
 import { builtRendererDir } from '../../core/paths';
 import { parseTlsOption } from '../../core/server/tls';
@@ -15,6 +16,7 @@ interface ServeOptions {
   baseUrl?: string;
   tls: string;
   ui?: boolean;
+  demo?: boolean;
   insecurePlainHttp?: boolean;
   logLevel: string;
 }
@@ -28,6 +30,7 @@ export function registerServeCommand(program: Command, context: CliContext): voi
     .option('--base-url <url>', 'CtpBase to advertise (default <scheme>://<host>:<port>/ctp/)')
     .option('--tls <mode>', 'auto (self-signed, kept), off, or CERT,KEY', 'auto')
     .option('--ui', 'also serve the app UI and its RPC transport')
+    .option('--demo', 'load the demo provider (90 days of results) into an empty server.db')
     .option('--insecure-plain-http', 'allow --tls off on a non-loopback address')
     .option('--log-level <level>', 'log level on stderr (fatal…trace, silent)', 'info')
     .action(async (options: ServeOptions, command: Command) => {
@@ -49,6 +52,10 @@ export function registerServeCommand(program: Command, context: CliContext): voi
       });
       context.onShutdownSignal(() => core.dispose());
       try {
+        const demo =
+          options.demo === true
+            ? await seedDemo({ db: core.stores.server, now: () => new Date() })
+            : null;
         const listening = await core.serverHost.listen({
           host: options.host,
           port,
@@ -64,6 +71,17 @@ export function registerServeCommand(program: Command, context: CliContext): voi
             ? `  TLS       SHA-256 fingerprint ${listening.fingerprint256}`
             : '  TLS       off (plain HTTP)',
           ...(listening.uiUrl ? [`  App       ${listening.uiUrl}`] : []),
+          ...(demo === null
+            ? []
+            : [
+                demo.seeded
+                  ? `  Demo      loaded: ${demo.results} results over 90 days, ${demo.alerts} alerts`
+                  : '  Demo      server.db already holds data: left as it is',
+                ...demo.accounts.map(
+                  (account) =>
+                    `  Token     ${account.name} (${account.serviceViews.join(', ')}): ${account.token}`,
+                ),
+              ]),
           `  Data      ${core.config.dataDir}`,
           'Press Ctrl+C to stop.',
         ];
