@@ -15,6 +15,7 @@ import { CTP_ID_SCHEMA_PATTERN } from '../../../../shared/ctp/ids';
 import {
   parseCollectionQuery,
   parseLogQuery,
+  MAX_ITEMS,
   QueryError,
   type CollectionQuery,
 } from '../../../../shared/ctp/pagination';
@@ -193,7 +194,9 @@ export async function ctpRoutes(app: FastifyInstance, options: CtpRoutesOptions)
   };
   const windowOf = (q: CollectionQuery): PageWindow =>
     q.page === null
-      ? { offset: 0, limit: -1, name: q.name }
+      ? // Bounded collections: a plain GET returns at most MAX_ITEMS links; returnedLength
+        // below collectionLength tells the client to paginate (CTP 4.1.6).
+        { offset: 0, limit: MAX_ITEMS, name: q.name }
       : {
           offset: Math.min(q.page.page * q.page.items, Number.MAX_SAFE_INTEGER),
           limit: q.page.items,
@@ -230,7 +233,8 @@ export async function ctpRoutes(app: FastifyInstance, options: CtpRoutesOptions)
     methods.add(method);
     if (method === 'GET') methods.add('HEAD');
     routes.set(url, methods);
-    app.route({ method, url, schema, config, handler: handler as never });
+    // Bodies are small (a trigger, a state): 64 KiB is plenty (protection against floods).
+    app.route({ method, url, schema, config, bodyLimit: 64 * 1024, handler: handler as never });
   };
   type Id = { id: string };
   const empty = (request: FastifyRequest, reply: FastifyReply, scope: string, type: string) => {
