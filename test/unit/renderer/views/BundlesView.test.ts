@@ -281,7 +281,8 @@ describe('BundlesView', () => {
       'RULE_FRAMEWORK_UNKNOWN: 30 warnings',
     ]);
 
-    // 200 rows first, then "Show more".
+    // Errors first, 200 rows at first, then "Show more".
+    expect(wrapper.findAll('tbody tr')[0]!.text()).toContain('Error');
     const rowCount = () => wrapper.findAll('tbody tr').length;
     expect(rowCount()).toBe(200);
     expect(wrapper.text()).toContain('Showing 200 of 281');
@@ -293,6 +294,8 @@ describe('BundlesView', () => {
     ]);
     await button(wrapper, 'Show more')!.trigger('click');
     expect(rowCount()).toBe(281);
+    expect(wrapper.findAll('tbody tr')[250]!.text()).toContain('MANIFEST_HASH_MISMATCH');
+    expect(wrapper.findAll('tbody tr')[251]!.text()).toContain('Warning');
     expect(button(wrapper, 'Show more')).toBeUndefined();
 
     // Severity filter.
