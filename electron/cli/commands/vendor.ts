@@ -3,9 +3,11 @@ import { join } from 'node:path';
 
 import type { Command } from 'commander';
 
-import type { VendorSummary } from '../../../shared/client';
+import type { SyncProgress, SyncReport, VendorSummary } from '../../../shared/client';
 import { AppError } from '../../../shared/errors';
 import { createFileSecretStore, defaultSecretsPath } from '../../core/client/secretStore';
+import { createSyncService } from '../../core/client/syncService';
+import type { SyncService } from '../../core/client/syncService';
 import { createVendorService } from '../../core/client/vendorService';
 import type { TrustInput, VendorService } from '../../core/client/vendorService';
 import { createVendorsRepository } from '../../core/client/vendorsRepository';
@@ -25,11 +27,16 @@ interface JsonOption {
   json?: boolean;
 }
 
+interface HistoryOptions extends JsonOption {
+  measurement: string;
+}
+
 /** The auditor's workspace for one command: auditor.db and the CLI's secret file. */
 export interface VendorWorkspace {
   db: SqliteDatabase;
   dataDir: string;
   vendors: VendorService;
+  sync: SyncService;
   close(): void;
 }
 
@@ -39,12 +46,15 @@ export function openVendorWorkspace(context: CliContext, command: Command): Vend
     path: join(dataDir, 'auditor.db'),
     migrations: loadMigrations('auditor'),
   });
+  const repository = createVendorsRepository(db);
+  const clock = (): Date => new Date();
   const vendors = createVendorService({
-    vendors: createVendorsRepository(db),
+    vendors: repository,
     secrets: createFileSecretStore(defaultSecretsPath(dataDir)),
-    clock: () => new Date(),
+    clock,
   });
-  return { db, dataDir, vendors, close: () => db.close() };
+  const sync = createSyncService({ db, vendors, repository, clock });
+  return { db, dataDir, vendors, sync, close: () => db.close() };
 }
 
 async function withWorkspace(
@@ -135,10 +145,14 @@ export function registerVendorCommands(program: Command, context: CliContext): v
     .argument('<name>')
     .option('--json', 'print one JSON document')
     .action(async (name: string, options: JsonOption, command: Command) => {
-      await withWorkspace(context, command, ({ vendors }) => {
+      await withWorkspace(context, command, ({ vendors, sync }) => {
         const record = vendors.get(name);
         const summary = vendors.list().find((item) => item.name === record.name);
-        const shown = { ...summary, provider: record.provider };
+        const shown = {
+          ...summary,
+          provider: record.provider,
+          workspace: sync.workspace(name).counts(),
+        };
         if (options.json === true) {
           printJson(context, shown);
           return;
@@ -159,6 +173,95 @@ export function registerVendorCommands(program: Command, context: CliContext): v
         context.io.stdout(`Removed vendor ${name}.\n`);
       });
     });
+
+  vendor
+    .command('sync')
+    .description("fetch what a vendor's CTP server exposes (all vendors without NAME)")
+    .argument('[name]')
+    .option('--json', 'print the sync report(s) as one JSON document')
+    .action(async (name: string | undefined, options: JsonOption, command: Command) => {
+      await withWorkspace(context, command, async ({ vendors, sync }) => {
+        const names =
+          name === undefined ? vendors.list().map((item) => item.name) : [vendors.get(name).name];
+        const reports: SyncReport[] = [];
+        for (const vendorName of names) {
+          const bar = progressBar(context);
+          const { report } = await sync.sync(vendorName, { onProgress: bar.update });
+          bar.done();
+          reports.push(report);
+          if (options.json !== true) printReport(context, report);
+        }
+        if (options.json === true) printJson(context, name === undefined ? reports : reports[0]);
+        context.exitCode = reports.every((report) => report.errors.length === 0) ? 0 : 1;
+      });
+    });
+
+  vendor
+    .command('history')
+    .description('every result seen for a measurement, oldest first (offline)')
+    .argument('<name>')
+    .requiredOption('--measurement <url>', "the measurement's URL")
+    .option('--json', 'print one JSON document')
+    .action(async (name: string, options: HistoryOptions, command: Command) => {
+      await withWorkspace(context, command, ({ sync }) => {
+        const entries = sync.workspace(name).history(options.measurement);
+        if (options.json === true) {
+          printJson(
+            context,
+            entries.map((entry) => ({
+              updateTime: entry.updateTime,
+              result: JSON.parse(entry.resultText) as unknown,
+              authorityId: entry.authorityId,
+              firstSeenAt: entry.firstSeenAt,
+            })),
+          );
+          return;
+        }
+        if (entries.length === 0) context.io.stdout('No results kept for this measurement.\n');
+        for (const entry of entries) {
+          context.io.stdout(`${entry.updateTime ?? '(no updateTime)'}\t${entry.resultText}\n`);
+        }
+      });
+    });
+}
+
+/** A one-line progress bar on stderr, drawn only on a terminal. */
+function progressBar(context: CliContext): {
+  update: (progress: SyncProgress) => void;
+  done: () => void;
+} {
+  if (!context.io.stderrIsTTY) return { update: () => undefined, done: () => undefined };
+  let drawn = false;
+  let last = 0;
+  return {
+    update(progress) {
+      const time = Date.now();
+      if (time - last < 100) return;
+      last = time;
+      const width = 30;
+      const filled =
+        progress.total === 0 ? 0 : Math.round((progress.done / progress.total) * width);
+      context.io.stderr(
+        `\r${progress.vendor} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${progress.done}/${progress.total}\x1b[K`,
+      );
+      drawn = true;
+    },
+    done() {
+      if (drawn) context.io.stderr('\r\x1b[K');
+    },
+  };
+}
+
+function printReport(context: CliContext, report: SyncReport): void {
+  context.io.stdout(
+    `${report.vendor}: ${report.status}, ${report.resources} resources, ${report.newResults} new results, ` +
+      `${report.newLogs} new log entries, ${report.skippedUnchanged} unchanged subtrees skipped, ` +
+      `${report.requests} requests in ${report.durationMs} ms, ${report.errors.length} errors.\n`,
+  );
+  for (const error of report.errors.slice(0, 20))
+    context.io.stdout(`  ${error.code}: ${error.message}\n`);
+  if (report.errors.length > 20)
+    context.io.stdout(`  … ${report.errors.length - 20} more (see --json)\n`);
 }
 
 function describeTrust(kind: string, fingerprint: string | null): string {

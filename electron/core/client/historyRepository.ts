@@ -1,0 +1,363 @@
+/**
+ * The offline workspace of each vendor in auditor.db (migration 0002_vendors.sql): the
+ * latest snapshot of every remote resource, the append-only history of measurement
+ * results (deduplicated by updateTime and content), log entries, and sync runs. Prepared
+ * statements only; everything here is readable with no network.
+ */
+import { createHash } from 'node:crypto';
+
+import type { HistoryEntry, SyncReport, SyncStatus } from '../../../shared/client';
+import type { SqliteDatabase } from '../store/database';
+
+export type ResourceKind =
+  | 'entryPoint'
+  | 'serviceView'
+  | 'dependency'
+  | 'asset'
+  | 'attribute'
+  | 'measurement'
+  | 'metric'
+  | 'trigger';
+
+export interface SnapshotResource {
+  url: string;
+  kind: ResourceKind;
+  parentUrl: string | null;
+  rootUrl: string | null;
+  changeId: string | null;
+  name: string;
+  provider: string | null;
+  /** The resource's JSON text as received, whitespace outside strings removed. */
+  body: string;
+}
+
+export interface StoredResource extends SnapshotResource {
+  complete: boolean;
+  fetchedAt: string;
+}
+
+export interface NewResult {
+  measurementUrl: string;
+  updateTime: string | null;
+  /** The result object's JSON text as received (minified). */
+  text: string;
+  authorityId: string | null;
+}
+
+export interface StoredResult extends Omit<HistoryEntry, 'verification'> {
+  id: number;
+  syncId: number | null;
+}
+
+export interface StoredLog {
+  url: string;
+  serviceViewUrl: string;
+  creationTime: string;
+  body: string;
+  firstSeenAt: string;
+}
+
+export interface SyncRun {
+  id: number;
+  startedAt: string;
+  finishedAt: string | null;
+  status: SyncStatus;
+  report: SyncReport | null;
+}
+
+export interface HistoryRepository {
+  transaction<T>(work: () => T): T;
+  resource(url: string): StoredResource | null;
+  resources(kind?: ResourceKind): StoredResource[];
+  putResource(syncId: number, resource: SnapshotResource, now: string): void;
+  setComplete(url: string, complete: boolean): void;
+  /** Marks every descendant (by parent link) of a skipped resource as seen in this sync. */
+  touchDescendants(url: string, syncId: number): number;
+  putEdge(syncId: number, from: string, to: string, rootUrl: string): void;
+  edges(): Array<{ from: string; to: string }>;
+  /** Deletes what a fully re-crawled root no longer holds. */
+  pruneRoot(rootUrl: string, syncId: number): number;
+  /** Deletes the roots (service views) that are no longer listed. */
+  pruneRootsExcept(rootUrls: readonly string[]): number;
+  /** Appends a result unless the same (updateTime, content) is already there; true if new. */
+  addResult(syncId: number, result: NewResult, now: string): boolean;
+  history(measurementUrl: string): StoredResult[];
+  hasLog(url: string): boolean;
+  addLog(log: Omit<StoredLog, 'firstSeenAt'>, now: string): boolean;
+  /** The newest creationTime stored for a view's logs (the next `oldest`, CTP 5.2.18). */
+  newestLogTime(serviceViewUrl: string): string | null;
+  logs(serviceViewUrl?: string): StoredLog[];
+  startSync(now: string): number;
+  finishSync(id: number, report: SyncReport, now: string): void;
+  syncs(): SyncRun[];
+  counts(): Record<string, number>;
+}
+
+interface ResourceRow {
+  url: string;
+  kind: ResourceKind;
+  parent_url: string | null;
+  root_url: string | null;
+  change_id: string | null;
+  name: string;
+  provider: string | null;
+  body: string;
+  complete: 0 | 1;
+  fetched_at: string;
+}
+
+function toResource(row: ResourceRow): StoredResource {
+  return {
+    url: row.url,
+    kind: row.kind,
+    parentUrl: row.parent_url,
+    rootUrl: row.root_url,
+    changeId: row.change_id,
+    name: row.name,
+    provider: row.provider,
+    body: row.body,
+    complete: row.complete === 1,
+    fetchedAt: row.fetched_at,
+  };
+}
+
+/** SHA-256 of a result's text: the "content" half of the history's dedup key. */
+export function resultContentHash(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+export function createHistoryRepository(db: SqliteDatabase, vendorId: number): HistoryRepository {
+  const v = vendorId;
+  const getResource = db.prepare<[number, string], ResourceRow>(
+    'SELECT * FROM vendor_resources WHERE vendor_id = ? AND url = ?',
+  );
+  const allResources = db.prepare<[number], ResourceRow>(
+    'SELECT * FROM vendor_resources WHERE vendor_id = ? ORDER BY kind, url',
+  );
+  const resourcesOfKind = db.prepare<[number, string], ResourceRow>(
+    'SELECT * FROM vendor_resources WHERE vendor_id = ? AND kind = ? ORDER BY url',
+  );
+  const upsertResource = db.prepare(
+    `INSERT INTO vendor_resources (vendor_id, url, kind, parent_url, root_url, change_id, name, provider, body, complete, fetched_at, sync_id)
+     VALUES (@v, @url, @kind, @parentUrl, @rootUrl, @changeId, @name, @provider, @body, 0, @now, @syncId)
+     ON CONFLICT (vendor_id, url) DO UPDATE SET kind = excluded.kind, parent_url = excluded.parent_url,
+       root_url = excluded.root_url, change_id = excluded.change_id, name = excluded.name,
+       provider = excluded.provider, body = excluded.body, complete = 0,
+       fetched_at = excluded.fetched_at, sync_id = excluded.sync_id`,
+  );
+  const completeStatement = db.prepare(
+    'UPDATE vendor_resources SET complete = ? WHERE vendor_id = ? AND url = ?',
+  );
+  const touchStatement = db.prepare(
+    `WITH RECURSIVE below(url, depth) AS (
+       SELECT url, 1 FROM vendor_resources WHERE vendor_id = @v AND parent_url = @url
+       UNION
+       SELECT r.url, below.depth + 1 FROM vendor_resources r JOIN below ON r.parent_url = below.url
+        WHERE r.vendor_id = @v AND below.depth < 64)
+     UPDATE vendor_resources SET sync_id = @syncId
+      WHERE vendor_id = @v AND url IN (SELECT url FROM below)`,
+  );
+  const touchEdges = db.prepare(
+    `UPDATE vendor_edges SET sync_id = @syncId WHERE vendor_id = @v AND root_url = (
+       SELECT root_url FROM vendor_resources WHERE vendor_id = @v AND url = @url)`,
+  );
+  const upsertEdge = db.prepare(
+    `INSERT INTO vendor_edges (vendor_id, from_url, to_url, root_url, sync_id) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (vendor_id, from_url, to_url) DO UPDATE SET root_url = excluded.root_url, sync_id = excluded.sync_id`,
+  );
+  const allEdges = db.prepare<[number], { from_url: string; to_url: string }>(
+    'SELECT from_url, to_url FROM vendor_edges WHERE vendor_id = ? ORDER BY from_url, to_url',
+  );
+  const pruneResources = db.prepare(
+    `DELETE FROM vendor_resources WHERE vendor_id = ? AND root_url = ? AND url <> root_url
+       AND (sync_id IS NULL OR sync_id < ?)`,
+  );
+  const pruneEdges = db.prepare(
+    'DELETE FROM vendor_edges WHERE vendor_id = ? AND root_url = ? AND (sync_id IS NULL OR sync_id < ?)',
+  );
+  const roots = db.prepare<[number], { url: string }>(
+    "SELECT url FROM vendor_resources WHERE vendor_id = ? AND kind = 'serviceView'",
+  );
+  const deleteRoot = db.prepare(
+    'DELETE FROM vendor_resources WHERE vendor_id = ? AND root_url = ?',
+  );
+  const deleteRootEdges = db.prepare(
+    'DELETE FROM vendor_edges WHERE vendor_id = ? AND root_url = ?',
+  );
+  const insertResult = db.prepare(
+    `INSERT INTO vendor_results (vendor_id, measurement_url, update_time, content_sha256, result_text, authority_id, first_seen_at, sync_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+  );
+  const historyStatement = db.prepare<
+    [number, string],
+    {
+      id: number;
+      measurement_url: string;
+      update_time: string;
+      result_text: string;
+      authority_id: string | null;
+      first_seen_at: string;
+      sync_id: number | null;
+    }
+  >(
+    `SELECT id, measurement_url, update_time, result_text, authority_id, first_seen_at, sync_id
+       FROM vendor_results WHERE vendor_id = ? AND measurement_url = ? ORDER BY update_time, id`,
+  );
+  const hasLogStatement = db.prepare<[number, string], { one: number }>(
+    'SELECT 1 AS one FROM vendor_logs WHERE vendor_id = ? AND url = ?',
+  );
+  const insertLog = db.prepare(
+    `INSERT INTO vendor_logs (vendor_id, url, service_view_url, creation_time, body, first_seen_at)
+     VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+  );
+  const newestLog = db.prepare<[number, string], { newest: string | null }>(
+    'SELECT MAX(creation_time) AS newest FROM vendor_logs WHERE vendor_id = ? AND service_view_url = ?',
+  );
+  type LogRow = {
+    url: string;
+    service_view_url: string;
+    creation_time: string;
+    body: string;
+    first_seen_at: string;
+  };
+  const logsOfView = db.prepare<[number, string], LogRow>(
+    'SELECT * FROM vendor_logs WHERE vendor_id = ? AND service_view_url = ? ORDER BY creation_time, rowid',
+  );
+  const allLogs = db.prepare<[number], LogRow>(
+    'SELECT * FROM vendor_logs WHERE vendor_id = ? ORDER BY creation_time, rowid',
+  );
+  const startStatement = db.prepare(
+    "INSERT INTO vendor_syncs (vendor_id, started_at, status) VALUES (?, ?, 'running')",
+  );
+  const finishStatement = db.prepare(
+    'UPDATE vendor_syncs SET finished_at = ?, status = ?, report = ? WHERE id = ? AND vendor_id = ?',
+  );
+  const syncRows = db.prepare<
+    [number],
+    {
+      id: number;
+      started_at: string;
+      finished_at: string | null;
+      status: SyncStatus;
+      report: string | null;
+    }
+  >('SELECT * FROM vendor_syncs WHERE vendor_id = ? ORDER BY id');
+  const countStatements = {
+    resources: db.prepare<[number], { n: number }>(
+      'SELECT COUNT(*) AS n FROM vendor_resources WHERE vendor_id = ?',
+    ),
+    results: db.prepare<[number], { n: number }>(
+      'SELECT COUNT(*) AS n FROM vendor_results WHERE vendor_id = ?',
+    ),
+    logs: db.prepare<[number], { n: number }>(
+      'SELECT COUNT(*) AS n FROM vendor_logs WHERE vendor_id = ?',
+    ),
+    syncs: db.prepare<[number], { n: number }>(
+      'SELECT COUNT(*) AS n FROM vendor_syncs WHERE vendor_id = ?',
+    ),
+  };
+  const kindCounts = db.prepare<[number], { kind: string; n: number }>(
+    'SELECT kind, COUNT(*) AS n FROM vendor_resources WHERE vendor_id = ? GROUP BY kind',
+  );
+
+  return {
+    transaction: (work) => db.transaction(work)(),
+    resource(url) {
+      const row = getResource.get(v, url);
+      return row === undefined ? null : toResource(row);
+    },
+    resources: (kind) =>
+      (kind === undefined ? allResources.all(v) : resourcesOfKind.all(v, kind)).map(toResource),
+    putResource(syncId, resource, now) {
+      upsertResource.run({ v, ...resource, now, syncId });
+    },
+    setComplete(url, complete) {
+      completeStatement.run(complete ? 1 : 0, v, url);
+    },
+    touchDescendants(url, syncId) {
+      const changed = touchStatement.run({ v, url, syncId }).changes;
+      touchEdges.run({ v, url, syncId });
+      return changed;
+    },
+    putEdge(syncId, from, to, rootUrl) {
+      upsertEdge.run(v, from, to, rootUrl, syncId);
+    },
+    edges: () => allEdges.all(v).map((row) => ({ from: row.from_url, to: row.to_url })),
+    pruneRoot(rootUrl, syncId) {
+      pruneEdges.run(v, rootUrl, syncId);
+      return pruneResources.run(v, rootUrl, syncId).changes;
+    },
+    pruneRootsExcept(rootUrls) {
+      const keep = new Set(rootUrls);
+      let removed = 0;
+      for (const { url } of roots.all(v)) {
+        if (keep.has(url)) continue;
+        deleteRootEdges.run(v, url);
+        removed += deleteRoot.run(v, url).changes;
+      }
+      return removed;
+    },
+    addResult(syncId, result, now) {
+      const info = insertResult.run(
+        v,
+        result.measurementUrl,
+        result.updateTime ?? '',
+        resultContentHash(result.text),
+        result.text,
+        result.authorityId,
+        now,
+        syncId,
+      );
+      return info.changes > 0;
+    },
+    history: (measurementUrl) =>
+      historyStatement.all(v, measurementUrl).map((row) => ({
+        id: row.id,
+        measurementUrl: row.measurement_url,
+        updateTime: row.update_time === '' ? null : row.update_time,
+        resultText: row.result_text,
+        authorityId: row.authority_id,
+        firstSeenAt: row.first_seen_at,
+        syncId: row.sync_id,
+      })),
+    hasLog: (url) => hasLogStatement.get(v, url) !== undefined,
+    addLog(log, now) {
+      return (
+        insertLog.run(v, log.url, log.serviceViewUrl, log.creationTime, log.body, now).changes > 0
+      );
+    },
+    newestLogTime: (serviceViewUrl) => newestLog.get(v, serviceViewUrl)?.newest ?? null,
+    logs: (serviceViewUrl) =>
+      (serviceViewUrl === undefined ? allLogs.all(v) : logsOfView.all(v, serviceViewUrl)).map(
+        (row) => ({
+          url: row.url,
+          serviceViewUrl: row.service_view_url,
+          creationTime: row.creation_time,
+          body: row.body,
+          firstSeenAt: row.first_seen_at,
+        }),
+      ),
+    startSync: (now) => Number(startStatement.run(v, now).lastInsertRowid),
+    finishSync(id, report, now) {
+      finishStatement.run(now, report.status, JSON.stringify(report), id, v);
+    },
+    syncs: () =>
+      syncRows.all(v).map((row) => ({
+        id: row.id,
+        startedAt: row.started_at,
+        finishedAt: row.finished_at,
+        status: row.status,
+        report: row.report === null ? null : (JSON.parse(row.report) as SyncReport),
+      })),
+    counts() {
+      const out: Record<string, number> = {
+        resources: countStatements.resources.get(v)?.n ?? 0,
+        results: countStatements.results.get(v)?.n ?? 0,
+        logs: countStatements.logs.get(v)?.n ?? 0,
+        syncs: countStatements.syncs.get(v)?.n ?? 0,
+      };
+      for (const row of kindCounts.all(v)) out[row.kind] = row.n;
+      return out;
+    },
+  };
+}

@@ -1,0 +1,428 @@
+/**
+ * The one way the client talks to a vendor (undici adapter). Threats it stands against: a
+ * vendor server that is slow, huge, redirects elsewhere, or is impersonated. So every
+ * request is bounded (timeout, response size), retried with backoff and jitter on 5xx and
+ * network errors, honours `429`/`Retry-After` up to a bound, never follows a redirect to
+ * another origin (the bearer token stays with the vendor, CTP 6.3), and checks TLS per
+ * vendor: system CAs, a given CA bundle, or a pinned SHA-256 leaf-certificate fingerprint.
+ */
+import type { TLSSocket } from 'node:tls';
+
+import { Agent, buildConnector, request } from 'undici';
+
+import type { VendorTrust } from '../../../shared/client';
+import { AppError } from '../../../shared/errors';
+import type { ErrorCode } from '../../../shared/errors';
+import { sameOrigin } from './vendorInput';
+
+export interface HttpLimits {
+  /** Whole request (headers and body) per attempt. */
+  timeoutMs: number;
+  /** Largest response body accepted; a bigger one is cut off. */
+  maxBytes: number;
+  /** Retries after the first attempt (5xx, network errors, timeouts, 429). */
+  retries: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** A `Retry-After` longer than this is not waited for: the request fails instead. */
+  maxRetryAfterMs: number;
+  /** Parallel connections to the vendor (keep-alive). */
+  connections: number;
+  maxRedirects: number;
+}
+
+export const DEFAULT_HTTP_LIMITS: HttpLimits = {
+  timeoutMs: 20_000,
+  maxBytes: 8 * 1024 * 1024,
+  retries: 3,
+  backoffBaseMs: 250,
+  backoffMaxMs: 8_000,
+  maxRetryAfterMs: 60_000,
+  connections: 8,
+  maxRedirects: 3,
+};
+
+export interface HttpResponse {
+  /** The URL finally answered (after same-origin redirects). */
+  url: string;
+  status: number;
+  text: string;
+}
+
+export interface VendorHttp {
+  /** GETs a JSON resource; resolves with a 2xx answer, else rejects with a CLIENT_… AppError. */
+  getText(url: string, signal?: AbortSignal): Promise<HttpResponse>;
+  /** Requests sent so far, retries and redirects included. */
+  readonly requests: number;
+  close(): Promise<void>;
+}
+
+export interface VendorHttpOptions {
+  baseUrl: string;
+  token: string | null;
+  trust: VendorTrust;
+  limits?: Partial<HttpLimits>;
+  /** Injected for tests: waiting and the jitter's randomness. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random?: () => number;
+}
+
+/** Full-jitter exponential backoff (AWS architecture blog): uniform in [0, min(max, base·2^n)]. */
+export function backoffDelay(attempt: number, limits: HttpLimits, random: () => number): number {
+  const ceiling = Math.min(limits.backoffMaxMs, limits.backoffBaseMs * 2 ** attempt);
+  return Math.floor(random() * ceiling);
+}
+
+/** RFC 9110 10.2.3: delay-seconds or an HTTP-date; null when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now: number): number | null {
+  if (value === null) return null;
+  const trimmed = value.trim();
+  if (/^\d{1,10}$/.test(trimmed)) return Number(trimmed) * 1000;
+  // An HTTP-date names its day and month (IMF-fixdate, RFC 9110 5.6.7).
+  if (!/^[A-Za-z]{3},? /.test(trimmed)) return null;
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return null;
+  return Math.max(0, date - now);
+}
+
+function fail(code: ErrorCode, message: string, details: Record<string, unknown>): AppError {
+  return new AppError(code, message, { details });
+}
+
+function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted === true) {
+      reject(fail('CLIENT_CANCELLED', 'The sync was cancelled.', {}));
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(fail('CLIENT_CANCELLED', 'The sync was cancelled.', {}));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+class PinMismatch extends Error {
+  constructor(readonly actual: string) {
+    super('certificate fingerprint mismatch');
+  }
+}
+
+/** The undici connector for a vendor's TLS trust. */
+function connectorFor(trust: VendorTrust): buildConnector.connector {
+  if (trust.kind === 'ca') return buildConnector({ ca: trust.caPem });
+  if (trust.kind === 'system') return buildConnector({});
+  // A pinned self-signed certificate cannot pass chain validation: the pin replaces it. The
+  // connection is dropped before any request (and so the token) is written to it.
+  // No TLS session resumption: a resumed session shows no peer certificate to check.
+  const base = buildConnector({ rejectUnauthorized: false, maxCachedSessions: 0 });
+  const pinned = trust.sha256.toUpperCase();
+  return (options, callback) => {
+    base(options, (...args) => {
+      const [error, socket] = args;
+      if (error !== null) {
+        callback(error, null);
+        return;
+      }
+      const actual = (socket as TLSSocket).getPeerCertificate?.()?.fingerprint256 ?? '';
+      if (actual.toUpperCase() !== pinned) {
+        socket.destroy();
+        callback(new PinMismatch(actual), null);
+        return;
+      }
+      callback(null, socket);
+    });
+  };
+}
+
+const RETRIABLE_NETWORK = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
+
+function causeChain(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  let current: unknown = error;
+  while (current !== undefined && current !== null && chain.length < 5) {
+    chain.push(current);
+    current = (current as { cause?: unknown }).cause;
+  }
+  return chain;
+}
+
+export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
+  const limits: HttpLimits = { ...DEFAULT_HTTP_LIMITS, ...options.limits };
+  const sleep = options.sleep ?? defaultSleep;
+  const random = options.random ?? Math.random;
+  const agent = new Agent({
+    connections: limits.connections,
+    connect: connectorFor(options.trust),
+    headersTimeout: limits.timeoutMs,
+    bodyTimeout: limits.timeoutMs,
+    keepAliveTimeout: 10_000,
+  });
+  let requests = 0;
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (options.token !== null) headers.authorization = `Bearer ${options.token}`;
+
+  /** One attempt: the answer, or a classified failure. */
+  async function attempt(
+    url: string,
+    signal: AbortSignal | undefined,
+  ): Promise<
+    | {
+        kind: 'answer';
+        status: number;
+        text: string;
+        retryAfter: string | null;
+        location: string | null;
+      }
+    | { kind: 'error'; error: AppError; retriable: boolean }
+  > {
+    requests++;
+    const timeout = AbortSignal.timeout(limits.timeoutMs);
+    const combined = signal === undefined ? timeout : AbortSignal.any([signal, timeout]);
+    try {
+      const response = await request(url, {
+        method: 'GET',
+        headers,
+        dispatcher: agent,
+        signal: combined,
+      });
+      const header = (name: string): string | null => {
+        const value = response.headers[name];
+        return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
+      };
+      if (response.statusCode < 200 || response.statusCode >= 300) {
+        // Error bodies are read (bounded) only to keep the connection reusable.
+        await readBounded(response.body, 64 * 1024).catch(() => '');
+        return {
+          kind: 'answer',
+          status: response.statusCode,
+          text: '',
+          retryAfter: header('retry-after'),
+          location: header('location'),
+        };
+      }
+      const declared = Number(header('content-length') ?? NaN);
+      if (Number.isFinite(declared) && declared > limits.maxBytes) {
+        response.body.destroy();
+        return {
+          kind: 'error',
+          retriable: false,
+          error: fail(
+            'CLIENT_RESPONSE_TOO_LARGE',
+            `${url}: the response (${declared} bytes) is larger than ${limits.maxBytes} bytes.`,
+            { url },
+          ),
+        };
+      }
+      const text = await readBounded(response.body, limits.maxBytes);
+      if (text === null) {
+        return {
+          kind: 'error',
+          retriable: false,
+          error: fail(
+            'CLIENT_RESPONSE_TOO_LARGE',
+            `${url}: the response is larger than ${limits.maxBytes} bytes; it was cut off.`,
+            { url },
+          ),
+        };
+      }
+      return {
+        kind: 'answer',
+        status: response.statusCode,
+        text,
+        retryAfter: null,
+        location: null,
+      };
+    } catch (error) {
+      if (signal?.aborted === true) {
+        return {
+          kind: 'error',
+          retriable: false,
+          error: fail('CLIENT_CANCELLED', 'The sync was cancelled.', { url }),
+        };
+      }
+      const chain = causeChain(error);
+      const pin = chain.find((item): item is PinMismatch => item instanceof PinMismatch);
+      if (pin !== undefined) {
+        return {
+          kind: 'error',
+          retriable: false,
+          error: fail(
+            'CLIENT_TLS_PIN_MISMATCH',
+            `${new URL(url).host} presented a certificate with SHA-256 fingerprint ${pin.actual || '(none)'}, not the pinned one: refused.`,
+            { url, actual: pin.actual },
+          ),
+        };
+      }
+      if (
+        timeout.aborted ||
+        chain.some((item) => /TIMEOUT/.test(String((item as { code?: unknown }).code)))
+      ) {
+        return {
+          kind: 'error',
+          retriable: true,
+          error: fail(
+            'CLIENT_TIMEOUT',
+            `${url}: no complete answer within ${limits.timeoutMs} ms.`,
+            { url },
+          ),
+        };
+      }
+      const code = chain
+        .map((item) => (item as { code?: unknown }).code)
+        .find((value): value is string => typeof value === 'string');
+      const tlsProblem =
+        code !== undefined && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO|HOSTNAME/i.test(code);
+      return {
+        kind: 'error',
+        retriable: code === undefined || (RETRIABLE_NETWORK.has(code) && !tlsProblem),
+        error: fail(
+          'CLIENT_NETWORK',
+          `${url}: ${code ?? 'network error'}: ${
+            chain
+              .map((item) => (item as Error).message)
+              .filter(Boolean)
+              .at(-1) ?? ''
+          }`.trim(),
+          { url, cause: code ?? null },
+        ),
+      };
+    }
+  }
+
+  async function getText(url: string, signal?: AbortSignal): Promise<HttpResponse> {
+    let current = url;
+    let redirects = 0;
+    let failures = 0;
+    for (;;) {
+      if (!sameOrigin(current, options.baseUrl)) {
+        throw fail(
+          'CLIENT_LINK_REFUSED',
+          `${current} is not at the vendor's origin ${new URL(options.baseUrl).origin}; not requested.`,
+          { url: current },
+        );
+      }
+      const outcome = await attempt(current, signal);
+      let retryWait: number | null = null;
+      let lastError: AppError;
+      if (outcome.kind === 'error') {
+        if (!outcome.retriable) throw outcome.error;
+        lastError = outcome.error;
+      } else if (outcome.status >= 200 && outcome.status < 300) {
+        return { url: current, status: outcome.status, text: outcome.text };
+      } else if ([301, 302, 303, 307, 308].includes(outcome.status)) {
+        const target = outcome.location === null ? null : safeResolve(outcome.location, current);
+        if (target === null || !sameOrigin(target, options.baseUrl)) {
+          throw fail(
+            'CLIENT_REDIRECT_REFUSED',
+            `${current} redirects to ${outcome.location ?? '(nowhere)'}, outside the vendor's origin: refused.`,
+            { url: current, location: outcome.location },
+          );
+        }
+        if (++redirects > limits.maxRedirects) {
+          throw fail(
+            'CLIENT_REDIRECT_REFUSED',
+            `${url}: more than ${limits.maxRedirects} redirects.`,
+            { url },
+          );
+        }
+        current = target;
+        continue;
+      } else if (outcome.status === 429) {
+        const wait = parseRetryAfter(outcome.retryAfter, Date.now());
+        lastError = fail(
+          'CLIENT_RATE_LIMITED',
+          `${current}: the vendor answered 429 (too many requests).`,
+          { url: current, status: 429 },
+        );
+        if (wait !== null && wait > limits.maxRetryAfterMs) {
+          throw fail(
+            'CLIENT_RATE_LIMITED',
+            `${current}: the vendor asks to wait ${Math.ceil(wait / 1000)} s (Retry-After), more than ${limits.maxRetryAfterMs / 1000} s; sync again later.`,
+            { url: current, status: 429 },
+          );
+        }
+        retryWait = wait;
+      } else if (outcome.status >= 500) {
+        lastError = fail(
+          'CLIENT_HTTP_STATUS',
+          `${current}: the vendor answered ${outcome.status}.`,
+          { url: current, status: outcome.status },
+        );
+        const wait =
+          outcome.status === 503 ? parseRetryAfter(outcome.retryAfter, Date.now()) : null;
+        if (wait !== null && wait <= limits.maxRetryAfterMs) retryWait = wait;
+      } else {
+        throw fail(
+          'CLIENT_HTTP_STATUS',
+          `${current}: the vendor answered ${outcome.status}${statusHint(outcome.status)}.`,
+          {
+            url: current,
+            status: outcome.status,
+          },
+        );
+      }
+      if (failures >= limits.retries) throw lastError;
+      await sleep(retryWait ?? backoffDelay(failures, limits, random), signal);
+      failures++;
+    }
+  }
+
+  return {
+    getText,
+    get requests() {
+      return requests;
+    },
+    close: () => agent.close(),
+  };
+}
+
+function statusHint(status: number): string {
+  if (status === 401)
+    return ' (the token is missing or refused: `vendor add` it again with --token-file)';
+  if (status === 403) return " (the token's account may not see this resource)";
+  if (status === 404) return ' (no such resource)';
+  return '';
+}
+
+function safeResolve(location: string, base: string): string | null {
+  try {
+    return new URL(location, base).href;
+  } catch {
+    return null;
+  }
+}
+
+/** The body as UTF-8 text, or null once it passes `maxBytes` (the stream is destroyed). */
+async function readBounded(
+  body: AsyncIterable<Buffer> & { destroy(): void },
+  maxBytes: number,
+): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      body.destroy();
+      return null;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

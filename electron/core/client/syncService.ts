@@ -1,0 +1,66 @@
+/**
+ * Syncing a followed vendor: builds its HTTP client (token from the secret store, TLS
+ * trust of the vendor) and crawler, runs one sync, remembers the vendor's provider name.
+ */
+import type { SyncProgress } from '../../../shared/client';
+import type { SqliteDatabase } from '../store/database';
+import { createCrawler } from './crawler';
+import type { CrawlLimits, SyncOutcome } from './crawler';
+import { createHistoryRepository } from './historyRepository';
+import type { HistoryRepository } from './historyRepository';
+import { createVendorHttp } from './httpClient';
+import type { HttpLimits, VendorHttp, VendorHttpOptions } from './httpClient';
+import type { VendorService } from './vendorService';
+import type { VendorsRepository } from './vendorsRepository';
+
+export interface SyncService {
+  sync(
+    name: string,
+    options?: { signal?: AbortSignal; onProgress?: (progress: SyncProgress) => void },
+  ): Promise<SyncOutcome>;
+  /** The offline workspace of one vendor. */
+  workspace(name: string): HistoryRepository;
+}
+
+export function createSyncService(deps: {
+  db: SqliteDatabase;
+  vendors: VendorService;
+  repository: VendorsRepository;
+  clock: () => Date;
+  log?: { warn(object: object, message: string): void };
+  httpLimits?: Partial<HttpLimits>;
+  crawlLimits?: Partial<CrawlLimits>;
+  /** Replaces the undici client (tests of the crawler's wiring only). */
+  createHttp?: (options: VendorHttpOptions) => VendorHttp;
+}): SyncService {
+  const makeHttp = deps.createHttp ?? createVendorHttp;
+  return {
+    async sync(name, options = {}) {
+      const vendor = deps.vendors.get(name);
+      const http = makeHttp({
+        baseUrl: vendor.baseUrl,
+        token: deps.vendors.token(vendor),
+        trust: vendor.trust,
+        limits: deps.httpLimits,
+      });
+      try {
+        const crawler = createCrawler({
+          http,
+          store: createHistoryRepository(deps.db, vendor.id),
+          clock: deps.clock,
+          vendor: { name: vendor.name, baseUrl: vendor.baseUrl },
+          ...(deps.log === undefined ? {} : { log: deps.log }),
+          limits: deps.crawlLimits,
+        });
+        const outcome = await crawler.sync(options);
+        if (outcome.provider !== null) deps.repository.setProvider(vendor.id, outcome.provider);
+        return outcome;
+      } finally {
+        await http.close();
+      }
+    },
+    workspace(name) {
+      return createHistoryRepository(deps.db, deps.vendors.get(name).id);
+    },
+  };
+}

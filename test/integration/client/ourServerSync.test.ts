@@ -1,0 +1,212 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+
+import type { SyncReport } from '../../../shared/client';
+import { useTempDirs } from '../../helpers/tempDir';
+import { cli } from './cliHarness';
+import { providerDocument, startOurServer, type RunningServer } from './ourServer';
+
+const tempDir = useTempDirs();
+const servers: RunningServer[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) await server.core.dispose();
+});
+
+async function addVendor(dataDir: string, server: RunningServer, name = 'acme'): Promise<void> {
+  const tokenFile = join(dataDir, `${name}.token`);
+  writeFileSync(tokenFile, server.token);
+  const added = await cli([
+    '--data-dir',
+    dataDir,
+    'vendor',
+    'add',
+    name,
+    server.ctpBase,
+    '--token-file',
+    tokenFile,
+    '--fingerprint',
+    server.fingerprint,
+  ]);
+  expect(added).toMatchObject({ code: 0, stderr: '' });
+}
+
+async function sync(dataDir: string, name = 'acme'): Promise<{ code: number; report: SyncReport }> {
+  const result = await cli(['--data-dir', dataDir, 'vendor', 'sync', name, '--json']);
+  return { code: result.code, report: JSON.parse(result.stdout) as SyncReport };
+}
+
+describe('vendor sync against our own CTP server (HTTPS, pinned fingerprint)', () => {
+  it('takes in everything imported, then re-syncs for 2 + 2 × views requests', async () => {
+    const server = await startOurServer(
+      tempDir(),
+      providerDocument({ views: 2, assets: 2, measurements: 2 }),
+    );
+    servers.push(server);
+    const dataDir = tempDir();
+    await addVendor(dataDir, server);
+
+    const first = await sync(dataDir);
+    expect(first.report.errors).toEqual([]);
+    expect(first.code).toBe(0);
+    // Per view: view, 2 dependencies, 2 assets, 2 attributes, 4 measurements; 1 metric.
+    expect(first.report).toMatchObject({
+      resources: 2 * 11 + 1,
+      newResults: 8,
+      skippedUnchanged: 0,
+      status: 'ok',
+    });
+    expect(Object.keys(first.report).sort()).toEqual(
+      [
+        'durationMs',
+        'errors',
+        'newLogs',
+        'newResults',
+        'requests',
+        'resources',
+        'skippedUnchanged',
+        'status',
+        'vendor',
+      ].sort(),
+    );
+
+    const db = new Database(join(dataDir, 'auditor.db'), { readonly: true });
+    const kinds = db
+      .prepare('SELECT kind, COUNT(*) AS n FROM vendor_resources GROUP BY kind ORDER BY kind')
+      .all();
+    const measurement = db
+      .prepare('SELECT body FROM vendor_resources WHERE url = ?')
+      .get(`${server.ctpBase}measurements/m1-1-1`) as { body: string };
+    db.close();
+    expect(kinds).toEqual([
+      { kind: 'asset', n: 4 },
+      { kind: 'attribute', n: 4 },
+      { kind: 'dependency', n: 4 },
+      { kind: 'entryPoint', n: 1 },
+      { kind: 'measurement', n: 8 },
+      { kind: 'metric', n: 1 },
+      { kind: 'serviceView', n: 2 },
+    ]);
+    expect(JSON.parse(measurement.body)).toMatchObject({
+      result: { value: [{ percentage: 99 }], updateTime: '2026-01-01T00:00:00.000Z' },
+      objective: { condition: 'value[0].percentage >= 99.9', status: 'false' },
+    });
+
+    const again = await sync(dataDir);
+    expect(again.report).toMatchObject({
+      errors: [],
+      newResults: 0,
+      skippedUnchanged: 2,
+      resources: 2,
+    });
+    expect(again.report.requests).toBeLessThanOrEqual(2 + 2 * 2);
+
+    const show = await cli(['--data-dir', dataDir, 'vendor', 'show', 'acme', '--json']);
+    expect(JSON.parse(show.stdout)).toMatchObject({
+      provider: 'example.com',
+      lastSync: { status: 'ok', errors: 0 },
+      workspace: { results: 8, syncs: 2, measurement: 8 },
+    });
+  });
+
+  it('a published result appears in the history, oldest first, without duplicates', async () => {
+    const server = await startOurServer(
+      tempDir(),
+      providerDocument({ views: 1, assets: 1, measurements: 1 }),
+    );
+    servers.push(server);
+    const dataDir = tempDir();
+    await addVendor(dataDir, server);
+    expect((await sync(dataDir)).report.newResults).toBe(1);
+
+    await server.core.ctp.publisher.publish(
+      'm0-0-0',
+      JSON.stringify({
+        value: [{ percentage: 99.99 }],
+        updateTime: '2026-02-01T00:00:00.000Z',
+        authorityId: null,
+        signature: null,
+      }),
+    );
+    const after = await sync(dataDir);
+    // The view changed; its dependency did not (CTP 4.1.5.5), so that subtree is skipped.
+    expect(after.report).toMatchObject({ errors: [], newResults: 1, skippedUnchanged: 1 });
+    expect((await sync(dataDir)).report).toMatchObject({ newResults: 0, skippedUnchanged: 1 });
+
+    const url = `${server.ctpBase}measurements/m0-0-0`;
+    const history = await cli([
+      '--data-dir',
+      dataDir,
+      'vendor',
+      'history',
+      'acme',
+      '--measurement',
+      url,
+      '--json',
+    ]);
+    expect(history.code).toBe(0);
+    expect(JSON.parse(history.stdout)).toEqual([
+      expect.objectContaining({
+        updateTime: '2026-01-01T00:00:00.000Z',
+        result: expect.objectContaining({ value: [{ percentage: 99.95 }] }),
+      }),
+      expect.objectContaining({
+        updateTime: '2026-02-01T00:00:00.000Z',
+        result: expect.objectContaining({ value: [{ percentage: 99.99 }] }),
+      }),
+    ]);
+  });
+
+  it('refuses a server whose certificate is not the pinned one, and a wrong token', async () => {
+    const server = await startOurServer(
+      tempDir(),
+      providerDocument({ views: 1, assets: 1, measurements: 1 }),
+    );
+    servers.push(server);
+    const dataDir = tempDir();
+    const wrongPin = server.fingerprint.replace(
+      /^../,
+      server.fingerprint.startsWith('00') ? '11' : '00',
+    );
+    const added = await cli([
+      '--data-dir',
+      dataDir,
+      'vendor',
+      'add',
+      'acme',
+      server.ctpBase,
+      '--fingerprint',
+      wrongPin,
+    ]);
+    expect(added.code).toBe(0);
+    const refused = await sync(dataDir);
+    expect(refused.code).toBe(1);
+    expect(refused.report.status).toBe('failed');
+    expect(refused.report.errors).toEqual([
+      expect.objectContaining({ code: 'CLIENT_TLS_PIN_MISMATCH', url: server.ctpBase }),
+    ]);
+    expect(refused.report.requests).toBe(1);
+
+    const other = tempDir();
+    const tokenFile = join(other, 't');
+    writeFileSync(tokenFile, 'not-the-token');
+    await cli([
+      '--data-dir',
+      other,
+      'vendor',
+      'add',
+      'acme',
+      server.ctpBase,
+      '--token-file',
+      tokenFile,
+      '--fingerprint',
+      server.fingerprint,
+    ]);
+    const unauthorized = await sync(other);
+    expect(unauthorized.report.errors).toEqual([
+      expect.objectContaining({ code: 'CLIENT_HTTP_STATUS', status: 401 }),
+    ]);
+  });
+});
