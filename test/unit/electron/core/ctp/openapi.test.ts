@@ -21,7 +21,9 @@ describe('docs/openapi.json', () => {
     for (const [path, methods] of Object.entries(doc.paths)) {
       for (const method of Object.keys(methods)) {
         const url = path.replace(/\{(\w+)\}/g, ':$1');
-        expect([method, url, app.hasRoute({ method: method.toUpperCase() as 'GET', url })]).toEqual([method, url, true]);
+        expect([method, url, app.hasRoute({ method: method.toUpperCase() as 'GET', url })]).toEqual(
+          [method, url, true],
+        );
         operations++;
       }
     }
