@@ -11,6 +11,7 @@ import type { SyncService } from '../../core/client/syncService';
 import { createVendorService } from '../../core/client/vendorService';
 import type { TrustInput, VendorService } from '../../core/client/vendorService';
 import { createVendorsRepository } from '../../core/client/vendorsRepository';
+import { checkWorkspace, loadAuthorityKeys } from '../../core/client/workspaceChecks';
 import { openDatabase } from '../../core/store/database';
 import type { SqliteDatabase } from '../../core/store/database';
 import { loadMigrations } from '../../core/store/loadMigrations';
@@ -196,6 +197,8 @@ export function registerVendorCommands(program: Command, context: CliContext): v
       });
     });
 
+  registerCheckCommand(vendor, context);
+
   vendor
     .command('history')
     .description('every result seen for a measurement, oldest first (offline)')
@@ -221,6 +224,44 @@ export function registerVendorCommands(program: Command, context: CliContext): v
         for (const entry of entries) {
           context.io.stdout(`${entry.updateTime ?? '(no updateTime)'}\t${entry.resultText}\n`);
         }
+      });
+    });
+}
+
+/** `vendor check`: registered by registerVendorCommands. */
+function registerCheckCommand(vendor: Command, context: CliContext): void {
+  vendor
+    .command('check')
+    .description(
+      "re-evaluate every objective and verify every kept result's signature (offline); keys in <data-dir>/authorities.json",
+    )
+    .argument('<name>')
+    .option('--json', 'print one JSON document')
+    .action(async (name: string, options: JsonOption, command: Command) => {
+      await withWorkspace(context, command, async ({ sync, dataDir }) => {
+        const checks = await checkWorkspace(
+          sync.workspace(name),
+          loadAuthorityKeys(dataDir),
+          () => new Date(),
+        );
+        if (options.json === true) printJson(context, checks);
+        else {
+          for (const item of checks.objectives.filter((check) => check.disagrees)) {
+            context.io.stdout(
+              `DISAGREES ${item.measurementUrl}: vendor says ${item.claimed}, we get ${item.ours}${item.message === null ? '' : ` (${item.message})`}\n`,
+            );
+          }
+          for (const item of checks.signatures.filter((check) => check.status === 'invalid')) {
+            context.io.stdout(
+              `INVALID SIGNATURE ${item.measurementUrl} ${item.updateTime ?? ''}: ${item.message ?? ''}\n`,
+            );
+          }
+          const s = checks.summary;
+          context.io.stdout(
+            `${checks.objectives.length} objectives checked, ${checks.disagreements} disagree; signatures: ${s.verified} verified, ${s.unsigned} unsigned, ${s.invalid} invalid, ${s.unknown_authority} unknown authority.\n`,
+          );
+        }
+        context.exitCode = checks.disagreements === 0 && checks.summary.invalid === 0 ? 0 : 1;
       });
     });
 }
