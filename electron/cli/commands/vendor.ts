@@ -200,6 +200,28 @@ export function registerVendorCommands(program: Command, context: CliContext): v
   registerCheckCommand(vendor, context);
 
   vendor
+    .command('graph')
+    .description('the supply chain across followed vendors (CTP appendix B), offline')
+    .option('--json', 'print one JSON document')
+    .action(async (options: JsonOption, command: Command) => {
+      await withWorkspace(context, command, ({ sync }) => {
+        const graph = sync.supplyChain();
+        if (options.json === true) {
+          printJson(context, graph);
+          return;
+        }
+        const names = new Map(graph.nodes.map((node) => [node.id, node]));
+        for (const edge of graph.edges) {
+          const from = names.get(edge.from);
+          const to = names.get(edge.to);
+          context.io.stdout(
+            `${from?.name ?? edge.from} (${from?.provider ?? ''}) ${edge.kind} ${to?.name ?? edge.to} (${to?.provider ?? ''})${to?.thirdParty === true ? ' [third party]' : ''}\n`,
+          );
+        }
+      });
+    });
+
+  vendor
     .command('history')
     .description('every result seen for a measurement, oldest first (offline)')
     .argument('<name>')

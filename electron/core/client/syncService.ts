@@ -2,7 +2,7 @@
  * Syncing a followed vendor: builds its HTTP client (token from the secret store, TLS
  * trust of the vendor) and crawler, runs one sync, remembers the vendor's provider name.
  */
-import type { SyncProgress } from '../../../shared/client';
+import type { SupplyChainGraph, SyncProgress } from '../../../shared/client';
 import type { SqliteDatabase } from '../store/database';
 import { createCrawler } from './crawler';
 import type { CrawlLimits, SyncOutcome } from './crawler';
@@ -10,6 +10,7 @@ import { createHistoryRepository } from './historyRepository';
 import type { HistoryRepository } from './historyRepository';
 import { createVendorHttp } from './httpClient';
 import type { HttpLimits, VendorHttp, VendorHttpOptions } from './httpClient';
+import { buildSupplyChainGraph } from './supplyChain';
 import type { VendorService } from './vendorService';
 import type { VendorsRepository } from './vendorsRepository';
 
@@ -20,6 +21,8 @@ export interface SyncService {
   ): Promise<SyncOutcome>;
   /** The offline workspace of one vendor. */
   workspace(name: string): HistoryRepository;
+  /** The supply-chain graph across every followed vendor (appendix B), offline. */
+  supplyChain(): SupplyChainGraph;
 }
 
 export function createSyncService(deps: {
@@ -61,6 +64,19 @@ export function createSyncService(deps: {
     },
     workspace(name) {
       return createHistoryRepository(deps.db, deps.vendors.get(name).id);
+    },
+    supplyChain() {
+      return buildSupplyChainGraph(
+        deps.repository.list().map((vendor) => {
+          const store = createHistoryRepository(deps.db, vendor.id);
+          return {
+            name: vendor.name,
+            provider: vendor.provider,
+            resources: store.resources(),
+            edges: store.edges(),
+          };
+        }),
+      );
     },
   };
 }

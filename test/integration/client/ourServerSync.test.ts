@@ -209,4 +209,59 @@ describe('vendor sync against our own CTP server (HTTPS, pinned fingerprint)', (
       expect.objectContaining({ code: 'CLIENT_HTTP_STATUS', status: 401 }),
     ]);
   });
+
+  it('links two followed vendors in one supply-chain graph', async () => {
+    const saas = await startOurServer(
+      tempDir(),
+      providerDocument({ views: 1, assets: 1, measurements: 2 }),
+    );
+    servers.push(saas);
+    const iaasDocument = {
+      ...providerDocument({ views: 1, assets: 1, measurements: 1 }),
+      provider: 'bigcloud.example',
+    };
+    iaasDocument.serviceViews[0]!.provider = 'bigcloud.example';
+    const iaas = await startOurServer(tempDir(), iaasDocument);
+    servers.push(iaas);
+    const dataDir = tempDir();
+    await addVendor(dataDir, saas, 'saas');
+    await addVendor(dataDir, iaas, 'iaas');
+    const synced = await cli(['--data-dir', dataDir, 'vendor', 'sync', '--json']);
+    expect(synced.code).toBe(0);
+    expect((JSON.parse(synced.stdout) as SyncReport[]).map((report) => report.vendor)).toEqual([
+      'iaas',
+      'saas',
+    ]);
+
+    const graph = JSON.parse(
+      (await cli(['--data-dir', dataDir, 'vendor', 'graph', '--json'])).stdout,
+    ) as {
+      nodes: Array<{
+        id: string;
+        provider: string;
+        thirdParty: boolean;
+        status: Record<string, number>;
+      }>;
+      edges: Array<{ from: string; to: string; kind: string }>;
+    };
+    const dependency = `${saas.ctpBase}dependencies/dep0`;
+    expect(graph.nodes.find((node) => node.id === dependency)).toMatchObject({
+      provider: 'bigcloud.example',
+      thirdParty: true,
+    });
+    expect(graph.nodes.find((node) => node.id === `${saas.ctpBase}serviceViews/sv0`)).toMatchObject(
+      {
+        status: { true: 1, false: 1, error: 0 },
+      },
+    );
+    expect(graph.edges).toEqual(
+      expect.arrayContaining([
+        { from: 'vendor:saas', to: `${saas.ctpBase}serviceViews/sv0`, kind: 'offers' },
+        { from: `${saas.ctpBase}serviceViews/sv0`, to: dependency, kind: 'dependsOn' },
+        { from: dependency, to: `${saas.ctpBase}dependencies/dep0x`, kind: 'dependsOn' },
+        { from: dependency, to: 'vendor:iaas', kind: 'sameProvider' },
+        { from: 'vendor:iaas', to: `${iaas.ctpBase}serviceViews/sv0`, kind: 'offers' },
+      ]),
+    );
+  });
 });
