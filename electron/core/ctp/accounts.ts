@@ -75,6 +75,11 @@ export function createAccounts(db: SqliteDatabase, clock: () => Date = () => new
     SELECT a.id, a.name, (SELECT count(*) FROM tokens t WHERE t.account_id = a.id AND t.revoked_at IS NULL) AS active
     FROM accounts a ORDER BY a.name`);
 
+  // Principals are remembered for a second (the hot path of every CTP request); a write
+  // through this object forgets them at once, a write by another process within 1 s.
+  const remembered = new Map<string, { principal: Principal; until: number }>();
+  const forget = (): void => remembered.clear();
+
   const requireAccount = (name: string): number => {
     const row = accountId.get(name);
     if (row === undefined) throw new AppError('CTP_NOT_FOUND', `No account named "${name}".`);
@@ -107,17 +112,26 @@ export function createAccounts(db: SqliteDatabase, clock: () => Date = () => new
     authenticate(token) {
       if (token.length === 0 || token.length > 512) return null;
       const digest = hashToken(token);
+      const now = Date.now();
+      const hit = remembered.get(digest);
+      if (hit !== undefined && hit.until > now) return hit.principal;
       const row = byHash.get(digest);
       if (row === undefined) return null;
       if (!timingSafeEqual(Buffer.from(row.token_hash, 'hex'), Buffer.from(digest, 'hex')))
         return null;
-      return {
+      const principal = {
         accountId: row.account_id,
         account: row.name,
         serviceViews: viewsOf.all(row.account_id).map((v) => v.id),
       };
+      if (remembered.size > 10_000) forget();
+      remembered.set(digest, { principal, until: now + 1000 });
+      return principal;
     },
-    ensureAccount: (name, views) => ensureAccount(name, views),
+    ensureAccount: (name, views) => {
+      forget();
+      return ensureAccount(name, views);
+    },
     addToken(account, token) {
       const id = requireAccount(account);
       const value = token ?? newToken();
@@ -125,6 +139,7 @@ export function createAccounts(db: SqliteDatabase, clock: () => Date = () => new
       return value;
     },
     rotateTokens: db.transaction((account: string): string => {
+      forget();
       const id = requireAccount(account);
       revoke.run(clock().toISOString(), id);
       const value = newToken();
@@ -132,9 +147,13 @@ export function createAccounts(db: SqliteDatabase, clock: () => Date = () => new
       return value;
     }),
     revokeTokens(account) {
+      forget();
       return revoke.run(clock().toISOString(), requireAccount(account)).changes;
     },
-    deleteAccount: (account) => remove.run(account).changes > 0,
+    deleteAccount: (account) => {
+      forget();
+      return remove.run(account).changes > 0;
+    },
     list: () => all.all().map(summary),
     get(account) {
       const row = all.all().find((r) => r.name === account);

@@ -197,7 +197,7 @@ export function createAdminService(deps: {
           serviceViewId: string;
           triggerId: string;
           creationTime: string;
-          result: unknown;
+          resultText: string | null;
           error: string | null;
           tags: string[];
         };
@@ -212,7 +212,7 @@ export function createAdminService(deps: {
             serviceViewId: payload.serviceViewId,
             triggerId: payload.triggerId,
             creationTime: payload.creationTime,
-            resultText: payload.result === null ? null : JSON.stringify(payload.result),
+            resultText: payload.resultText,
             error: payload.error,
             tags: payload.tags,
           },

@@ -82,8 +82,8 @@ export function createPublisher(deps: PublisherDependencies): Publisher {
   const setObjectiveStatus = db.prepare<[string, string, string]>(
     'UPDATE measurements SET objective_status = ?, objective_status_time = ? WHERE id = ?',
   );
-  const setTriggerStatus = db.prepare<[string, string, string]>(
-    'UPDATE triggers SET status = ?, status_update_time = ? WHERE id = ?',
+  const setTriggerStatus = db.prepare<[string, string, number, string]>(
+    'UPDATE triggers SET status = ?, status_update_time = ?, change_id = ? WHERE id = ?',
   );
   const insertLog = db.prepare<
     [string, string, string, string, number, string | null, string | null, string]
@@ -119,8 +119,8 @@ export function createPublisher(deps: PublisherDependencies): Publisher {
       evaluated++;
       if (value === 0) value = changeIds.next();
       const outcome = conditions.evaluate(trigger.condition, result, nowMs);
-      setTriggerStatus.run(outcome.status, now, trigger.id);
-      changeIds.stampTrigger(value, trigger.id);
+      // The trigger's changeId is stamped with its new status (CTP 4.1.5.5).
+      setTriggerStatus.run(outcome.status, now, value, trigger.id);
       const kind = alertKind(outcome.status);
       if (kind === null) continue;
       const logId = newCtpId();
@@ -145,7 +145,8 @@ export function createPublisher(deps: PublisherDependencies): Publisher {
           serviceViewId: trigger.serviceViewId,
           triggerId: trigger.id,
           creationTime: now,
-          result: logResult === null ? null : (JSON.parse(logResult) as unknown),
+          // The result as text: a signature over it must still verify at the other end.
+          resultText: logResult,
           error,
           tags,
         });

@@ -155,14 +155,18 @@ const MEASUREMENT_SELECT = `
   SELECT m.*, a.service_view_id AS service_view_id
   FROM measurements m JOIN attributes t ON t.id = m.attribute_id JOIN assets a ON a.id = t.asset_id`;
 
-/** A paged listing: one COUNT and one window query, both filtered by name when asked. */
-function listing(db: SqliteDatabase, from: string, where: string, order: string) {
+/**
+ * A paged listing: one COUNT and one window query over `table` (insertion order: rowid),
+ * both filtered by name when asked; written so that SQLite uses the parent's index.
+ */
+function listing(db: SqliteDatabase, table: string, word: string, where: string) {
+  const filter = `${where} AND (@name IS NULL OR name = @name)`;
   const count = db.prepare<unknown[], { n: number }>(
-    `SELECT count(*) AS n FROM ${from} WHERE ${where} AND (@name IS NULL OR name = @name)`,
+    `SELECT count(*) AS n FROM ${table} WHERE ${filter}`,
   );
   const page = db.prepare<unknown[], CollectionItem>(
-    `SELECT path, name FROM (SELECT ${order} AS ord, * FROM ${from}) WHERE ${where}
-     AND (@name IS NULL OR name = @name) ORDER BY ord LIMIT @limit OFFSET @offset`,
+    `SELECT '/${word}/' || id AS path, name FROM ${table} WHERE ${filter}
+     ORDER BY rowid LIMIT @limit OFFSET @offset`,
   );
   return (params: Record<string, unknown>, window: PageWindow): CollectionPage => {
     const bound = { ...params, name: window.name };
@@ -240,48 +244,16 @@ export function createCtpRepositories(db: SqliteDatabase): CtpRepositories {
 
   const allViews = listing(
     db,
-    "(SELECT rowid AS r, '/serviceViews/' || id AS path, name, id, parent_id FROM service_views)",
+    'service_views',
+    'serviceViews',
     'parent_id IS NULL AND (@all = 1 OR id IN (SELECT value FROM json_each(@visible)))',
-    'r',
   );
-  const dependencyList = (db_: SqliteDatabase) =>
-    listing(
-      db_,
-      "(SELECT rowid AS r, '/dependencies/' || id AS path, name, parent_id FROM service_views)",
-      'parent_id = @parent',
-      'r',
-    );
-  const dependencies = dependencyList(db);
-  const assetList = listing(
-    db,
-    "(SELECT rowid AS r, '/assets/' || id AS path, name, service_view_id FROM assets)",
-    'service_view_id = @parent',
-    'r',
-  );
-  const attributeList = listing(
-    db,
-    "(SELECT rowid AS r, '/attributes/' || id AS path, name, asset_id FROM attributes)",
-    'asset_id = @parent',
-    'r',
-  );
-  const measurementList = listing(
-    db,
-    "(SELECT rowid AS r, '/measurements/' || id AS path, name, attribute_id FROM measurements)",
-    'attribute_id = @parent',
-    'r',
-  );
-  const metricList = listing(
-    db,
-    "(SELECT rowid AS r, '/metrics/' || id AS path, name FROM metrics)",
-    '1 = 1',
-    'r',
-  );
-  const triggerList = listing(
-    db,
-    "(SELECT rowid AS r, '/triggers/' || id AS path, name, service_view_id FROM triggers)",
-    'service_view_id = @parent',
-    'r',
-  );
+  const dependencies = listing(db, 'service_views', 'dependencies', 'parent_id = @parent');
+  const assetList = listing(db, 'assets', 'assets', 'service_view_id = @parent');
+  const attributeList = listing(db, 'attributes', 'attributes', 'asset_id = @parent');
+  const measurementList = listing(db, 'measurements', 'measurements', 'attribute_id = @parent');
+  const metricList = listing(db, 'metrics', 'metrics', '1 = 1');
+  const triggerList = listing(db, 'triggers', 'triggers', 'service_view_id = @parent');
   // Logs have no name (CTP 4.1.5.3): the name filter matches nothing but the empty name.
   const logWhere = `service_view_id = @parent
       AND (@oldest IS NULL OR creation_ms >= @oldest)

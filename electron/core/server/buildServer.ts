@@ -36,6 +36,10 @@ export async function buildServer(deps: ServerDependencies): Promise<FastifyInst
       { component: 'http' },
       { level: 'warn' },
     ) as FastifyBaseLogger,
+    // One shared http logger instead of a child per request: pino children cost more than
+    // the CTP request itself (see bench/ctp-server.bench.ts); warnings keep their reqId
+    // out, the method and URL are in the message.
+    childLoggerFactory: (logger) => logger,
     bodyLimit: 1024 * 1024,
     requestTimeout: deps.requestTimeoutMs ?? 30_000,
     connectionTimeout: 60_000,

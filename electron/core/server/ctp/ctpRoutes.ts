@@ -174,6 +174,9 @@ export async function ctpRoutes(app: FastifyInstance, options: CtpRoutesOptions)
     const root = repositories.rootViewOf(kind, id);
     if (root === undefined)
       throw new AppError('CTP_NOT_FOUND', `No ${LABELS[kind]} with id "${id}".`);
+    return allow(request, root, kind, id);
+  };
+  const allow = (request: FastifyRequest, root: string, kind: ScopedKind, id: string): string => {
     const principal = principals.get(request);
     if (principal !== undefined && !principal.serviceViews.includes(root)) {
       throw new AppError(
@@ -382,11 +385,13 @@ export async function ctpRoutes(app: FastifyInstance, options: CtpRoutesOptions)
     '/measurements/:id',
     { params: ID_PARAMS, querystring: NO_QUERY },
     (request, reply) => {
-      guard(request, 'measurement', request.params.id);
-      return json(
-        reply,
-        encodeMeasurementText(baseOf(request), repositories.measurement(request.params.id)!),
-      );
+      // One query: the measurement record carries its service view (the hot path).
+      const measurement = repositories.measurement(request.params.id);
+      if (measurement === undefined) {
+        throw new AppError('CTP_NOT_FOUND', `No measurement with id "${request.params.id}".`);
+      }
+      allow(request, measurement.serviceViewId, 'measurement', request.params.id);
+      return json(reply, encodeMeasurementText(baseOf(request), measurement));
     },
   );
   // CTP 5.2.11 (SPEC-NOTES: `/measurement/` and `x=initiate` are accepted too)

@@ -94,7 +94,7 @@ describe('triggers (CTP 5.2.14-5.2.17, 5.3.2)', () => {
     });
     expect(JSON.parse(outbox[0]!.payload)).toMatchObject({
       tags: ['sla', 'high'],
-      result: { value: [{ percentage: 99.95 }] },
+      resultText: expect.stringContaining('{"value":[{"percentage":99.95}]'),
     });
 
     expect((await app.inject({ method: 'DELETE', url: path, headers: GLOBEX })).statusCode).toBe(
