@@ -148,15 +148,32 @@ export function createHistoryRepository(db: SqliteDatabase, vendorId: number): H
   const completeStatement = db.prepare(
     'UPDATE vendor_resources SET complete = ? WHERE vendor_id = ? AND url = ?',
   );
-  const touchStatement = db.prepare(
-    `WITH RECURSIVE below(url, depth) AS (
-       SELECT url, 1 FROM vendor_resources WHERE vendor_id = @v AND parent_url = @url
-       UNION
-       SELECT r.url, below.depth + 1 FROM vendor_resources r JOIN below ON r.parent_url = below.url
-        WHERE r.vendor_id = @v AND below.depth < 64)
-     UPDATE vendor_resources SET sync_id = @syncId
-      WHERE vendor_id = @v AND url IN (SELECT url FROM below)`,
+  const childrenOf = db.prepare<[number, string], { url: string }>(
+    'SELECT url FROM vendor_resources WHERE vendor_id = ? AND parent_url = ?',
   );
+  const touchOne = db.prepare(
+    'UPDATE vendor_resources SET sync_id = ? WHERE vendor_id = ? AND url = ?',
+  );
+  /** Breadth-first down the parent links (bounded depth: cycles cannot loop it). */
+  const touchTree = db.transaction((url: string, syncId: number): number => {
+    let level = [url];
+    let touched = 0;
+    const seen = new Set<string>([url]);
+    for (let depth = 0; level.length > 0 && depth < 64; depth++) {
+      const next: string[] = [];
+      for (const parent of level) {
+        for (const { url: child } of childrenOf.all(v, parent)) {
+          if (seen.has(child)) continue;
+          seen.add(child);
+          touchOne.run(syncId, v, child);
+          touched++;
+          next.push(child);
+        }
+      }
+      level = next;
+    }
+    return touched;
+  });
   const touchEdges = db.prepare(
     `UPDATE vendor_edges SET sync_id = @syncId WHERE vendor_id = @v AND root_url = (
        SELECT root_url FROM vendor_resources WHERE vendor_id = @v AND url = @url)`,
@@ -275,7 +292,7 @@ export function createHistoryRepository(db: SqliteDatabase, vendorId: number): H
       completeStatement.run(complete ? 1 : 0, v, url);
     },
     touchDescendants(url, syncId) {
-      const changed = touchStatement.run({ v, url, syncId }).changes;
+      const changed = touchTree(url, syncId);
       touchEdges.run({ v, url, syncId });
       return changed;
     },
