@@ -36,9 +36,8 @@ export async function buildServer(deps: ServerDependencies): Promise<FastifyInst
       { component: 'http' },
       { level: 'warn' },
     ) as FastifyBaseLogger,
-    // One shared http logger instead of a child per request: pino children cost more than
-    // the CTP request itself (see bench/ctp-server.bench.ts); warnings keep their reqId
-    // out, the method and URL are in the message.
+    // One shared http logger instead of a pino child per request: a child costs more than a
+    // CTP request itself (bench/ctp-server.bench.ts). Log lines lose the request id.
     childLoggerFactory: (logger) => logger,
     bodyLimit: 1024 * 1024,
     requestTimeout: deps.requestTimeoutMs ?? 30_000,

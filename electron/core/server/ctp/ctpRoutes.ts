@@ -61,6 +61,28 @@ const LOG_QUERY = {
   type: 'object',
   properties: { ...COLLECTION_QUERY.properties, oldest: STRING, newest: STRING, tags: STRING },
 } as const;
+const URL_STRING = { type: 'string' } as const;
+const COUNT = { type: 'integer' } as const;
+/** CTP 4.1.6 (`name` omitted when empty). */
+const COLLECTION_RESPONSE = {
+  type: 'object',
+  properties: {
+    self: URL_STRING,
+    scope: URL_STRING,
+    collectionLength: COUNT,
+    returnedLength: COUNT,
+    collectionType: URL_STRING,
+    collection: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { link: URL_STRING, name: URL_STRING },
+        required: ['link'],
+      },
+    },
+  },
+  required: ['self', 'scope', 'collectionLength', 'returnedLength', 'collectionType', 'collection'],
+} as const;
 const NO_QUERY = { type: 'object', properties: { x: STRING } } as const;
 
 /** CTP 5.2.16.3: the client's fields; server-owned ones are accepted and ignored. */
@@ -236,8 +258,19 @@ export async function ctpRoutes(app: FastifyInstance, options: CtpRoutesOptions)
     methods.add(method);
     if (method === 'GET') methods.add('HEAD');
     routes.set(url, methods);
+    // Collections have a fixed shape (CTP 4.1.6): a response schema serializes them fast.
+    const isCollection =
+      schema.querystring === COLLECTION_QUERY || schema.querystring === LOG_QUERY;
+    const full = isCollection ? { ...schema, response: { 200: COLLECTION_RESPONSE } } : schema;
     // Bodies are small (a trigger, a state): 64 KiB is plenty (protection against floods).
-    app.route({ method, url, schema, config, bodyLimit: 64 * 1024, handler: handler as never });
+    app.route({
+      method,
+      url,
+      schema: full,
+      config,
+      bodyLimit: 64 * 1024,
+      handler: handler as never,
+    });
   };
   type Id = { id: string };
   const empty = (request: FastifyRequest, reply: FastifyReply, scope: string, type: string) => {
