@@ -24,6 +24,13 @@ interface AddOptions {
   fingerprint?: string;
 }
 
+interface EditOptions extends AddOptions {
+  url?: string;
+  systemCa?: boolean;
+  /** false with --no-token */
+  token?: boolean;
+}
+
 interface JsonOption {
   json?: boolean;
 }
@@ -160,6 +167,50 @@ export function registerVendorCommands(program: Command, context: CliContext): v
         }
         context.io.stdout(
           `${summaryLine(summary!)}\nprovider: ${record.provider ?? '(not synced yet)'}\n`,
+        );
+      });
+    });
+
+  vendor
+    .command('edit')
+    .description("change a vendor's CtpBase, token or TLS trust")
+    .argument('<name>')
+    .option('--url <url>', 'the new CtpBase')
+    .option('--token-file <file>', 'a file holding the new bearer token')
+    .option('--no-token', 'forget the token')
+    .option('--ca <file>', 'trust this PEM CA bundle')
+    .option('--fingerprint <sha256>', "pin the server certificate's SHA-256 fingerprint")
+    .option('--system-ca', 'trust the system CAs again')
+    .action(async (name: string, options: EditOptions, command: Command) => {
+      if (
+        [options.ca, options.fingerprint, options.systemCa].filter((item) => item !== undefined)
+          .length > 1
+      ) {
+        throw new AppError(
+          'VENDOR_INVALID',
+          'Give at most one of --ca, --fingerprint, --system-ca.',
+        );
+      }
+      const trust: TrustInput | undefined =
+        options.systemCa === true
+          ? { kind: 'system' }
+          : options.ca !== undefined || options.fingerprint !== undefined
+            ? trustFrom(options)
+            : undefined;
+      const token =
+        options.token === false
+          ? null
+          : options.tokenFile === undefined
+            ? undefined
+            : readInputFile(options.tokenFile, 'the token file');
+      await withWorkspace(context, command, ({ vendors }) => {
+        const edited = vendors.edit(name, {
+          ...(options.url === undefined ? {} : { url: options.url }),
+          ...(token === undefined ? {} : { token }),
+          ...(trust === undefined ? {} : { trust }),
+        });
+        context.io.stdout(
+          `Changed vendor ${edited.name}: ${edited.baseUrl} (trust: ${edited.trust.kind}${edited.tokenRef === null ? ', no token' : ''}).\n`,
         );
       });
     });

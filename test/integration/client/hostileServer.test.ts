@@ -445,4 +445,18 @@ describe('the crawler against a spec-shaped server', () => {
     expect(store().history(`${b}measurements/m1`)).toHaveLength(1);
     db.close();
   });
+
+  it('can be cancelled: the sync stops, says so once, and keeps what it stored', async () => {
+    const server = await specServer();
+    serveTree(server);
+    const controller = new AbortController();
+    server.routes.set('/ctp/measurements/m1', () => controller.abort());
+    const { sync, store, db } = workspace(server);
+    const { report } = await sync.sync('v', { signal: controller.signal });
+    expect(report.errors).toEqual([expect.objectContaining({ code: 'CLIENT_CANCELLED' })]);
+    expect(report.status).toBe('partial');
+    expect(store().resource(`${server.base}attributes/at1`)).not.toBeNull();
+    expect(store().syncs().at(-1)).toMatchObject({ status: 'partial' });
+    db.close();
+  });
 });

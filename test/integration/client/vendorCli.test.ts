@@ -167,4 +167,60 @@ describe('vendor add | list | show | remove', () => {
     ]);
     expect(bad.stderr).toMatch(/holds no PEM certificate/);
   });
+
+  it('edits the URL, token and trust of a vendor', async () => {
+    const dataDir = tempDir();
+    const tokenFile = join(dataDir, 't');
+    writeFileSync(tokenFile, 'new-token');
+    expect(
+      (await cli(['--data-dir', dataDir, 'vendor', 'add', 'x', 'https://e.example/ctp/'])).code,
+    ).toBe(0);
+    const edited = await cli([
+      '--data-dir',
+      dataDir,
+      'vendor',
+      'edit',
+      'x',
+      '--url',
+      'https://f.example/ctp',
+      '--token-file',
+      tokenFile,
+      '--fingerprint',
+      FP,
+    ]);
+    expect(edited).toMatchObject({ code: 0 });
+    const [item] = JSON.parse(
+      (await cli(['--data-dir', dataDir, 'vendor', 'list', '--json'])).stdout,
+    ) as object[];
+    expect(item).toMatchObject({
+      baseUrl: 'https://f.example/ctp/',
+      trust: 'fingerprint',
+      fingerprint: FP,
+      hasToken: true,
+    });
+    expect(JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8'))).toEqual({
+      'vendor-token:x': 'new-token',
+    });
+
+    expect(
+      (await cli(['--data-dir', dataDir, 'vendor', 'edit', 'x', '--no-token', '--system-ca'])).code,
+    ).toBe(0);
+    const [after] = JSON.parse(
+      (await cli(['--data-dir', dataDir, 'vendor', 'list', '--json'])).stdout,
+    ) as object[];
+    expect(after).toMatchObject({ trust: 'system', fingerprint: null, hasToken: false });
+    expect(JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8'))).toEqual({});
+    const both = await cli([
+      '--data-dir',
+      dataDir,
+      'vendor',
+      'edit',
+      'x',
+      '--system-ca',
+      '--fingerprint',
+      FP,
+    ]);
+    expect(both).toMatchObject({ code: 2 });
+    expect(both.stderr).toMatch(/at most one of/);
+  });
 });
