@@ -459,4 +459,36 @@ describe('the crawler against a spec-shaped server', () => {
     expect(store().syncs().at(-1)).toMatchObject({ status: 'partial' });
     db.close();
   });
+
+  it.each([
+    ['resources per sync', { maxResources: 2 }, /More than 2 resources/],
+    ['dependency depth', { maxDependencyDepth: 1 }, /dependencies deeper than 1/],
+  ])('bounds the %s', async (_label, limits, message) => {
+    const server = await specServer();
+    serveTree(server);
+    const b = server.base;
+    // An endless chain of dependencies: dN depends on dN+1.
+    server.routes.set(
+      '/ctp/serviceViews/sv1/dependencies',
+      collection([`${b}dependencies/d0`], 'serviceViews'),
+    );
+    for (let index = 0; index < 5; index++) {
+      server.routes.set(
+        `/ctp/dependencies/d${index}`,
+        document(view(b, `d${index}`, '1', `dependencies/d${index}`)),
+      );
+      server.routes.set(
+        `/ctp/dependencies/d${index}/dependencies`,
+        collection([`${b}dependencies/d${index + 1}`], 'serviceViews'),
+      );
+      for (const part of ['assets', 'triggers', 'logs'])
+        server.routes.set(`/ctp/dependencies/d${index}/${part}`, collection([]));
+    }
+    const { sync, db } = workspace(server, FAST, limits);
+    const { report } = await sync.sync('v');
+    expect(report.errors.filter((error) => error.code === 'CLIENT_LIMIT')).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(message) }),
+    ]);
+    db.close();
+  });
 });

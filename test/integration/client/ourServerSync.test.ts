@@ -264,4 +264,62 @@ describe('vendor sync against our own CTP server (HTTPS, pinned fingerprint)', (
       ]),
     );
   });
+
+  it('keeps every result as imported, and the log entries of a trigger, fetched incrementally', async () => {
+    const document = providerDocument({ views: 1, assets: 2, measurements: 3 });
+    const server = await startOurServer(tempDir(), document);
+    servers.push(server);
+    server.core.ctp.triggers.create('sv0', {
+      name: 'low',
+      measurement: `${server.ctpBase}measurements/m0-0-0`,
+      condition: 'value[0].percentage < 99.97',
+      tags: ['sla'],
+    });
+    const dataDir = tempDir();
+    await addVendor(dataDir, server);
+    const first = await sync(dataDir);
+    expect(first.report).toMatchObject({ errors: [], newLogs: 1, newResults: 6 });
+
+    const db = new Database(join(dataDir, 'auditor.db'), { readonly: true });
+    const kept = db
+      .prepare(
+        'SELECT measurement_url AS url, result_text AS text FROM vendor_results ORDER BY url',
+      )
+      .all() as Array<{ url: string; text: string }>;
+    const triggers = db
+      .prepare("SELECT COUNT(*) AS n FROM vendor_resources WHERE kind = 'trigger'")
+      .get();
+    db.close();
+    const imported = document.serviceViews.flatMap((view) =>
+      view.assets.flatMap((asset) =>
+        asset.attributes.flatMap((attribute) =>
+          attribute.measurements.map((measurement) => ({
+            url: `${server.ctpBase}measurements/${measurement.id}`,
+            value: measurement.result.value,
+          })),
+        ),
+      ),
+    );
+    expect(
+      kept.map((row) => ({
+        url: row.url,
+        value: (JSON.parse(row.text) as { value: unknown }).value,
+      })),
+    ).toEqual(imported.sort((a, b) => a.url.localeCompare(b.url)));
+    expect(triggers).toEqual({ n: 1 });
+
+    await server.core.ctp.publisher.publish(
+      'm0-0-0',
+      JSON.stringify({
+        value: [{ percentage: 99.9 }],
+        updateTime: '2026-03-01T00:00:00Z',
+        authorityId: null,
+        signature: null,
+      }),
+    );
+    const second = await sync(dataDir);
+    expect(second.report).toMatchObject({ errors: [], newLogs: 1, newResults: 1 });
+    const third = await sync(dataDir);
+    expect(third.report).toMatchObject({ errors: [], newLogs: 0, newResults: 0, requests: 4 });
+  });
 });
