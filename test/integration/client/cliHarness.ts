@@ -5,6 +5,7 @@ import { createCliContext } from '../../../electron/cli/context';
 export async function cli(
   args: string[],
   env: Record<string, string | undefined> = {},
+  options: { tty?: boolean } = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
@@ -12,7 +13,7 @@ export async function cli(
     {
       stdout: (text) => (stdout += text),
       stderr: (text) => (stderr += text),
-      stderrIsTTY: false,
+      stderrIsTTY: options.tty === true,
       readStdin: async () => '',
     },
     env,

@@ -89,7 +89,7 @@ export interface RunningServer {
 export async function startOurServer(
   dataDir: string,
   document: unknown,
-  options: { rateLimit?: { perSecond: number; burst: number } | null } = {},
+  options: { rateLimit?: { perSecond: number; burst: number } | null; port?: number } = {},
 ): Promise<RunningServer> {
   const core = await createCore({
     dataDir,
@@ -100,7 +100,7 @@ export async function startOurServer(
     await core.ctp.importer.importDocument(document);
     const listening = await core.serverHost.listen({
       host: '127.0.0.1',
-      port: 0,
+      port: options.port ?? 0,
       tls: { mode: 'auto' },
       uiDir: null,
       ctpOptions: { rateLimit: options.rateLimit === undefined ? null : options.rateLimit },

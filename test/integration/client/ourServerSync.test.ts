@@ -322,4 +322,44 @@ describe('vendor sync against our own CTP server (HTTPS, pinned fingerprint)', (
     const third = await sync(dataDir);
     expect(third.report).toMatchObject({ errors: [], newLogs: 0, newResults: 0, requests: 4 });
   });
+
+  it('refuses the vendor once its certificate changes, keeping the workspace; draws progress on a terminal', async () => {
+    const first = await startOurServer(
+      tempDir(),
+      providerDocument({ views: 1, assets: 1, measurements: 1 }),
+    );
+    servers.push(first);
+    const dataDir = tempDir();
+    await addVendor(dataDir, first);
+    const drawn = await cli(['--data-dir', dataDir, 'vendor', 'sync', 'acme'], {}, { tty: true });
+    expect(drawn.code).toBe(0);
+    expect(drawn.stdout).toMatch(/^acme: ok, 7 resources, 1 new results/);
+    expect(drawn.stderr).toMatch(/acme \[#*\.*\] \d+\/\d+/);
+
+    // The same address, another server with a new self-signed certificate.
+    const port = new URL(first.ctpBase).port;
+    await first.core.dispose();
+    servers.splice(servers.indexOf(first), 1);
+    const second = await startOurServer(
+      tempDir(),
+      providerDocument({ views: 1, assets: 1, measurements: 1 }),
+      {
+        port: Number(port),
+      },
+    );
+    servers.push(second);
+    expect(second.ctpBase).toBe(first.ctpBase);
+    expect(second.fingerprint).not.toBe(first.fingerprint);
+    const refused = await sync(dataDir);
+    expect(refused.code).toBe(1);
+    expect(refused.report.errors).toEqual([
+      expect.objectContaining({ code: 'CLIENT_TLS_PIN_MISMATCH' }),
+    ]);
+    const show = JSON.parse(
+      (await cli(['--data-dir', dataDir, 'vendor', 'show', 'acme', '--json'])).stdout,
+    ) as {
+      workspace: Record<string, number>;
+    };
+    expect(show.workspace).toMatchObject({ results: 1, measurement: 1, syncs: 2 });
+  });
 });
