@@ -125,10 +125,11 @@ export function createCrawler(deps: CrawlerDependencies): Crawler {
             ...(typeof status === 'number' ? { status } : {}),
           });
         } else {
+          // Not the vendor's fault: a bug or a local failure (disk full); the sync says so.
           errors.push({
             url,
-            code: 'CLIENT_RESPONSE_INVALID',
-            message: `${url}: ${String(error)}`,
+            code: 'APP_INTERNAL',
+            message: `${url}: ${error instanceof Error ? error.message : String(error)}`,
           });
         }
         deps.log?.warn({ vendor: vendor.name, url, error: errors.at(-1)?.code }, 'sync error');
@@ -250,8 +251,13 @@ export function createCrawler(deps: CrawlerDependencies): Crawler {
         );
       };
 
-      const all = async (tasks: Array<Promise<boolean>>): Promise<boolean> =>
-        (await Promise.all(tasks)).every(Boolean);
+      /** Waits for every task (none is left running), then fails if one failed. */
+      const all = async (tasks: Array<Promise<boolean>>): Promise<boolean> => {
+        const settled = await Promise.allSettled(tasks);
+        const failure = settled.find((item) => item.status === 'rejected');
+        if (failure !== undefined) throw failure.reason;
+        return settled.every((item) => item.status === 'fulfilled' && item.value);
+      };
 
       const crawlMetric = (url: string): Promise<void> => {
         let pending = metrics.get(url);
@@ -439,22 +445,26 @@ export function createCrawler(deps: CrawlerDependencies): Crawler {
           parsedView.value.logs,
           oldest === null ? {} : { oldest },
         );
-        await Promise.all(
+        await Promise.allSettled(
           items
             .filter((item) => !store.hasLog(item.link))
             .map(async (item) => {
               const entry = await fetchParsed(item.link, parseLogEntry, false);
               if (entry === null) return;
-              const added = store.addLog(
-                {
-                  url: item.link,
-                  serviceViewUrl: viewUrl,
-                  creationTime: entry.value.creationTime,
-                  body: minifyJson(entry.text),
-                },
-                now(),
-              );
-              if (added) newLogs++;
+              try {
+                const added = store.addLog(
+                  {
+                    url: item.link,
+                    serviceViewUrl: viewUrl,
+                    creationTime: entry.value.creationTime,
+                    body: minifyJson(entry.text),
+                  },
+                  now(),
+                );
+                if (added) newLogs++;
+              } catch (error) {
+                record(item.link, error);
+              }
             }),
         );
       };
@@ -486,13 +496,22 @@ export function createCrawler(deps: CrawlerDependencies): Crawler {
           });
         await Promise.all(
           viewUrls.map(async (viewUrl) => {
-            const ok = await crawlView(viewUrl, 'serviceView', vendor.baseUrl, viewUrl, 0);
-            // Only a subtree read without error may drop what it no longer holds.
-            if (ok && !cancelled) store.pruneRoot(viewUrl, syncId);
-            await crawlLogs(viewUrl);
+            try {
+              const ok = await crawlView(viewUrl, 'serviceView', vendor.baseUrl, viewUrl, 0);
+              // Only a subtree read without error may drop what it no longer holds.
+              if (ok && !cancelled) store.pruneRoot(viewUrl, syncId);
+              await crawlLogs(viewUrl);
+            } catch (error) {
+              record(viewUrl, error);
+            }
           }),
         );
-        if (complete && !cancelled && views.length === viewUrls.length)
+        if (
+          complete &&
+          !cancelled &&
+          views.length === viewUrls.length &&
+          errors.every((e) => e.code !== 'APP_INTERNAL')
+        )
           store.pruneRootsExcept(viewUrls);
       }
 

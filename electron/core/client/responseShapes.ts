@@ -324,7 +324,7 @@ export function parseJsonText(text: string): Parsed<unknown> {
   }
 }
 
-function run<T>(text: string, what: string, read: (json: unknown) => T): Parsed<T> {
+function run<T>(text: string, read: (json: unknown) => T): Parsed<T> {
   const json = parseJsonText(text);
   if (!json.ok) return json;
   try {
@@ -337,7 +337,7 @@ function run<T>(text: string, what: string, read: (json: unknown) => T): Parsed<
 
 /** CTP 4.2.1.2. */
 export function parseEntryPoint(text: string): Parsed<EntryPoint> {
-  return run(text, 'entry point', (json) => {
+  return run(text, (json) => {
     const r = Reader.root(json, 'entry point');
     const serviceViews = r.has('serviceViews') ? r.url('serviceViews') : r.url('views');
     return {
@@ -357,7 +357,7 @@ export function parseEntryPoint(text: string): Parsed<EntryPoint> {
 
 /** CTP 4.1.6: items are `{link, name?}` objects or bare URL strings. */
 export function parseCollection(text: string): Parsed<CollectionPage> {
-  return run(text, 'collection', (json) => {
+  return run(text, (json) => {
     const r = Reader.root(json, 'collection');
     const raw = r.array('collection', SHAPE_LIMITS.collectionItems);
     const items = raw.map((item, index): CollectionLink => {
@@ -388,7 +388,7 @@ export function parseCollection(text: string): Parsed<CollectionPage> {
 
 /** CTP 4.2.2.2 / 4.2.9.2; serviceClass `""` or `null` is none. */
 export function parseServiceView(text: string): Parsed<ServiceView> {
-  return run(text, 'service view', (json) => {
+  return run(text, (json) => {
     const r = Reader.root(json, 'service view');
     const serviceClass = r.nullableString('serviceClass');
     return {
@@ -409,7 +409,7 @@ export function parseServiceView(text: string): Parsed<ServiceView> {
 
 /** CTP 4.2.3.2. */
 export function parseAsset(text: string): Parsed<Asset> {
-  return run(text, 'asset', (json) => {
+  return run(text, (json) => {
     const r = Reader.root(json, 'asset');
     const assetClass = r.nullableString('assetClass');
     return {
@@ -426,7 +426,7 @@ export function parseAsset(text: string): Parsed<Asset> {
 
 /** CTP 4.2.4.2. */
 export function parseAttribute(text: string): Parsed<Attribute> {
-  return run(text, 'attribute', (json) => {
+  return run(text, (json) => {
     const r = Reader.root(json, 'attribute');
     return {
       self: r.url('self'),
@@ -441,7 +441,7 @@ export function parseAttribute(text: string): Parsed<Attribute> {
 
 /** CTP 4.2.5.2 (SPEC-NOTES: `referenceMetric` accepted for `baseMetric`). */
 export function parseMetric(text: string): Parsed<Metric> {
-  return run(text, 'metric', (json) => {
+  return run(text, (json) => {
     const r = Reader.root(json, 'metric');
     const baseKey = r.has('baseMetric') ? 'baseMetric' : 'referenceMetric';
     const resultFormat = r.array('resultFormat', 1000, true).map((item, index) => {
@@ -482,7 +482,7 @@ function readResult(r: Reader, key: string, rawText: string | null): Measurement
 
 /** CTP 4.2.6.2 with the SPEC-NOTES readings; the result keeps its text as received. */
 export function parseMeasurement(text: string): Parsed<Measurement> {
-  return run(text, 'measurement', (json) => {
+  return run(text, (json) => {
     const r = Reader.root(json, 'measurement');
     const objectiveReader = r.object('objective', true);
     const objective =
@@ -512,7 +512,7 @@ export function parseMeasurement(text: string): Parsed<Measurement> {
 
 /** CTP 4.2.7.2. */
 export function parseTrigger(text: string): Parsed<Trigger> {
-  return run(text, 'trigger', (json) => {
+  return run(text, (json) => {
     const r = Reader.root(json, 'trigger');
     return {
       self: r.url('self'),
@@ -533,7 +533,7 @@ export function parseTrigger(text: string): Parsed<Trigger> {
 
 /** CTP 4.2.8.2 / 4.2.8.3. */
 export function parseLogEntry(text: string): Parsed<LogEntry> {
-  return run(text, 'log entry', (json) => {
+  return run(text, (json) => {
     const r = Reader.root(json, 'log entry');
     const creationKey = r.has('creationTime') ? 'creationTime' : 'dateTime';
     return {

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import type { SyncProgress } from '../../../shared/client';
-import type { CrawlLimits } from '../../../electron/core/client/crawler';
+import { createCrawler, type CrawlLimits } from '../../../electron/core/client/crawler';
+import { createHistoryRepository } from '../../../electron/core/client/historyRepository';
+import { createVendorHttp } from '../../../electron/core/client/httpClient';
 import type { HttpLimits } from '../../../electron/core/client/httpClient';
 import { createMemorySecretStore } from '../../../electron/core/client/secretStore';
 import { createSyncService } from '../../../electron/core/client/syncService';
@@ -489,6 +491,45 @@ describe('the crawler against a spec-shaped server', () => {
     expect(report.errors.filter((error) => error.code === 'CLIENT_LIMIT')).toEqual([
       expect.objectContaining({ message: expect.stringMatching(message) }),
     ]);
+    db.close();
+  });
+
+  it('a local failure (the store throws) is recorded as APP_INTERNAL and the sync still ends', async () => {
+    const server = await specServer();
+    serveTree(server);
+    const { db } = workspace(server);
+    const store = createHistoryRepository(db, 1);
+    const failing = {
+      ...store,
+      addResult: () => {
+        throw new Error('disk full');
+      },
+    };
+    const http = createVendorHttp({
+      baseUrl: server.base,
+      token: null,
+      trust: { kind: 'system' },
+      limits: FAST,
+    });
+    const crawler = createCrawler({
+      http,
+      store: failing,
+      clock: () => new Date(),
+      vendor: { name: 'v', baseUrl: server.base },
+    });
+    const { report } = await crawler.sync();
+    await http.close();
+    expect(report.errors).toEqual([
+      expect.objectContaining({
+        code: 'APP_INTERNAL',
+        message: expect.stringMatching(/disk full/),
+      }),
+    ]);
+    expect(report.status).toBe('partial');
+    expect(store.syncs().at(-1)).toMatchObject({
+      status: 'partial',
+      finishedAt: expect.any(String),
+    });
     db.close();
   });
 });
