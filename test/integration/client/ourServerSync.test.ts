@@ -362,4 +362,38 @@ describe('vendor sync against our own CTP server (HTTPS, pinned fingerprint)', (
     };
     expect(show.workspace).toMatchObject({ results: 1, measurement: 1, syncs: 2 });
   });
+
+  it('trusts a vendor through --ca, and refuses a self-signed one with the system CAs without retrying', async () => {
+    const serverDir = tempDir();
+    const server = await startOurServer(
+      serverDir,
+      providerDocument({ views: 1, assets: 1, measurements: 1 }),
+    );
+    servers.push(server);
+    const dataDir = tempDir();
+    const tokenFile = join(dataDir, 't');
+    writeFileSync(tokenFile, server.token);
+    const base = ['--data-dir', dataDir, 'vendor', 'add'];
+    const caFile = join(serverDir, 'tls', 'server-cert.pem');
+    expect(
+      (await cli([...base, 'viaca', server.ctpBase, '--token-file', tokenFile, '--ca', caFile]))
+        .code,
+    ).toBe(0);
+    expect((await cli([...base, 'system', server.ctpBase, '--token-file', tokenFile])).code).toBe(
+      0,
+    );
+    expect((await sync(dataDir, 'viaca')).report).toMatchObject({
+      errors: [],
+      status: 'ok',
+      newResults: 1,
+    });
+    const refused = await sync(dataDir, 'system');
+    expect(refused.report).toMatchObject({ status: 'failed', requests: 1 });
+    expect(refused.report.errors).toEqual([
+      expect.objectContaining({
+        code: 'CLIENT_NETWORK',
+        message: expect.stringMatching(/SELF_SIGNED|CERT/),
+      }),
+    ]);
+  });
 });
