@@ -28,9 +28,12 @@ export function minifyJson(text: string): string {
   return out + text.slice(start);
 }
 
-/** One top-level member of an object's text: its key and the raw text of its value. */
+/** One top-level member of an object's text, exactly as written. */
 export interface RawMember {
+  /** The key as JSON.parse reads it. */
   key: string;
+  /** The member's full text, `"key":value`, exactly as in the input (escapes kept). */
+  text: string;
   valueText: string;
 }
 
@@ -51,6 +54,7 @@ export function objectMembers(text: string): RawMember[] {
     const colon = keyEnd(member);
     members.push({
       key: JSON.parse(member.slice(0, colon)) as string,
+      text: member,
       valueText: member.slice(colon + 1),
     });
     start = end + 1;
@@ -81,12 +85,20 @@ function keyEnd(member: string): number {
   throw new Error('malformed object member');
 }
 
-/** Joins members back into minified object text. */
-export function joinMembers(members: readonly RawMember[]): string {
-  return `{${members.map((m) => `${JSON.stringify(m.key)}:${m.valueText}`).join(',')}}`;
+/**
+ * The minified object's text without every top-level member named `key` (the JWS payload
+ * P: no signature). Kept members are copied as written, never re-serialized.
+ */
+export function withoutMember(text: string, key: string): string {
+  const kept = objectMembers(text).filter((member) => member.key !== key);
+  return `{${kept.map((member) => member.text).join(',')}}`;
 }
 
-/** The object's text without the named top-level member (the JWS payload P: no signature). */
-export function withoutMember(text: string, key: string): string {
-  return joinMembers(objectMembers(text).filter((member) => member.key !== key));
+/** The value text of a top-level member (the last of duplicates, as JSON.parse keeps), or null. */
+export function memberValueText(text: string, key: string): string | null {
+  let found: string | null = null;
+  for (const member of objectMembers(minifyJson(text))) {
+    if (member.key === key) found = member.valueText;
+  }
+  return found;
 }

@@ -11,7 +11,7 @@ import { AppError } from '../../../shared/errors';
 import { canSkipChildren, nextPage, pageUrl, syncStatus } from './crawlPlanner';
 import type { HistoryRepository, ResourceKind } from './historyRepository';
 import type { VendorHttp } from './httpClient';
-import { minifyJson } from './rawJson';
+import { minifyJson } from '../../../shared/ctp/jsonText';
 import {
   parseAsset,
   parseAttribute,

@@ -4,7 +4,7 @@
  * an error naming the JSON path out. Nothing a vendor sends is trusted: strings and arrays
  * are bounded, URLs must be absolute http(s), and unknown members are ignored.
  */
-import { memberValueText, withoutMemberText } from './rawJson';
+import { memberValueText, withoutMember } from '../../../shared/ctp/jsonText';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -476,7 +476,7 @@ function readResult(r: Reader, key: string, rawText: string | null): Measurement
     authorityId: result.nullableString('authorityId'),
     signature: signature === '' ? null : signature,
     text: rawText,
-    payloadText: withoutMemberText(rawText, 'signature'),
+    payloadText: withoutMember(rawText, 'signature'),
   };
 }
 

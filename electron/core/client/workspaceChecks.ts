@@ -12,7 +12,7 @@ import type { HistoryRepository } from './historyRepository';
 import { createAuthorityKeys, verifyResultSignature } from './jwsVerify';
 import type { AuthorityKeys } from './jwsVerify';
 import { checkObjective } from './objectiveCheck';
-import { withoutMemberText } from './rawJson';
+import { withoutMember } from '../../../shared/ctp/jsonText';
 import { parseMeasurement } from './responseShapes';
 
 export interface ResultSignatureCheck {
@@ -69,7 +69,7 @@ export async function checkWorkspace(
       try {
         const result = JSON.parse(entry.resultText) as { signature?: unknown };
         signature = typeof result.signature === 'string' ? result.signature : null;
-        payloadText = withoutMemberText(entry.resultText, 'signature');
+        payloadText = withoutMember(entry.resultText, 'signature');
       } catch {
         signature = null;
       }

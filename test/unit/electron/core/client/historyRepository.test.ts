@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import { createHistoryRepository } from '../../../../../electron/core/client/historyRepository';
-import { minifyJson, withoutMemberText } from '../../../../../electron/core/client/rawJson';
+import { minifyJson, withoutMember } from '../../../../../shared/ctp/jsonText';
 import { createVendorsRepository } from '../../../../../electron/core/client/vendorsRepository';
 import { openDatabase } from '../../../../../electron/core/store/database';
 import { loadMigrations } from '../../../../../electron/core/store/loadMigrations';
@@ -139,7 +139,7 @@ describe('result history: append-only, deduplicated by (updateTime, content)', (
 });
 
 describe('raw JSON text (property)', () => {
-  it('withoutMemberText(minify(text)) reads as the object without `signature`', () => {
+  it('withoutMember(minify(text)) reads as the object without `signature`', () => {
     fc.assert(
       fc.property(
         fc.dictionary(fc.string(), fc.jsonValue()),
@@ -149,7 +149,7 @@ describe('raw JSON text (property)', () => {
           const withSignature = signature === null ? object : { ...object, signature };
           // White space outside strings only, as a vendor's pretty-printer writes it.
           const text = JSON.stringify(withSignature, null, indent);
-          const out = withoutMemberText(minifyJson(text), 'signature');
+          const out = withoutMember(minifyJson(text), 'signature');
           const expected = { ...withSignature } as Record<string, unknown>;
           delete expected.signature;
           expect(JSON.parse(out)).toEqual(JSON.parse(JSON.stringify(expected)));

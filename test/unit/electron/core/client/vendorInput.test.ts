@@ -6,7 +6,7 @@ import {
   normalizeFingerprint,
   sameOrigin,
 } from '../../../../../electron/core/client/vendorInput';
-import { withoutMemberText, memberValueText } from '../../../../../electron/core/client/rawJson';
+import { withoutMember, memberValueText } from '../../../../../shared/ctp/jsonText';
 
 const HEX = 'ab'.repeat(32);
 const COLONS = Array.from({ length: 32 }, () => 'AB').join(':');
@@ -72,8 +72,8 @@ describe('raw JSON text (SPEC-NOTES JWS)', () => {
     ['{"a":{"signature":1},"signature":null}', '{"a":{"signature":1}}'],
     ['{"a":"x,\\"signature\\":1","b":99.0}', '{"a":"x,\\"signature\\":1","b":99.0}'],
     ['{"\\u0061":1.50,"signature":"s"}', '{"\\u0061":1.50}'],
-  ])('withoutMemberText(%s)', (input, expected) => {
-    expect(withoutMemberText(input, 'signature')).toBe(expected);
+  ])('withoutMember(%s)', (input, expected) => {
+    expect(withoutMember(input, 'signature')).toBe(expected);
   });
 
   it.each([

@@ -6,7 +6,12 @@ import {
   shouldEvaluateTrigger,
 } from '../../../../../electron/core/ctp/triggerRules';
 import { isCtpId } from '../../../../../shared/ctp/ids';
-import { minifyJson, objectMembers, withoutMember } from '../../../../../shared/ctp/jsonText';
+import {
+  memberValueText,
+  minifyJson,
+  objectMembers,
+  withoutMember,
+} from '../../../../../shared/ctp/jsonText';
 import {
   pageBounds,
   paginate,
@@ -52,6 +57,14 @@ describe('JSON text kept as received', () => {
       '{"value":[{"p":99.0,"s":"a,}"}],"updateTime":"2026-01-01T00:00:00Z"}',
     );
     expect(withoutMember('{}', 'signature')).toBe('{}');
+  });
+
+  it('keeps escaped keys as written (a JWS payload is never re-serialized)', () => {
+    const text = '{"\\u0076alue":[1.50],"signature":"s","x":1,"x":2}';
+    expect(withoutMember(text, 'signature')).toBe('{"\\u0076alue":[1.50],"x":1,"x":2}');
+    expect(memberValueText(text, 'value')).toBe('[1.50]');
+    expect(memberValueText(text, 'x')).toBe('2');
+    expect(memberValueText(text, 'missing')).toBeNull();
   });
 });
 
