@@ -11,6 +11,7 @@
  * Everything crossing the boundary is plain JSON data.
  */
 import type { BundleProgress, BundleReport } from './bundles';
+import type { SyncProgress, SyncReport, VendorSummary } from './client';
 import { AppError } from './errors';
 
 // ---------------------------------------------------------------------------------------
@@ -105,11 +106,22 @@ export interface BundlesApi {
   onDidProgress(listener: (progress: BundleProgressEvent) => void): Unsubscribe;
 }
 
+/** The vendors the auditor follows (CTP client role). */
+export interface VendorsApi {
+  /** Every followed vendor with its last sync; tokens never leave core. */
+  list(): Promise<VendorSummary[]>;
+  /** Fetches what the vendor's CTP server exposes into the offline workspace. */
+  sync(request: { name: string }): Promise<SyncReport>;
+  /** Fires while a sync runs (done/total, current URL), a few times a second. */
+  onDidSyncProgress(listener: (progress: SyncProgress) => void): Unsubscribe;
+}
+
 /** Everything the renderer may call: `window.auditor` in Electron, HTTP RPC in a browser. */
 export interface AuditorApi {
   app: AppApi;
   server: ServerApi;
   bundles: BundlesApi;
+  vendors: VendorsApi;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -150,6 +162,34 @@ export const verifyBundleRequest: ArgumentValidator<VerifyBundleRequest> = (valu
   return lenient === undefined ? { path } : { path, lenient };
 };
 
+/** Checks `{ name }`: a vendor name as `vendor add` accepts it (bounded, no control characters). */
+export const vendorNameRequest: ArgumentValidator<{ name: string }> = (value) => {
+  const record = plainObject(value, 'This call takes { name }.');
+  const keys = Object.keys(record);
+  const { name } = record;
+  if (
+    keys.length !== 1 ||
+    typeof name !== 'string' ||
+    name.length === 0 ||
+    name.length > 200 ||
+    hasControlCharacter(name)
+  ) {
+    throw new AppError(
+      'APP_INVALID_ARGUMENT',
+      'This call takes { name }: a vendor name (1 to 200 characters).',
+    );
+  }
+  return { name };
+};
+
+function hasControlCharacter(text: string): boolean {
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
+
 function plainObject(value: unknown, message: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new AppError('APP_INVALID_ARGUMENT', message);
@@ -165,6 +205,7 @@ export const API_DESCRIPTION = {
   app: { calls: { info: noArguments }, events: [] },
   server: { calls: { status: noArguments }, events: ['onDidChangeStatus'] },
   bundles: { calls: { verify: verifyBundleRequest }, events: ['onDidProgress'] },
+  vendors: { calls: { list: noArguments, sync: vendorNameRequest }, events: ['onDidSyncProgress'] },
 } as const satisfies Record<
   keyof AuditorApi,
   { calls: Record<string, ArgumentValidator<unknown>>; events: readonly string[] }

@@ -2,9 +2,14 @@ import { join } from 'node:path';
 
 import type { AppInfo } from '../../shared/api';
 import type { BundleProgress } from '../../shared/bundles';
+import type { SyncProgress } from '../../shared/client';
 import { AppError } from '../../shared/errors';
 import { describeApp, type RuntimeVersions } from './appInfo';
 import { createTrustStore, defaultTrustStoreDir } from './bundles/trustStore';
+import { createFileSecretStore, defaultSecretsPath, type SecretStore } from './client/secretStore';
+import { createSyncService } from './client/syncService';
+import { createVendorService } from './client/vendorService';
+import { createVendorsRepository } from './client/vendorsRepository';
 import { createBundleVerifier } from './bundles/verifyBundle';
 import { createServerCountsRepository } from './ctp/serverCountsRepository';
 import { createCtpServices, type CtpServices } from './ctp/services';
@@ -31,6 +36,11 @@ export interface CoreConfig {
   runtime?: RuntimeVersions;
   /** Where the numbered SQL migrations live (default: beside the code). */
   migrationsDir?: string;
+  /**
+   * Where vendor tokens are kept: the desktop app passes a keychain-encrypted store;
+   * default: the CLI's 0600 file (`<dataDir>/secrets.json`).
+   */
+  secrets?: SecretStore;
 }
 
 /** The running services, available after `start()`. */
@@ -76,6 +86,14 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       clock,
     });
 
+    const vendorsRepository = createVendorsRepository(auditor);
+    const vendors = createVendorService({
+      vendors: vendorsRepository,
+      secrets: config.secrets ?? createFileSecretStore(defaultSecretsPath(config.dataDir)),
+      clock,
+    });
+    const sync = createSyncService({ db: auditor, vendors, repository: vendorsRepository, clock });
+
     // The dispatcher needs the handlers and some handlers need the server host, which
     // needs the dispatcher: the handlers reach the host through this late-bound reference.
     let serverHost: ServerHost | null = null;
@@ -99,6 +117,19 @@ export async function createCore(config: CoreConfig): Promise<Core> {
             onProgress: (value) => progress.push(value),
           });
           return report;
+        } finally {
+          progress.flush();
+        }
+      },
+      'vendors.list': async () => vendors.list(),
+      'vendors.sync': async ({ name }) => {
+        const progress = throttleLatest(
+          (value: SyncProgress) => events.emit('vendors.onDidSyncProgress', value),
+          PROGRESS_INTERVAL_MS,
+        );
+        try {
+          const outcome = await sync.sync(name, { onProgress: (value) => progress.push(value) });
+          return outcome.report;
         } finally {
           progress.flush();
         }

@@ -5,6 +5,8 @@ import { pathToFileURL } from 'node:url';
 import type * as Electron from 'electron';
 
 import { createCore, type Core } from '../core/app';
+import { createEncryptedSecretStore } from '../core/client/encryptedSecretStore';
+import { createFileSecretStore } from '../core/client/secretStore';
 import { processDataDirSources, resolveDataDir } from '../core/config';
 import { createLogger } from '../core/logger';
 import { hardenSession, hardenWebContents } from './hardening';
@@ -13,7 +15,7 @@ import { createMainWindow } from './window';
 
 type ElectronModule = Pick<
   typeof Electron,
-  'app' | 'BrowserWindow' | 'ipcMain' | 'session' | 'shell'
+  'app' | 'BrowserWindow' | 'ipcMain' | 'session' | 'shell' | 'safeStorage'
 >;
 
 export interface DesktopPaths {
@@ -81,6 +83,11 @@ export function startDesktopApp(electron: ElectronModule, paths: DesktopPaths): 
           electron: process.versions.electron ?? null,
           chrome: process.versions.chrome ?? null,
         },
+        // Vendor tokens encrypted with the OS keychain's key, in a file apart from the CLI's.
+        secrets: createEncryptedSecretStore(
+          createFileSecretStore(join(dataDir, 'secrets.keychain.json')),
+          electron.safeStorage,
+        ),
       });
       unregisterIpc = registerIpc({
         ipcMain,

@@ -141,6 +141,17 @@ export function createTestApi(): TestApi {
         return () => progressListeners.delete(entry);
       },
     },
+    vendors: {
+      list: async () => {
+        calls.push('vendors.list');
+        return [];
+      },
+      sync: async () => {
+        calls.push('vendors.sync');
+        throw new Error('vendors.sync is not used by these views');
+      },
+      onDidSyncProgress: () => () => undefined,
+    },
   };
   return {
     api,

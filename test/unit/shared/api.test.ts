@@ -14,8 +14,18 @@ import { AppError } from '../../../shared/errors';
 
 describe('the contract', () => {
   it('names its calls and events service.member', () => {
-    expect(CALL_NAMES).toEqual(['app.info', 'server.status', 'bundles.verify']);
-    expect(EVENT_NAMES).toEqual(['server.onDidChangeStatus', 'bundles.onDidProgress']);
+    expect(CALL_NAMES).toEqual([
+      'app.info',
+      'server.status',
+      'bundles.verify',
+      'vendors.list',
+      'vendors.sync',
+    ]);
+    expect(EVENT_NAMES).toEqual([
+      'server.onDidChangeStatus',
+      'bundles.onDidProgress',
+      'vendors.onDidSyncProgress',
+    ]);
   });
 
   it.each([
@@ -57,6 +67,26 @@ describe('the contract', () => {
     { path: '/b', extra: 1 },
   ])('refuses the bundle request %j', (argument) => {
     expect(() => argumentValidator('bundles.verify')(argument)).toThrow(
+      expect.objectContaining({ code: 'APP_INVALID_ARGUMENT' }),
+    );
+  });
+
+  it.each([{ name: 'acme' }, { name: 'Acme Cloud (EU)' }])(
+    'accepts the vendor request %j',
+    (argument) => {
+      expect(argumentValidator('vendors.sync')(argument)).toEqual(argument);
+    },
+  );
+
+  it.each([
+    undefined,
+    {},
+    { name: '' },
+    { name: 'a\nb' },
+    { name: 'x'.repeat(201) },
+    { name: 'a', x: 1 },
+  ])('refuses the vendor request %j', (argument) => {
+    expect(() => argumentValidator('vendors.sync')(argument)).toThrow(
       expect.objectContaining({ code: 'APP_INVALID_ARGUMENT' }),
     );
   });

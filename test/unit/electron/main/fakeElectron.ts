@@ -100,6 +100,13 @@ export function createFakeElectron(options: { singleInstance?: boolean } = {}) {
     },
     session: { defaultSession: new FakeSession() },
     shell: { openExternal: async (url: string) => void opened.push(url) },
+    // A reversible stand-in for the OS keychain cipher.
+    safeStorage: {
+      isEncryptionAvailable: () => true,
+      encryptString: (text: string) => Buffer.from(`sealed:${text}`).reverse(),
+      decryptString: (sealed: Buffer) =>
+        Buffer.from(sealed).reverse().toString().slice('sealed:'.length),
+    },
   };
   return { electron, windows, handlers, opened, ready };
 }

@@ -127,6 +127,14 @@ describe('IPC', () => {
         calls += 1;
         throw new Error('not used here');
       },
+      'vendors.list': async () => {
+        calls += 1;
+        return [];
+      },
+      'vendors.sync': async () => {
+        calls += 1;
+        throw new Error('not used here');
+      },
     };
     const window = new FakeWebContents();
     const errors: unknown[] = [];
