@@ -11,7 +11,7 @@
  * Everything crossing the boundary is plain JSON data.
  */
 import type { BundleProgress, BundleReport } from './bundles';
-import type { SyncProgress, SyncReport, VendorSummary } from './client';
+import type { SupplyChainGraph, SyncProgress, SyncReport, VendorSummary } from './client';
 import { AppError } from './errors';
 
 // ---------------------------------------------------------------------------------------
@@ -112,6 +112,11 @@ export interface VendorsApi {
   list(): Promise<VendorSummary[]>;
   /** Fetches what the vendor's CTP server exposes into the offline workspace. */
   sync(request: { name: string }): Promise<SyncReport>;
+  /**
+   * The supply chain across every followed vendor (CTP appendix B), from the offline
+   * workspace: nodes, dependency edges, third parties by provider, links between vendors.
+   */
+  supplyChain(): Promise<SupplyChainGraph>;
   /** Fires while a sync runs (done/total, current URL), a few times a second. */
   onDidSyncProgress(listener: (progress: SyncProgress) => void): Unsubscribe;
 }
@@ -205,7 +210,10 @@ export const API_DESCRIPTION = {
   app: { calls: { info: noArguments }, events: [] },
   server: { calls: { status: noArguments }, events: ['onDidChangeStatus'] },
   bundles: { calls: { verify: verifyBundleRequest }, events: ['onDidProgress'] },
-  vendors: { calls: { list: noArguments, sync: vendorNameRequest }, events: ['onDidSyncProgress'] },
+  vendors: {
+    calls: { list: noArguments, sync: vendorNameRequest, supplyChain: noArguments },
+    events: ['onDidSyncProgress'],
+  },
 } as const satisfies Record<
   keyof AuditorApi,
   { calls: Record<string, ArgumentValidator<unknown>>; events: readonly string[] }

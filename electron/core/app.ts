@@ -122,6 +122,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
         }
       },
       'vendors.list': async () => vendors.list(),
+      'vendors.supplyChain': async () => sync.supplyChain(),
       'vendors.sync': async ({ name }) => {
         const progress = throttleLatest(
           (value: SyncProgress) => events.emit('vendors.onDidSyncProgress', value),

@@ -1,6 +1,11 @@
 /** The `vendors` service of the contract (the CTP client role), for the renderer's stores. */
 import type { Unsubscribe } from '../../../shared/api';
-import type { SyncProgress, SyncReport, VendorSummary } from '../../../shared/client';
+import type {
+  SupplyChainGraph,
+  SyncProgress,
+  SyncReport,
+  VendorSummary,
+} from '../../../shared/client';
 import { callApi, useAuditorApi } from './auditor';
 
 export interface VendorsClient {
@@ -8,6 +13,8 @@ export interface VendorsClient {
   list(): Promise<VendorSummary[]>;
   /** Fetches what the vendor publishes into the offline workspace. */
   sync(name: string): Promise<SyncReport>;
+  /** The supply-chain graph across followed vendors (offline). */
+  supplyChain(): Promise<SupplyChainGraph>;
   /** Progress of running syncs. */
   onDidSyncProgress(listener: (progress: SyncProgress) => void): Unsubscribe;
 }
@@ -17,6 +24,7 @@ export function useVendorsApi(): VendorsClient {
   return {
     list: () => callApi(() => api.vendors.list()),
     sync: (name) => callApi(() => api.vendors.sync({ name })),
+    supplyChain: () => callApi(() => api.vendors.supplyChain()),
     onDidSyncProgress: (listener) => api.vendors.onDidSyncProgress(listener),
   };
 }

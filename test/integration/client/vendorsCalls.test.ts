@@ -8,7 +8,12 @@ import { createEncryptedSecretStore } from '../../../electron/core/client/encryp
 import { createFileSecretStore } from '../../../electron/core/client/secretStore';
 import { createLogger } from '../../../electron/core/logger';
 import type { EventMessage } from '../../../shared/api';
-import type { SyncProgress, SyncReport, VendorSummary } from '../../../shared/client';
+import type {
+  SupplyChainGraph,
+  SyncProgress,
+  SyncReport,
+  VendorSummary,
+} from '../../../shared/client';
 import { useTempDirs } from '../../helpers/tempDir';
 import { cli } from './cliHarness';
 import { providerDocument, startOurServer, type RunningServer } from './ourServer';

@@ -150,6 +150,10 @@ export function createTestApi(): TestApi {
         calls.push('vendors.sync');
         throw new Error('vendors.sync is not used by these views');
       },
+      supplyChain: async () => {
+        calls.push('vendors.supplyChain');
+        return { nodes: [], edges: [] };
+      },
       onDidSyncProgress: () => () => undefined,
     },
   };

@@ -20,6 +20,7 @@ describe('the contract', () => {
       'bundles.verify',
       'vendors.list',
       'vendors.sync',
+      'vendors.supplyChain',
     ]);
     expect(EVENT_NAMES).toEqual([
       'server.onDidChangeStatus',

@@ -135,6 +135,10 @@ describe('IPC', () => {
         calls += 1;
         throw new Error('not used here');
       },
+      'vendors.supplyChain': async () => {
+        calls += 1;
+        throw new Error('not used here');
+      },
     };
     const window = new FakeWebContents();
     const errors: unknown[] = [];
