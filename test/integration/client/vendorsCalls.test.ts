@@ -79,6 +79,13 @@ describe('vendors.list and vendors.sync through the dispatcher both transports u
 
     const after = (await core.dispatcher.dispatch('vendors.list', undefined)) as VendorSummary[];
     expect(after[0]!.lastSync).toMatchObject({ status: 'ok', errors: 0 });
+    const graph = (await core.dispatcher.dispatch(
+      'vendors.supplyChain',
+      undefined,
+    )) as SupplyChainGraph;
+    expect(graph.nodes.length).toBeGreaterThan(0);
+    expect(graph.edges.length).toBeGreaterThan(0);
+    expect(JSON.stringify(graph.nodes)).toContain('acme');
     await expect(
       core.dispatcher.dispatch('vendors.sync', { name: 'nobody' }),
     ).rejects.toMatchObject({ expected: true });
