@@ -107,33 +107,20 @@ export async function createCore(config: CoreConfig): Promise<Core> {
         }),
       'server.status': async () => requireHost(serverHost).status(),
       'bundles.verify': async ({ path, lenient }) => {
-        const progress = throttleLatest(
+        const { report } = await withThrottledProgress(
           (value: BundleProgress) => events.emit('bundles.onDidProgress', { ...value, path }),
-          PROGRESS_INTERVAL_MS,
+          (onProgress) => bundleVerifier.verifyFile(path, { lenient, onProgress }),
         );
-        try {
-          const { report } = await bundleVerifier.verifyFile(path, {
-            lenient,
-            onProgress: (value) => progress.push(value),
-          });
-          return report;
-        } finally {
-          progress.flush();
-        }
+        return report;
       },
       'vendors.list': async () => vendors.list(),
       'vendors.supplyChain': async () => sync.supplyChain(),
       'vendors.sync': async ({ name }) => {
-        const progress = throttleLatest(
+        const outcome = await withThrottledProgress(
           (value: SyncProgress) => events.emit('vendors.onDidSyncProgress', value),
-          PROGRESS_INTERVAL_MS,
+          (onProgress) => sync.sync(name, { onProgress }),
         );
-        try {
-          const outcome = await sync.sync(name, { onProgress: (value) => progress.push(value) });
-          return outcome.report;
-        } finally {
-          progress.flush();
-        }
+        return outcome.report;
       },
     };
     const dispatcher = createDispatcher(handlers, () => lifecycle.disposed);
@@ -162,6 +149,22 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   } catch (error) {
     await lifecycle.dispose();
     throw error;
+  }
+}
+
+/**
+ * Runs long work whose progress becomes events: at most one per PROGRESS_INTERVAL_MS, and
+ * the last one always (even when the work fails), so the UI ends on the final state.
+ */
+async function withThrottledProgress<P, R>(
+  emit: (progress: P) => void,
+  run: (onProgress: (progress: P) => void) => Promise<R>,
+): Promise<R> {
+  const progress = throttleLatest(emit, PROGRESS_INTERVAL_MS);
+  try {
+    return await run((value) => progress.push(value));
+  } finally {
+    progress.flush();
   }
 }
 
