@@ -279,6 +279,30 @@ export async function ctpRoutes(app: FastifyInstance, options: CtpRoutesOptions)
   };
 
   // CTP 5.2.1
+  /** `GET /{parent}/:id/{child}`: a page of a visible parent's children (CTP 4.1.6). */
+  const childCollection = (
+    parent: string,
+    kind: ScopedKind,
+    child: string,
+    page: (parentId: string, window: PageWindow) => CollectionPage,
+    collectionType: string = child,
+  ): void =>
+    route<Id>(
+      'GET',
+      `/${parent}/:id/${child}`,
+      { params: ID_PARAMS, querystring: COLLECTION_QUERY },
+      (request, reply) => {
+        guard(request, kind, request.params.id);
+        return collection(
+          request,
+          reply,
+          `/${parent}/${request.params.id}`,
+          collectionType,
+          page(request.params.id, windowOf(query(request))),
+        );
+      },
+    );
+
   route(
     'GET',
     '/',
@@ -312,21 +336,7 @@ export async function ctpRoutes(app: FastifyInstance, options: CtpRoutesOptions)
       },
     );
     // CTP 5.2.4 (collectionType "serviceViews", not "dependencies")
-    route<Id>(
-      'GET',
-      `/${word}/:id/dependencies`,
-      { params: ID_PARAMS, querystring: COLLECTION_QUERY },
-      (request, reply) => {
-        guard(request, kind, request.params.id);
-        return collection(
-          request,
-          reply,
-          `/${word}/${request.params.id}`,
-          'serviceViews',
-          repositories.dependencies(request.params.id, windowOf(query(request))),
-        );
-      },
-    );
+    childCollection(word, kind, 'dependencies', repositories.dependencies, 'serviceViews');
   }
   // A dependency is described, not served: its assets, logs and triggers are empty (SPEC-NOTES).
   for (const [word, type] of [
@@ -345,21 +355,7 @@ export async function ctpRoutes(app: FastifyInstance, options: CtpRoutesOptions)
     );
   }
   // CTP 5.2.5
-  route<Id>(
-    'GET',
-    '/serviceViews/:id/assets',
-    { params: ID_PARAMS, querystring: COLLECTION_QUERY },
-    (request, reply) => {
-      guard(request, 'serviceView', request.params.id);
-      return collection(
-        request,
-        reply,
-        `/serviceViews/${request.params.id}`,
-        'assets',
-        repositories.assets(request.params.id, windowOf(query(request))),
-      );
-    },
-  );
+  childCollection('serviceViews', 'serviceView', 'assets', repositories.assets);
   // CTP 5.2.6, 5.2.7
   route<Id>(
     'GET',
@@ -370,21 +366,7 @@ export async function ctpRoutes(app: FastifyInstance, options: CtpRoutesOptions)
       return reply.send(encodeAsset(baseOf(request), repositories.asset(request.params.id)!));
     },
   );
-  route<Id>(
-    'GET',
-    '/assets/:id/attributes',
-    { params: ID_PARAMS, querystring: COLLECTION_QUERY },
-    (request, reply) => {
-      guard(request, 'asset', request.params.id);
-      return collection(
-        request,
-        reply,
-        `/assets/${request.params.id}`,
-        'attributes',
-        repositories.attributes(request.params.id, windowOf(query(request))),
-      );
-    },
-  );
+  childCollection('assets', 'asset', 'attributes', repositories.attributes);
   // CTP 5.2.8, 5.2.9
   route<Id>(
     'GET',
@@ -397,21 +379,7 @@ export async function ctpRoutes(app: FastifyInstance, options: CtpRoutesOptions)
       );
     },
   );
-  route<Id>(
-    'GET',
-    '/attributes/:id/measurements',
-    { params: ID_PARAMS, querystring: COLLECTION_QUERY },
-    (request, reply) => {
-      guard(request, 'attribute', request.params.id);
-      return collection(
-        request,
-        reply,
-        `/attributes/${request.params.id}`,
-        'measurements',
-        repositories.measurements(request.params.id, windowOf(query(request))),
-      );
-    },
-  );
+  childCollection('attributes', 'attribute', 'measurements', repositories.measurements);
   // CTP 5.2.10
   route<Id>(
     'GET',
@@ -474,21 +442,7 @@ export async function ctpRoutes(app: FastifyInstance, options: CtpRoutesOptions)
     metricsAuth,
   );
   // CTP 5.2.14, 5.2.16
-  route<Id>(
-    'GET',
-    '/serviceViews/:id/triggers',
-    { params: ID_PARAMS, querystring: COLLECTION_QUERY },
-    (request, reply) => {
-      guard(request, 'serviceView', request.params.id);
-      return collection(
-        request,
-        reply,
-        `/serviceViews/${request.params.id}`,
-        'triggers',
-        repositories.triggers(request.params.id, windowOf(query(request))),
-      );
-    },
-  );
+  childCollection('serviceViews', 'serviceView', 'triggers', repositories.triggers);
   route<Id>(
     'POST',
     '/serviceViews/:id/triggers',
