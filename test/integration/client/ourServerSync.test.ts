@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 import type { SyncReport } from '../../../shared/client';
 import { useTempDirs } from '../../helpers/tempDir';
-import { cli } from './cliHarness';
+import { addVendor, cli } from './cliHarness';
 import { providerDocument, startOurServer, type RunningServer } from './ourServer';
 
 const tempDir = useTempDirs();
@@ -14,24 +14,6 @@ const servers: RunningServer[] = [];
 afterEach(async () => {
   for (const server of servers.splice(0)) await server.core.dispose();
 });
-
-async function addVendor(dataDir: string, server: RunningServer, name = 'acme'): Promise<void> {
-  const tokenFile = join(dataDir, `${name}.token`);
-  writeFileSync(tokenFile, server.token);
-  const added = await cli([
-    '--data-dir',
-    dataDir,
-    'vendor',
-    'add',
-    name,
-    server.ctpBase,
-    '--token-file',
-    tokenFile,
-    '--fingerprint',
-    server.fingerprint,
-  ]);
-  expect(added).toMatchObject({ code: 0, stderr: '' });
-}
 
 async function sync(dataDir: string, name = 'acme'): Promise<{ code: number; report: SyncReport }> {
   const result = await cli(['--data-dir', dataDir, 'vendor', 'sync', name, '--json']);

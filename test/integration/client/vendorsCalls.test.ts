@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { afterEach, describe, expect, it } from 'vitest';
@@ -15,7 +15,7 @@ import type {
   VendorSummary,
 } from '../../../shared/client';
 import { useTempDirs } from '../../helpers/tempDir';
-import { cli } from './cliHarness';
+import { addVendor } from './cliHarness';
 import { providerDocument, startOurServer, type RunningServer } from './ourServer';
 
 const tempDir = useTempDirs();
@@ -32,20 +32,7 @@ describe('vendors.list and vendors.sync through the dispatcher both transports u
     );
     running.push(server);
     const dataDir = tempDir();
-    writeFileSync(join(dataDir, 'token'), server.token);
-    const added = await cli([
-      '--data-dir',
-      dataDir,
-      'vendor',
-      'add',
-      'acme',
-      server.ctpBase,
-      '--token-file',
-      join(dataDir, 'token'),
-      '--fingerprint',
-      server.fingerprint,
-    ]);
-    expect(added.code).toBe(0);
+    await addVendor(dataDir, server);
 
     const core = await createCore({
       dataDir,
