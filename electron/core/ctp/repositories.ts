@@ -41,6 +41,13 @@ export interface LogFilter extends PageWindow {
  * that own them (import, publisher, triggers, admin). Every method returns plain data.
  */
 export interface CtpRepositories {
+  /** Rows written through this connection so far (SQLite `total_changes()`: no I/O). */
+  ownWrites(): number;
+  /**
+   * Moves when another connection (a `server publish` in another process) commits
+   * (`PRAGMA data_version`: takes a read transaction, a few microseconds of locking).
+   */
+  otherWrites(): number;
   serverInfo(): ServerInfo;
   /**
    * The root service view a resource belongs to: `undefined` when the resource does not
@@ -177,6 +184,8 @@ function listing(db: SqliteDatabase, table: string, word: string, where: string)
 
 export function createCtpRepositories(db: SqliteDatabase): CtpRepositories {
   const info = db.prepare<[], ServerInfo>('SELECT name, annotation, provider FROM server_info');
+  const ownChanges = db.prepare<[], number>('SELECT total_changes()').pluck();
+  const otherChanges = db.prepare<[], number>('PRAGMA data_version').pluck();
   const viewById = db.prepare<[string], ViewRow>(`
     SELECT v.*, (p.parent_id IS NOT NULL) AS parent_is_dependency
     FROM service_views v LEFT JOIN service_views p ON p.id = v.parent_id WHERE v.id = ?`);
@@ -269,6 +278,8 @@ export function createCtpRepositories(db: SqliteDatabase): CtpRepositories {
   );
 
   return {
+    ownWrites: () => ownChanges.get() ?? 0,
+    otherWrites: () => otherChanges.get() ?? 0,
     serverInfo() {
       return info.get() ?? { name: '', annotation: '', provider: '' };
     },

@@ -95,9 +95,16 @@ describe('headless server over real HTTPS on 127.0.0.1', () => {
 
   it('sends security headers on every response', async () => {
     const { rpc } = await startCore(tempDir());
-    const { headers } = await rpc('app.info', {});
-    expect(headers['content-security-policy']).toContain("default-src 'self'");
-    expect(headers['x-content-type-options']).toBe('nosniff');
+    // A success, an unknown call (404) and a bad argument (400) alike.
+    for (const [call, body] of [
+      ['app.info', {}],
+      ['app.nothing', {}],
+      ['app.info', { other: 1 }],
+    ] as const) {
+      const { headers } = await rpc(call, body);
+      expect(headers['content-security-policy']).toContain("default-src 'self'");
+      expect(headers['x-content-type-options']).toBe('nosniff');
+    }
   });
 
   it('keeps its certificate and admin token across restarts, token readable by the owner only', async () => {

@@ -27,6 +27,7 @@ import type { CtpServices } from '../../ctp/services';
 import type { TriggerInput } from '../../ctp/triggerService';
 import { challenge, sendCtpError } from './errors';
 import { createRateLimiter } from './rateLimit';
+import { createResponseCache, oncePerLoopTurn } from './responseCache';
 
 export interface CtpRoutesOptions {
   services: CtpServices;
@@ -146,50 +147,102 @@ export async function ctpRoutes(app: FastifyInstance, options: CtpRoutesOptions)
 
   app.setErrorHandler((error, request, reply) => sendCtpError(error, request, reply));
 
-  app.addHook('onRequest', async (request, reply) => {
-    const path = request.url.split('?')[0] ?? '';
-    // CTP 4.1.2: no resource path ends with "/" except CtpBase itself.
-    if (path.endsWith('/') && path !== PREFIX) {
-      throw new AppError('CTP_NOT_FOUND', `No CTP resource at ${path}: paths do not end with "/".`);
-    }
-    const config = request.routeOptions.config as Partial<RouteConfig>;
-    if (config.auth === 'none') return;
-    const header = request.headers.authorization;
-    const token =
-      header?.startsWith('Bearer ') === true ? header.slice('Bearer '.length).trim() : null;
-    const principal = token === null ? null : accounts.authenticate(token);
-    if (principal === null) {
-      reply.header('www-authenticate', challenge(header !== undefined));
-      throw new AppError(
-        'CTP_UNAUTHORIZED',
-        header === undefined
-          ? 'This CTP server needs a bearer token: send Authorization: Bearer <token> (CTP 6.3).'
-          : 'The bearer token is not valid.',
-      );
-    }
-    if (limiter !== null) {
-      const wait = limiter.take(String(principal.accountId));
-      if (wait > 0) {
-        reply.header('retry-after', String(wait));
+  // Callback hooks around functions that throw: they run on every request, and an async
+  // hook costs a promise per request (bench/ctp-server.bench.ts).
+  const checked =
+    (check: (request: FastifyRequest, reply: FastifyReply) => void) =>
+    (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void => {
+      try {
+        check(request, reply);
+      } catch (error) {
+        done(error as Error);
+        return;
+      }
+      done();
+    };
+
+  app.addHook(
+    'onRequest',
+    checked((request, reply) => {
+      const path = request.url.split('?')[0] ?? '';
+      // CTP 4.1.2: no resource path ends with "/" except CtpBase itself.
+      if (path.endsWith('/') && path !== PREFIX) {
         throw new AppError(
-          'SERVER_RATE_LIMITED',
-          `Too many requests for account ${principal.account}; retry in ${wait} s.`,
+          'CTP_NOT_FOUND',
+          `No CTP resource at ${path}: paths do not end with "/".`,
         );
       }
+      const config = request.routeOptions.config as Partial<RouteConfig>;
+      if (config.auth === 'none') return;
+      const header = request.headers.authorization;
+      const token =
+        header?.startsWith('Bearer ') === true ? header.slice('Bearer '.length).trim() : null;
+      const principal = token === null ? null : accounts.authenticate(token);
+      if (principal === null) {
+        reply.header('www-authenticate', challenge(header !== undefined));
+        throw new AppError(
+          'CTP_UNAUTHORIZED',
+          header === undefined
+            ? 'This CTP server needs a bearer token: send Authorization: Bearer <token> (CTP 6.3).'
+            : 'The bearer token is not valid.',
+        );
+      }
+      if (limiter !== null) {
+        const wait = limiter.take(String(principal.accountId));
+        if (wait > 0) {
+          reply.header('retry-after', String(wait));
+          throw new AppError(
+            'SERVER_RATE_LIMITED',
+            `Too many requests for account ${principal.account}; retry in ${wait} s.`,
+          );
+        }
+      }
+      principals.set(request, principal);
+    }),
+  );
+
+  // Reads are answered from the cache while the data is unchanged (responseCache.ts). The
+  // key holds what a read depends on besides the data: the views the caller may see, the
+  // advertised base and the URL (CTP 4.1.5.1: `self` is the URL requested).
+  const otherWrites = oncePerLoopTurn(repositories.otherWrites);
+  const cache = createResponseCache({
+    dataVersion: () => `${repositories.ownWrites()}:${otherWrites()}`,
+    maxBytes: 32 * 1024 * 1024,
+  });
+  const pending = new WeakMap<FastifyRequest, { key: string; version: string }>();
+  app.addHook('preHandler', (request, reply, done) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return done();
+    const visible = principals.get(request)?.serviceViews.join(' ') ?? '';
+    const key = `${visible}\n${baseOf(request)}\n${request.url}`;
+    const version = cache.version();
+    const hit = cache.get(key);
+    // Answered here: a callback hook that sends does not call done().
+    if (hit !== undefined) return void reply.type(hit.contentType).send(hit.body);
+    if (request.method === 'GET') pending.set(request, { key, version });
+    done();
+  });
+  app.addHook('onSend', (request, reply, payload, done) => {
+    const read = pending.get(request);
+    if (read !== undefined && reply.statusCode === 200 && typeof payload === 'string') {
+      const contentType = String(reply.getHeader('content-type'));
+      cache.set(read.key, read.version, { body: payload, contentType });
     }
-    principals.set(request, principal);
+    done(null, payload);
   });
 
-  app.addHook('preValidation', async (request) => {
-    const config = request.routeOptions.config as Partial<RouteConfig>;
-    const x = (request.query as Record<string, unknown> | undefined)?.x;
-    if (x !== undefined && config.takesX !== true) {
-      throw new AppError(
-        'CTP_BAD_REQUEST',
-        `Unknown query extension x=${String(x)} for ${request.method} on this resource.`,
-      );
-    }
-  });
+  app.addHook(
+    'preValidation',
+    checked((request) => {
+      const config = request.routeOptions.config as Partial<RouteConfig>;
+      const x = (request.query as Record<string, unknown> | undefined)?.x;
+      if (x !== undefined && config.takesX !== true) {
+        throw new AppError(
+          'CTP_BAD_REQUEST',
+          `Unknown query extension x=${String(x)} for ${request.method} on this resource.`,
+        );
+      }
+    }),
+  );
 
   /** 404 when missing, 403 when outside the token's service views (CTP 5.1.4, 6.1). */
   const guard = (request: FastifyRequest, kind: ScopedKind, id: string): string => {
