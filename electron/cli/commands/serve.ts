@@ -18,6 +18,9 @@ interface ServeOptions {
   ui?: boolean;
   demo?: boolean;
   insecurePlainHttp?: boolean;
+  publicEntryPoint?: boolean;
+  publicMetrics?: boolean;
+  rateLimit: string;
   logLevel: string;
 }
 
@@ -32,11 +35,19 @@ export function registerServeCommand(program: Command, context: CliContext): voi
     .option('--ui', 'also serve the app UI and its RPC transport')
     .option('--demo', 'load the demo provider (90 days of results) into an empty server.db')
     .option('--insecure-plain-http', 'allow --tls off on a non-loopback address')
+    .option('--public-entry-point', 'answer GET /ctp/ without a token (CTP 5.2.1)')
+    .option('--public-metrics', 'answer GET /ctp/metrics[/ID] without a token (CTP 5.2.12)')
+    .option(
+      '--rate-limit <rate>',
+      'requests per second per account: PER_SECOND[,BURST] or off',
+      '50,200',
+    )
     .option('--log-level <level>', 'log level on stderr (fatal…trace, silent)', 'info')
     .action(async (options: ServeOptions, command: Command) => {
       const port = parsePort(options.port);
       const tls = parseTlsOption(options.tls);
       if (options.baseUrl !== undefined) checkBaseUrl(options.baseUrl);
+      const rateLimit = parseRateLimit(options.rateLimit);
       const uiDir = options.ui ? builtRendererDir() : null;
       if (uiDir !== null && !existsSync(uiDir)) {
         throw new AppError(
@@ -63,6 +74,11 @@ export function registerServeCommand(program: Command, context: CliContext): voi
           uiDir,
           baseUrl: options.baseUrl,
           insecurePlainHttp: options.insecurePlainHttp === true,
+          ctpOptions: {
+            publicEntryPoint: options.publicEntryPoint === true,
+            publicMetrics: options.publicMetrics === true,
+            rateLimit,
+          },
         });
         const lines = [
           'Trust Auditor is serving',
@@ -102,6 +118,21 @@ function parsePort(text: string): number {
     );
   }
   return port;
+}
+
+/** `--rate-limit 50,200` (per second, burst), `--rate-limit 20` (burst 4× the rate) or `off`. */
+export function parseRateLimit(text: string): { perSecond: number; burst: number } | null {
+  if (text === 'off') return null;
+  const match = /^(\d{1,6})(?:,(\d{1,7}))?$/.exec(text);
+  const perSecond = Number(match?.[1]);
+  const burst = match?.[2] === undefined ? perSecond * 4 : Number(match[2]);
+  if (match === null || perSecond < 1 || burst < 1) {
+    throw new AppError(
+      'CLI_USAGE',
+      `--rate-limit must be PER_SECOND[,BURST] (whole numbers above 0) or off; got ${JSON.stringify(text)}.`,
+    );
+  }
+  return { perSecond, burst };
 }
 
 function checkBaseUrl(text: string): void {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { BIN, useProcesses } from '../../helpers/processes';
+import { BIN, runBin, useProcesses } from '../../helpers/processes';
 import { useTempDirs } from '../../helpers/tempDir';
 
 const tempDir = useTempDirs();
@@ -47,5 +47,47 @@ describe('trust-auditor serve --demo (the built CLI)', () => {
     // A second start keeps what is there.
     const again = start(process.execPath, args);
     await again.waitFor(/Demo\s+server\.db already holds data/);
+  });
+
+  it('serves the entry point and metrics without a token when told to, and nothing else', async () => {
+    const server = start(process.execPath, [
+      BIN,
+      'serve',
+      '--demo',
+      '--tls',
+      'off',
+      '--port',
+      '0',
+      '--public-entry-point',
+      '--public-metrics',
+      '--rate-limit',
+      '1,2',
+      '--log-level',
+      'warn',
+      '--data-dir',
+      tempDir(),
+    ]);
+    const [, base] = await server.waitFor(/CTP API\s+(http:\/\/127\.0\.0\.1:\d+\/ctp\/)/);
+    const [, token] = await server.waitFor(/Token\s+acme-corp \(notes-eu\): (\S+)/);
+    const anonymous = async (path: string) => (await fetch(`${base}${path}`)).status;
+    expect(await anonymous('')).toBe(200);
+    expect(await anonymous('metrics')).toBe(200);
+    expect(await anonymous('serviceViews')).toBe(401);
+    // A burst of 2, then 429 for that account.
+    const statuses = [];
+    for (let i = 0; i < 4; i++) {
+      const response = await fetch(`${base}serviceViews`, {
+        headers: { authorization: `Bearer ${token!}` },
+      });
+      statuses.push(response.status);
+    }
+    expect(statuses.slice(0, 2)).toEqual([200, 200]);
+    expect(statuses.at(-1)).toBe(429);
+  });
+
+  it('refuses a malformed --rate-limit with a usage error', () => {
+    const run = runBin(['serve', '--rate-limit', 'fast', '--data-dir', tempDir()]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/--rate-limit must be PER_SECOND\[,BURST\]/);
   });
 });
