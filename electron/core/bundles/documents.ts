@@ -1,14 +1,14 @@
 /**
  * Decoding manifest and rule files (JSON or BSON) into plain JSON values. Pure.
  */
+import { isUtf8 } from 'node:buffer';
+
 import { BSON } from 'bson';
 
 export type DocumentFormat = 'json' | 'bson';
 
 export type DecodeResult =
   { ok: true; value: Record<string, unknown> } | { ok: false; message: string };
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** The format a file name declares by its extension, or null. */
 export function formatOfName(name: string): DocumentFormat | null {
@@ -25,12 +25,10 @@ export function formatOfName(name: string): DocumentFormat | null {
 export function decodeDocument(bytes: Uint8Array, format: DocumentFormat): DecodeResult {
   let value: unknown;
   if (format === 'json') {
-    let text: string;
-    try {
-      text = utf8.decode(bytes);
-    } catch {
-      return { ok: false, message: 'is not valid UTF-8' };
-    }
+    // Checked first, then decoded (both native and fast): a lenient decoder would turn
+    // bad bytes into U+FFFD silently.
+    if (!isUtf8(bytes)) return { ok: false, message: 'is not valid UTF-8' };
+    let text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     try {
       value = JSON.parse(text);

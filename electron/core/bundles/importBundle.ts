@@ -107,11 +107,12 @@ export function createBundleImporter(deps: BundleImporterDeps): BundleImporter {
         });
         await new Promise((resolve) => setImmediate(resolve));
       }
+      const document = rule.load();
       prepared.push({
         ruleId: rule.ruleId,
-        contentHash: ruleContentHash(rule.rule),
-        document: canonicalJson(rule.rule),
-        rule: rule.rule,
+        contentHash: ruleContentHash(document),
+        document: canonicalJson(document),
+        rule: document,
       });
     }
     const byId = new Map(prepared.map((rule) => [rule.ruleId, rule]));

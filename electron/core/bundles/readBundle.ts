@@ -68,6 +68,11 @@ export interface ReadBundleOptions {
   /** Sees every raw compressed chunk, in order (a detached signature is checked this way). */
   onRawChunk?: ((chunk: Buffer) => void) | undefined;
   onProgress?: BundleProgressListener | undefined;
+  /**
+   * Sees each accepted file as soon as it is complete, in archive order, so that a caller
+   * can work on it while the rest inflates. The archive may still be refused afterwards.
+   */
+  onFile?: ((file: ArchiveFile) => void) | undefined;
   /** Size of the source, for progress (readBundleFile sets it). */
   totalBytes?: number | undefined;
 }
@@ -79,6 +84,8 @@ const CHUNK_BYTES = 64 * 1024;
  * chunk, so a limit is overshot by at most this much before inflating stops.
  */
 const INFLATE_CHUNK_BYTES = 1024 * 1024;
+/** How far inflating may run ahead of parsing (bounds the inflated data held waiting). */
+const INFLATE_AHEAD_BYTES = 4 * 1024 * 1024;
 /** How much inflated tar the parser takes between two turns of the event loop. */
 const PARSE_SLICE_BYTES = 128 * 1024;
 /** pax and GNU long-name headers are small; anything larger is refused. */
@@ -201,17 +208,45 @@ export async function readBundle(
       );
       return;
     }
-    // A 1 MiB chunk holds hundreds of entries: parse it in slices and let the event loop
-    // run between them (issue 5: under 50 ms of event-loop delay while verifying).
-    gunzip.pause();
-    void feedParser(chunk).then(() => {
-      if (fatal === null) gunzip.resume();
-    });
+    // Inflating (zlib's thread pool) goes on while this thread parses what is inflated,
+    // up to INFLATE_AHEAD_BYTES ahead.
+    queue.push(chunk);
+    queuedBytes += chunk.length;
+    if (queuedBytes > INFLATE_AHEAD_BYTES) gunzip.pause();
+    if (!parsing) void parseQueue();
   });
-  const feedParser = async (chunk: Buffer): Promise<void> => {
-    for (let offset = 0; offset < chunk.length && fatal === null; offset += PARSE_SLICE_BYTES) {
-      if (offset > 0) await new Promise((resolve) => setImmediate(resolve));
-      parser.write(chunk.subarray(offset, offset + PARSE_SLICE_BYTES));
+  const queue: Buffer[] = [];
+  let queuedBytes = 0;
+  let parsing = false;
+  let inflateEnded = false;
+  // A 1 MiB chunk holds hundreds of entries: it is parsed in slices, with a turn of the
+  // event loop between them (issue 5: under 50 ms of event-loop delay while verifying).
+  const parseQueue = async (): Promise<void> => {
+    parsing = true;
+    while (queue.length > 0 && fatal === null) {
+      const chunk = queue.shift()!;
+      for (let offset = 0; offset < chunk.length && fatal === null; offset += PARSE_SLICE_BYTES) {
+        toParser(() => parser.write(chunk.subarray(offset, offset + PARSE_SLICE_BYTES)));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      queuedBytes -= chunk.length;
+      if (queuedBytes <= INFLATE_AHEAD_BYTES && fatal === null) gunzip.resume();
+    }
+    parsing = false;
+    if (inflateEnded && fatal === null) toParser(() => parser.end());
+  };
+  // The parser calls our entry handlers and the caller's onFile synchronously: a throw
+  // there stops the read and is rethrown to the caller instead of escaping as an
+  // unhandled rejection.
+  let thrown = null as { error: unknown } | null;
+  const toParser = (step: () => void): void => {
+    try {
+      step();
+    } catch (error) {
+      thrown ??= { error };
+      fail(
+        finding('ARCHIVE_CORRUPT', 'error', current ?? '', 'Reading stopped on an internal error.'),
+      );
     }
   };
   gunzip.on('error', (error: NodeJS.ErrnoException) => {
@@ -234,7 +269,8 @@ export async function readBundle(
     );
   });
   gunzip.on('end', () => {
-    if (fatal === null) parser.end();
+    inflateEnded = true;
+    if (!parsing && fatal === null) toParser(() => parser.end());
   });
 
   parser.on('error', (error: Error & { tarCode?: string }) => {
@@ -368,7 +404,8 @@ export async function readBundle(
     });
     entry.on('end', () => {
       if (fatal !== null) return;
-      const bytes = Buffer.concat(chunks, received);
+      // A small file arrives in one chunk: a view of the inflated data, no copy.
+      const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received);
       const name = path.slice(path.lastIndexOf('/') + 1);
       if (looksLikeArchive(name, bytes.subarray(0, 512))) {
         findings.push(
@@ -381,7 +418,9 @@ export async function readBundle(
         );
         return;
       }
-      files.push({ path, kind, bytes });
+      const file: ArchiveFile = { path, kind, bytes };
+      files.push(file);
+      options.onFile?.(file);
     });
   }
 
@@ -442,6 +481,7 @@ export async function readBundle(
 
   await feed();
   await done;
+  if (thrown !== null) throw thrown.error;
   if (fatal === null && !sawEndMarker) {
     fail(
       finding(

@@ -1,10 +1,10 @@
 /**
  * The bundle verifier: archive (through readBundle), manifest, every rule, every hash,
  * the signatures and trust, folded into one {@link BundleReport}
- * (SPEC-NOTES "OpenWatch bundles"). Work runs in small async steps so that the event
- * loop stays responsive while thousands of rules are checked.
+ * (SPEC-NOTES "OpenWatch bundles"). Rule files are examined as the archive is read, in
+ * the reader's small steps, so the event loop stays responsive and the examination runs
+ * while zlib inflates the rest of the archive on another thread.
  */
-import { createHash } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 
@@ -19,14 +19,14 @@ import type {
   SignatureMode,
 } from '../../../shared/bundles';
 import { AppError } from '../../../shared/errors';
-import { decodeDocument, formatOfName } from './documents';
+import { decodeDocument } from './documents';
 import type { DocumentFormat } from './documents';
-import { mapLegacyRule } from './lenientMapping';
+import { examineRuleFile } from './examineRule';
+import type { ExaminedRule, VerifiedRule } from './examineRule';
 import type { LenientMappingId } from './lenientMapping';
 import { checkManifest } from './manifest';
 import { archiveErrorFindings, readBundle, readBundleFile } from './readBundle';
 import type { BundleArchive, ReadBundleOptions } from './readBundle';
-import { validateRule } from './ruleValidation';
 import {
   checkSignedAt,
   createStreamingVerifier,
@@ -37,21 +37,6 @@ import {
 import type { SignatureObject } from './signature';
 import { MIN_KEY_BITS } from './keyId';
 import type { TrustStore } from './trustStore';
-
-/** One rule of a verified bundle, ready for the importer. */
-export interface VerifiedRule {
-  /** Archive path (`rules/ow-x.json`). */
-  path: string;
-  format: DocumentFormat;
-  /** `sha256:` + hex of the file bytes. */
-  fileHash: string;
-  /** The rule as imported: after the lenient mapping when it was asked for. */
-  rule: Record<string, unknown>;
-  ruleId: string | null;
-  /** True when the rule has no error finding. */
-  valid: boolean;
-  lenientMappings: LenientMappingId[];
-}
 
 /** Everything verification learned: the report and, for the importer, the content. */
 export interface BundleVerification {
@@ -92,8 +77,6 @@ export interface BundleVerifierDeps {
   clock?: (() => Date) | undefined;
 }
 
-/** Rules checked between two yields to the event loop. */
-const RULES_PER_STEP = 50;
 /** A detached signature file is a small JSON object. */
 const MAX_SIGNATURE_FILE_BYTES = 64 * 1024;
 
@@ -126,10 +109,15 @@ export function createBundleVerifier(deps: BundleVerifierDeps): BundleVerifier {
       }
     }
 
+    const examined: ExaminedRule[] = [];
     let archive: BundleArchive;
     try {
       archive = await read({
         limits: deps.limits,
+        onFile: (file) => {
+          if (file.kind === 'rule-file')
+            examined.push(examineRuleFile(file, options.lenient === true));
+        },
         onRawChunk: detached ? (chunk) => detached?.stream.update(chunk) : undefined,
         onProgress: options.onProgress,
       });
@@ -193,98 +181,31 @@ export function createBundleVerifier(deps: BundleVerifierDeps): BundleVerifier {
       }
     }
 
-    // Rules: every file, every deviation; in small steps.
+    // Rules: every deviation of every file. Each file was examined as it came out of the
+    // archive (while the rest inflated); what needs several files is checked here.
     const ruleFiles = archive.files.filter((file) => file.kind === 'rule-file');
     const rules: VerifiedRule[] = [];
     const byRuleId = new Map<string, string>();
     const lenientCounts: Partial<Record<LenientMappingId, number>> = {};
-    for (let index = 0; index < ruleFiles.length; index += 1) {
-      const file = ruleFiles[index];
-      if (file === undefined) continue;
-      if (index % RULES_PER_STEP === 0) {
-        options.onProgress?.({
-          phase: 'validate',
-          done: index,
-          total: ruleFiles.length,
-          current: file.path,
-        });
-        await yieldToEventLoop();
-      }
-      const name = file.path.slice('rules/'.length);
-      const fileHash = `sha256:${createHash('sha256').update(file.bytes).digest('hex')}`;
-      const format = formatOfName(name);
-      if (format === null) {
-        findings.push(
-          error(
-            'RULE_FILE_NAME',
-            file.path,
-            `${file.path} is not a rule file: rule files are rules/<rule_id>.json or .bson.`,
-          ),
-        );
-        continue;
-      }
-      const decoded = decodeDocument(file.bytes, format);
-      if (!decoded.ok) {
-        findings.push(
-          error(
-            'RULE_PARSE',
-            file.path,
-            `${file.path} ${decoded.message}; fix or regenerate the rule.`,
-          ),
-        );
-        rules.push({
-          path: file.path,
-          format,
-          fileHash,
-          rule: {},
-          ruleId: null,
-          valid: false,
-          lenientMappings: [],
-        });
-        continue;
-      }
-      let rule = decoded.value;
-      let fileStem: string | null = name.slice(0, -(format.length + 1));
-      let applied: LenientMappingId[] = [];
-      if (options.lenient) {
-        const mapped = mapLegacyRule(rule);
-        rule = mapped.rule;
-        applied = mapped.applied.map((entry) => entry.id);
-        if (applied.includes('rule_id_lowercase')) fileStem = fileStem.toLowerCase();
-        for (const id of new Set(applied)) lenientCounts[id] = (lenientCounts[id] ?? 0) + 1;
-        if (applied.length > 0) {
-          findings.push({
-            code: 'RULE_LENIENT_MAPPED',
-            severity: 'info',
-            path: file.path,
-            message: `Legacy shapes mapped: ${[...new Set(applied)].join(', ')}.`,
-          });
-        }
-      }
-      const ruleFindings = validateRule(rule, { path: file.path, fileStem });
-      const ruleId = typeof rule.rule_id === 'string' ? rule.rule_id : null;
-      if (ruleId !== null) {
-        const earlier = byRuleId.get(ruleId);
+    for (const { rule, findings: ruleFindings } of examined) {
+      findings.push(...ruleFindings);
+      if (rule === null) continue;
+      for (const id of new Set(rule.lenientMappings))
+        lenientCounts[id] = (lenientCounts[id] ?? 0) + 1;
+      if (rule.ruleId !== null) {
+        const earlier = byRuleId.get(rule.ruleId);
         if (earlier !== undefined) {
-          ruleFindings.push(
+          findings.push(
             error(
               'RULE_ID_DUPLICATE',
-              `${file.path}#/rule_id`,
-              `rule_id ${JSON.stringify(ruleId)} is also used by ${earlier}; rule ids must be unique.`,
+              `${rule.path}#/rule_id`,
+              `rule_id ${JSON.stringify(rule.ruleId)} is also used by ${earlier}; rule ids must be unique.`,
             ),
           );
-        } else byRuleId.set(ruleId, file.path);
+          rule.valid = false;
+        } else byRuleId.set(rule.ruleId, rule.path);
       }
-      findings.push(...ruleFindings);
-      rules.push({
-        path: file.path,
-        format,
-        fileHash,
-        rule,
-        ruleId,
-        valid: !ruleFindings.some((finding) => finding.severity === 'error'),
-        lenientMappings: applied,
-      });
+      rules.push(rule);
     }
     options.onProgress?.({
       phase: 'validate',
@@ -630,8 +551,4 @@ function emptyCheck(mode: 'embedded' | 'detached'): SignatureCheck {
 
 function error(code: FindingCode, path: string, message: string): BundleFinding {
   return { code, severity: 'error', path, message };
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }

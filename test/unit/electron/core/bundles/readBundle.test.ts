@@ -54,6 +54,25 @@ describe('readBundle', () => {
     expect(archive.files).toHaveLength(4);
   });
 
+  it('hands each file to onFile as it completes, and stops cleanly when onFile throws', async () => {
+    const seen: string[] = [];
+    const archive = await readBundle(validBundle(300), { onFile: (file) => seen.push(file.path) });
+    expect(seen).toEqual(archive.files.map((file) => file.path));
+    expect(seen).toHaveLength(301);
+
+    const broken = new Error('a bug in the caller');
+    let calls = 0;
+    await expect(
+      readBundle(validBundle(300), {
+        onFile: () => {
+          calls += 1;
+          if (calls === 5) throw broken;
+        },
+      }),
+    ).rejects.toBe(broken);
+    expect(calls).toBe(5);
+  });
+
   it.each([
     ['symbolic link', { path: 'rules/ow-a.json', type: 'SymbolicLink', linkpath: '/etc/passwd' }],
     ['hard link', { path: 'rules/ow-a.json', type: 'Link', linkpath: 'manifest.json' }],

@@ -301,6 +301,32 @@ describe('verify: rules (every deviation of every rule)', () => {
     });
     expect(report.counts.invalidRules).toBe(report.counts.ruleFiles - report.counts.validRules);
   });
+
+  it('refuses a rule that is not UTF-8 instead of reading it with replacement characters', async () => {
+    const text = JSON.stringify(specRule('ow-a'));
+    const latin1 = Buffer.from(text.replace('"ow-a"', '"ow-a\u00e9"'), 'latin1');
+    const report = await verify(
+      tarGz([
+        { path: 'manifest.json', body: JSON.stringify(manifestFor(1)) },
+        { path: 'rules/ow-a.json', body: latin1 },
+      ]),
+    );
+    expect(report.findings).toContainEqual(
+      expect.objectContaining({
+        code: 'RULE_PARSE',
+        path: 'rules/ow-a.json',
+        message: expect.stringContaining('is not valid UTF-8'),
+      }),
+    );
+    // A byte order mark is tolerated.
+    const bom = await verify(
+      tarGz([
+        { path: 'manifest.json', body: JSON.stringify(manifestFor(1)) },
+        { path: 'rules/ow-a.json', body: `\ufeff${text}` },
+      ]),
+    );
+    expect(bom.findingCounts.RULE_PARSE).toBeUndefined();
+  });
 });
 
 describe('verify: signatures', () => {
