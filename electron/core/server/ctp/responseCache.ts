@@ -70,8 +70,7 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
   };
 }
 
-const sizeOf = (key: string, response: CachedResponse): number =>
-  key.length + response.body.length;
+const sizeOf = (key: string, response: CachedResponse): number => key.length + response.body.length;
 
 /**
  * `read`, called at most once per turn of the event loop. A request handled in this turn

@@ -5,7 +5,10 @@ import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
 
-import { createResponseCache, oncePerLoopTurn } from '../../../../../electron/core/server/ctp/responseCache';
+import {
+  createResponseCache,
+  oncePerLoopTurn,
+} from '../../../../../electron/core/server/ctp/responseCache';
 import { useTempDirs } from '../../../../helpers/tempDir';
 import { ACME, GLOBEX, useCtpApps } from './apiHelpers';
 
