@@ -72,15 +72,11 @@ export function useProcesses(): (
   };
 }
 
-/** Starts `serve --ui --tls off` on a free port and returns the origin and admin token it printed. */
-export async function startHeadlessServer(
-  start: ReturnType<typeof useProcesses>,
-  dataDir: string,
-): Promise<{ server: RunningProcess; origin: string; token: string }> {
-  const server = start(process.execPath, [
+/** The built CLI's `serve` on a free port over plain HTTP, quiet, in `dataDir`. */
+export function serveArgs(dataDir: string, ...extra: string[]): string[] {
+  return [
     BIN,
     'serve',
-    '--ui',
     '--tls',
     'off',
     '--port',
@@ -89,7 +85,16 @@ export async function startHeadlessServer(
     'warn',
     '--data-dir',
     dataDir,
-  ]);
+    ...extra,
+  ];
+}
+
+/** Starts `serve --ui --tls off` on a free port and returns the origin and admin token it printed. */
+export async function startHeadlessServer(
+  start: ReturnType<typeof useProcesses>,
+  dataDir: string,
+): Promise<{ server: RunningProcess; origin: string; token: string }> {
+  const server = start(process.execPath, serveArgs(dataDir, '--ui'));
   const [, origin, token] = await server.waitFor(
     /App\s+(http:\/\/127\.0\.0\.1:\d+)\/#token=([A-Za-z0-9_-]+)/,
   );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { BIN, runBin, useProcesses } from '../../helpers/processes';
+import { runBin, serveArgs, useProcesses } from '../../helpers/processes';
 import { useTempDirs } from '../../helpers/tempDir';
 
 const tempDir = useTempDirs();
@@ -8,20 +8,7 @@ const start = useProcesses();
 
 describe('trust-auditor serve --demo (the built CLI)', () => {
   it('loads the demo once and serves it with the printed tokens', async () => {
-    const dataDir = tempDir();
-    const args = [
-      BIN,
-      'serve',
-      '--demo',
-      '--tls',
-      'off',
-      '--port',
-      '0',
-      '--log-level',
-      'warn',
-      '--data-dir',
-      dataDir,
-    ];
+    const args = serveArgs(tempDir(), '--demo');
     const server = start(process.execPath, args);
     const [, base] = await server.waitFor(/CTP API\s+(http:\/\/127\.0\.0\.1:\d+\/ctp\/)/);
     const [, token] = await server.waitFor(/Token\s+acme-corp \(notes-eu\): (\S+)/);
@@ -50,23 +37,17 @@ describe('trust-auditor serve --demo (the built CLI)', () => {
   });
 
   it('serves the entry point and metrics without a token when told to, and nothing else', async () => {
-    const server = start(process.execPath, [
-      BIN,
-      'serve',
-      '--demo',
-      '--tls',
-      'off',
-      '--port',
-      '0',
-      '--public-entry-point',
-      '--public-metrics',
-      '--rate-limit',
-      '1,2',
-      '--log-level',
-      'warn',
-      '--data-dir',
-      tempDir(),
-    ]);
+    const server = start(
+      process.execPath,
+      serveArgs(
+        tempDir(),
+        '--demo',
+        '--public-entry-point',
+        '--public-metrics',
+        '--rate-limit',
+        '1,2',
+      ),
+    );
     const [, base] = await server.waitFor(/CTP API\s+(http:\/\/127\.0\.0\.1:\d+\/ctp\/)/);
     const [, token] = await server.waitFor(/Token\s+acme-corp \(notes-eu\): (\S+)/);
     const anonymous = async (path: string) => (await fetch(`${base}${path}`)).status;
