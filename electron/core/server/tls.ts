@@ -69,14 +69,19 @@ export function loadTlsMaterial(
 export function createSelfSignedCertificate(
   hostNames: readonly string[],
   now: Date = new Date(),
+  serialRandom: Buffer = randomBytes(16),
 ): { cert: string; key: string } {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const publicPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
   const certificate = forge.pki.createCertificate();
   certificate.publicKey = forge.pki.publicKeyFromPem(publicPem);
-  // Positive serial number: first bit cleared.
-  certificate.serialNumber = `0${randomBytes(15).toString('hex')}`;
+  // A DER INTEGER: positive (top bit clear) and without a leading zero byte, which
+  // OpenSSL refuses as "illegal padding". The first byte is kept in 0x40-0x7f (a zero
+  // first byte made 1 certificate in 256 unreadable).
+  const serial = Buffer.from(serialRandom.subarray(0, 16));
+  serial[0] = 0x40 | (serial[0]! & 0x3f);
+  certificate.serialNumber = serial.toString('hex');
   certificate.validity.notBefore = new Date(now.getTime() - 60_000);
   certificate.validity.notAfter = new Date(now.getTime() + 825 * 24 * 3600 * 1000);
   const subject = [
