@@ -58,7 +58,16 @@ export function loadTlsMaterial(
   }
   const cert = readPem(certPath, 'certificate');
   const key = readPem(keyPath, 'private key');
-  return { mode: 'auto', cert, key, fingerprint256: checkPair(cert, key, certPath) };
+  try {
+    return { mode: 'auto', cert, key, fingerprint256: checkPair(cert, key, certPath) };
+  } catch (error) {
+    // Not replaced silently: clients may have pinned the old fingerprint.
+    throw new AppError(
+      'SERVER_TLS_INVALID',
+      `${(error as Error).message} Remove the folder ${folder} to make a new self-signed certificate (clients that pinned the old fingerprint must pin the new one).`,
+      { cause: error },
+    );
+  }
 }
 
 /**

@@ -1,8 +1,14 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { createSelfSignedCertificate } from '../../../../../electron/core/server/tls';
+import {
+  createSelfSignedCertificate,
+  loadTlsMaterial,
+} from '../../../../../electron/core/server/tls';
+import { useTempDirs } from '../../../../helpers/tempDir';
 
 describe('createSelfSignedCertificate', () => {
   // A serial starting with a zero byte was DER "illegal padding": OpenSSL refused about one
@@ -19,4 +25,23 @@ describe('createSelfSignedCertificate', () => {
       expect(certificate.subjectAltName).toContain('DNS:ctp.example.com');
     },
   );
+});
+
+describe('loadTlsMaterial --tls auto', () => {
+  const tempDir = useTempDirs();
+
+  it('makes a certificate once, keeps it, and says how to replace a damaged one', () => {
+    const dataDir = tempDir();
+    const first = loadTlsMaterial({ mode: 'auto' }, dataDir, []);
+    expect(loadTlsMaterial({ mode: 'auto' }, dataDir, []).fingerprint256).toBe(
+      first!.fingerprint256,
+    );
+    writeFileSync(join(dataDir, 'tls', 'server-cert.pem'), 'not a certificate');
+    expect(() => loadTlsMaterial({ mode: 'auto' }, dataDir, [])).toThrow(
+      expect.objectContaining({
+        code: 'SERVER_TLS_INVALID',
+        message: expect.stringContaining(`Remove the folder ${join(dataDir, 'tls')}`),
+      }),
+    );
+  });
 });
