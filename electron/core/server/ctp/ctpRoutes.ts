@@ -331,6 +331,24 @@ export async function ctpRoutes(app: FastifyInstance, options: CtpRoutesOptions)
     return collection(request, reply, scope, type, { total: 0, items: [] });
   };
 
+  /** `GET /{word}/:id`: one resource of a visible service view, encoded (CTP 4.2). */
+  const oneResource = <T>(
+    word: string,
+    kind: ScopedKind,
+    load: (id: string) => T | undefined,
+    encode: (base: string, record: T) => unknown,
+  ): void =>
+    route<Id>(
+      'GET',
+      `/${word}/:id`,
+      { params: ID_PARAMS, querystring: NO_QUERY },
+      (request, reply) => {
+        guard(request, kind, request.params.id);
+        // guard() answered 404 for a missing resource.
+        return reply.send(encode(baseOf(request), load(request.params.id)!));
+      },
+    );
+
   // CTP 5.2.1
   /** `GET /{parent}/:id/{child}`: a page of a visible parent's children (CTP 4.1.6). */
   const childCollection = (
@@ -377,17 +395,7 @@ export async function ctpRoutes(app: FastifyInstance, options: CtpRoutesOptions)
   // CTP 5.2.3, 5.2.20
   for (const kind of ['serviceView', 'dependency'] as const) {
     const word = kind === 'serviceView' ? 'serviceViews' : 'dependencies';
-    route<Id>(
-      'GET',
-      `/${word}/:id`,
-      { params: ID_PARAMS, querystring: NO_QUERY },
-      (request, reply) => {
-        guard(request, kind, request.params.id);
-        return reply.send(
-          encodeServiceView(baseOf(request), repositories.serviceView(request.params.id)!),
-        );
-      },
-    );
+    oneResource(word, kind, repositories.serviceView, encodeServiceView);
     // CTP 5.2.4 (collectionType "serviceViews", not "dependencies")
     childCollection(word, kind, 'dependencies', repositories.dependencies, 'serviceViews');
   }
@@ -410,28 +418,10 @@ export async function ctpRoutes(app: FastifyInstance, options: CtpRoutesOptions)
   // CTP 5.2.5
   childCollection('serviceViews', 'serviceView', 'assets', repositories.assets);
   // CTP 5.2.6, 5.2.7
-  route<Id>(
-    'GET',
-    '/assets/:id',
-    { params: ID_PARAMS, querystring: NO_QUERY },
-    (request, reply) => {
-      guard(request, 'asset', request.params.id);
-      return reply.send(encodeAsset(baseOf(request), repositories.asset(request.params.id)!));
-    },
-  );
+  oneResource('assets', 'asset', repositories.asset, encodeAsset);
   childCollection('assets', 'asset', 'attributes', repositories.attributes);
   // CTP 5.2.8, 5.2.9
-  route<Id>(
-    'GET',
-    '/attributes/:id',
-    { params: ID_PARAMS, querystring: NO_QUERY },
-    (request, reply) => {
-      guard(request, 'attribute', request.params.id);
-      return reply.send(
-        encodeAttribute(baseOf(request), repositories.attribute(request.params.id)!),
-      );
-    },
-  );
+  oneResource('attributes', 'attribute', repositories.attribute, encodeAttribute);
   childCollection('attributes', 'attribute', 'measurements', repositories.measurements);
   // CTP 5.2.10
   route<Id>(
@@ -508,15 +498,7 @@ export async function ctpRoutes(app: FastifyInstance, options: CtpRoutesOptions)
     },
   );
   // CTP 5.2.15, 5.2.17
-  route<Id>(
-    'GET',
-    '/triggers/:id',
-    { params: ID_PARAMS, querystring: NO_QUERY },
-    (request, reply) => {
-      guard(request, 'trigger', request.params.id);
-      return reply.send(encodeTrigger(baseOf(request), repositories.trigger(request.params.id)!));
-    },
-  );
+  oneResource('triggers', 'trigger', repositories.trigger, encodeTrigger);
   route<Id>(
     'DELETE',
     '/triggers/:id',
