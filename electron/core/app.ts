@@ -5,6 +5,7 @@ import type { BundleProgress } from '../../shared/bundles';
 import type { SyncProgress } from '../../shared/client';
 import { AppError } from '../../shared/errors';
 import { describeApp, type RuntimeVersions } from './appInfo';
+import { createWorkerRuleExaminer } from './bundles/ruleExaminer';
 import { createTrustStore, defaultTrustStoreDir } from './bundles/trustStore';
 import { createFileSecretStore, defaultSecretsPath, type SecretStore } from './client/secretStore';
 import { createSyncService } from './client/syncService';
@@ -81,9 +82,12 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     const server = open('server');
     const ctp = createCtpServices({ db: server, clock });
     const events = createEventBus((error) => logger.error({ err: error }, 'event listener failed'));
+    const ruleExaminer = createWorkerRuleExaminer();
+    lifecycle.add('rule examiner', () => ruleExaminer.close());
     const bundleVerifier = createBundleVerifier({
       trustStore: createTrustStore({ dir: defaultTrustStoreDir(config.dataDir) }),
       clock,
+      examiner: ruleExaminer,
     });
 
     const vendorsRepository = createVendorsRepository(auditor);

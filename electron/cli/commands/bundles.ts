@@ -19,6 +19,7 @@ import { AppError } from '../../../shared/errors';
 import { createBundle } from '../../core/bundles/createBundle';
 import { createBundleImporter } from '../../core/bundles/importBundle';
 import { generateSigningKeyPair } from '../../core/bundles/keygen';
+import { createWorkerRuleExaminer } from '../../core/bundles/ruleExaminer';
 import { signBundle } from '../../core/bundles/signBundle';
 import { createTrustStore, defaultTrustStoreDir } from '../../core/bundles/trustStore';
 import type { TrustStore } from '../../core/bundles/trustStore';
@@ -50,12 +51,15 @@ export function registerBundleCommands(program: Command, context: CliContext): v
     .option('--json', 'print the report as one JSON document')
     .action(async (bundle: string, options: VerifyCliOptions, command: Command) => {
       const trustStore = trustStoreFor(context, command, options.keys);
-      const verifier = createBundleVerifier({ trustStore });
+      const examiner = createWorkerRuleExaminer();
+      const verifier = createBundleVerifier({ trustStore, examiner });
       const progress = progressBar(context);
-      const { report } = await verifier.verifyFile(bundle, {
-        detachedSignature: options.signature ?? 'auto',
-        onProgress: progress.update,
-      });
+      const { report } = await verifier
+        .verifyFile(bundle, {
+          detachedSignature: options.signature ?? 'auto',
+          onProgress: progress.update,
+        })
+        .finally(() => examiner.close());
       progress.done();
       const passes = verdictPasses(report.verdict, options.requireSignature === true);
       if (options.json === true) printJson(context, report);
@@ -93,10 +97,11 @@ export function registerBundleCommands(program: Command, context: CliContext): v
         migrations: loadMigrations('auditor'),
       });
       const progress = progressBar(context);
+      const examiner = createWorkerRuleExaminer();
       try {
         const importer = createBundleImporter({
           db,
-          verifier: createBundleVerifier({ trustStore }),
+          verifier: createBundleVerifier({ trustStore, examiner }),
         });
         const result = await importer.importFile(bundle, {
           strategy: options.strategy,
@@ -141,6 +146,7 @@ export function registerBundleCommands(program: Command, context: CliContext): v
         }
         throw error;
       } finally {
+        await examiner.close();
         db.close();
       }
     });

@@ -1,7 +1,7 @@
 /**
- * One rule file on its own (SPEC-NOTES "OpenWatch bundles"): its hash, its decoded rule
- * (after the lenient mapping when asked), and every finding that needs no other file.
- * Pure; the verifier runs it on each file as the archive inflates.
+ * One rule file on its own (SPEC-NOTES "OpenWatch bundles"): its hash, its rule id (after
+ * the lenient mapping when asked), and every finding that needs no other file. Pure; the
+ * result is plain data, so that a worker thread can compute it (ruleExaminer.ts).
  */
 import { hash } from 'node:crypto';
 
@@ -12,6 +12,22 @@ import { mapLegacyRule } from './lenientMapping';
 import type { LenientMappingId } from './lenientMapping';
 import type { ArchiveFile } from './readBundle';
 import { validateRule } from './ruleValidation';
+
+/** What examining one file found (structured-clonable: no parsed rule, no functions). */
+export interface RuleExamination {
+  path: string;
+  /** Null when the file is not a rule file at all (wrong extension). */
+  format: DocumentFormat | null;
+  /** `sha256:` + hex of the file bytes ('' when not a rule file). */
+  fileHash: string;
+  /** Whether the file decoded to an object. */
+  decoded: boolean;
+  ruleId: string | null;
+  /** True when the rule has no error finding. */
+  valid: boolean;
+  lenientMappings: LenientMappingId[];
+  findings: BundleFinding[];
+}
 
 /** One rule of a verified bundle, ready for the importer. */
 export interface VerifiedRule {
@@ -32,80 +48,82 @@ export interface VerifiedRule {
   lenientMappings: LenientMappingId[];
 }
 
-export interface ExaminedRule {
-  /** Null when the file is not a rule file at all (wrong extension). */
-  rule: VerifiedRule | null;
-  findings: BundleFinding[];
-}
-
-export function examineRuleFile(file: ArchiveFile, lenient: boolean): ExaminedRule {
-  const name = file.path.slice('rules/'.length);
+export function examineRuleBytes(
+  path: string,
+  bytes: Uint8Array,
+  lenient: boolean,
+): RuleExamination {
+  const name = path.slice('rules/'.length);
   const format = formatOfName(name);
+  const examination: RuleExamination = {
+    path,
+    format,
+    fileHash: '',
+    decoded: false,
+    ruleId: null,
+    valid: false,
+    lenientMappings: [],
+    findings: [],
+  };
   if (format === null) {
-    return {
-      rule: null,
-      findings: [
-        error(
-          'RULE_FILE_NAME',
-          file.path,
-          `${file.path} is not a rule file: rule files are rules/<rule_id>.json or .bson.`,
-        ),
-      ],
-    };
+    examination.findings.push(
+      error(
+        'RULE_FILE_NAME',
+        path,
+        `${path} is not a rule file: rule files are rules/<rule_id>.json or .bson.`,
+      ),
+    );
+    return examination;
   }
   // One-shot hash: no Hash object per file.
-  const fileHash = `sha256:${hash('sha256', file.bytes, 'hex')}`;
-  const decoded = decodeDocument(file.bytes, format);
+  examination.fileHash = `sha256:${hash('sha256', bytes, 'hex')}`;
+  const decoded = decodeDocument(bytes, format);
   if (!decoded.ok) {
-    return {
-      rule: {
-        path: file.path,
-        format,
-        fileHash,
-        load: () => ({}),
-        ruleId: null,
-        valid: false,
-        lenientMappings: [],
-      },
-      findings: [
-        error(
-          'RULE_PARSE',
-          file.path,
-          `${file.path} ${decoded.message}; fix or regenerate the rule.`,
-        ),
-      ],
-    };
+    examination.findings.push(
+      error('RULE_PARSE', path, `${path} ${decoded.message}; fix or regenerate the rule.`),
+    );
+    return examination;
   }
-  const findings: BundleFinding[] = [];
+  examination.decoded = true;
   let rule = decoded.value;
   let fileStem = name.slice(0, -(format.length + 1));
-  let applied: LenientMappingId[] = [];
   if (lenient) {
     const mapped = mapLegacyRule(rule);
     rule = mapped.rule;
-    applied = mapped.applied.map((entry) => entry.id);
-    if (applied.includes('rule_id_lowercase')) fileStem = fileStem.toLowerCase();
-    if (applied.length > 0) {
-      findings.push({
+    examination.lenientMappings = mapped.applied.map((entry) => entry.id);
+    if (examination.lenientMappings.includes('rule_id_lowercase'))
+      fileStem = fileStem.toLowerCase();
+    if (examination.lenientMappings.length > 0) {
+      examination.findings.push({
         code: 'RULE_LENIENT_MAPPED',
         severity: 'info',
-        path: file.path,
-        message: `Legacy shapes mapped: ${[...new Set(applied)].join(', ')}.`,
+        path,
+        message: `Legacy shapes mapped: ${[...new Set(examination.lenientMappings)].join(', ')}.`,
       });
     }
   }
-  findings.push(...validateRule(rule, { path: file.path, fileStem }));
+  examination.findings.push(...validateRule(rule, { path, fileStem }));
+  examination.ruleId = typeof rule.rule_id === 'string' ? rule.rule_id : null;
+  examination.valid = !examination.findings.some((finding) => finding.severity === 'error');
+  return examination;
+}
+
+/** The importer's view of an examined rule file; null when it is not a rule file. */
+export function verifiedRule(
+  file: ArchiveFile,
+  examination: RuleExamination,
+  lenient: boolean,
+): VerifiedRule | null {
+  const format = examination.format;
+  if (format === null) return null;
   return {
-    rule: {
-      path: file.path,
-      format,
-      fileHash,
-      load: () => loadRule(file, format, lenient),
-      ruleId: typeof rule.rule_id === 'string' ? rule.rule_id : null,
-      valid: !findings.some((finding) => finding.severity === 'error'),
-      lenientMappings: applied,
-    },
-    findings,
+    path: file.path,
+    format,
+    fileHash: examination.fileHash,
+    load: () => (examination.decoded ? loadRule(file, format, lenient) : {}),
+    ruleId: examination.ruleId,
+    valid: examination.valid,
+    lenientMappings: examination.lenientMappings,
   };
 }
 

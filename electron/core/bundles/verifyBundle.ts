@@ -21,12 +21,14 @@ import type {
 import { AppError } from '../../../shared/errors';
 import { decodeDocument } from './documents';
 import type { DocumentFormat } from './documents';
-import { examineRuleFile } from './examineRule';
-import type { ExaminedRule, VerifiedRule } from './examineRule';
+import { verifiedRule } from './examineRule';
+import type { RuleExamination, VerifiedRule } from './examineRule';
 import type { LenientMappingId } from './lenientMapping';
 import { checkManifest } from './manifest';
 import { archiveErrorFindings, readBundle, readBundleFile } from './readBundle';
-import type { BundleArchive, ReadBundleOptions } from './readBundle';
+import type { ArchiveFile, BundleArchive, ReadBundleOptions } from './readBundle';
+import { inThreadRuleExaminer } from './ruleExaminer';
+import type { RuleExaminer } from './ruleExaminer';
 import {
   checkSignedAt,
   createStreamingVerifier,
@@ -75,13 +77,20 @@ export interface BundleVerifierDeps {
   trustStore: TrustStore;
   limits?: Partial<BundleLimits> | undefined;
   clock?: (() => Date) | undefined;
+  /** Who examines the rule files (default: the calling thread). */
+  examiner?: RuleExaminer | undefined;
 }
 
 /** A detached signature file is a small JSON object. */
 const MAX_SIGNATURE_FILE_BYTES = 64 * 1024;
+/** Rule files are handed to the examiner in batches of about this many bytes. */
+const EXAMINE_BATCH_BYTES = 256 * 1024;
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 export function createBundleVerifier(deps: BundleVerifierDeps): BundleVerifier {
   const clock = deps.clock ?? (() => new Date());
+  const examiner = deps.examiner ?? inThreadRuleExaminer;
 
   async function run(
     read: (options: ReadBundleOptions) => Promise<BundleArchive>,
@@ -109,19 +118,42 @@ export function createBundleVerifier(deps: BundleVerifierDeps): BundleVerifier {
       }
     }
 
-    const examined: ExaminedRule[] = [];
+    // Rule files go to the examiner in batches as the archive is read, so that they are
+    // examined while the rest inflates (and, with a worker, while this thread parses).
+    const lenient = options.lenient === true;
+    const examinedFiles: ArchiveFile[] = [];
+    const batches: Promise<Settled<RuleExamination[]>>[] = [];
+    let batch: ArchiveFile[] = [];
+    let batchBytes = 0;
+    const flush = (): void => {
+      if (batch.length === 0) return;
+      // Settled at once: a batch failing while the archive is still being read must not
+      // become an unhandled rejection.
+      batches.push(
+        examiner.examine(batch, lenient).then(
+          (value) => ({ ok: true, value }),
+          (error: unknown) => ({ ok: false, error }),
+        ),
+      );
+      batch = [];
+      batchBytes = 0;
+    };
     let archive: BundleArchive;
     try {
       archive = await read({
         limits: deps.limits,
         onFile: (file) => {
-          if (file.kind === 'rule-file')
-            examined.push(examineRuleFile(file, options.lenient === true));
+          if (file.kind !== 'rule-file') return;
+          examinedFiles.push(file);
+          batch.push(file);
+          batchBytes += file.bytes.length;
+          if (batchBytes >= EXAMINE_BATCH_BYTES) flush();
         },
         onRawChunk: detached ? (chunk) => detached?.stream.update(chunk) : undefined,
         onProgress: options.onProgress,
       });
     } catch (error) {
+      await Promise.all(batches);
       const archiveFindings = archiveErrorFindings(error);
       if (archiveFindings === null) throw error;
       findings.push(...archiveFindings);
@@ -140,6 +172,12 @@ export function createBundleVerifier(deps: BundleVerifierDeps): BundleVerifier {
         rules: [],
         lenientMappings: {},
       };
+    }
+    flush();
+    const examinations: RuleExamination[] = [];
+    for (const settled of await Promise.all(batches)) {
+      if (!settled.ok) throw settled.error;
+      examinations.push(...settled.value);
     }
 
     // Manifest
@@ -187,9 +225,11 @@ export function createBundleVerifier(deps: BundleVerifierDeps): BundleVerifier {
     const rules: VerifiedRule[] = [];
     const byRuleId = new Map<string, string>();
     const lenientCounts: Partial<Record<LenientMappingId, number>> = {};
-    for (const { rule, findings: ruleFindings } of examined) {
-      findings.push(...ruleFindings);
-      if (rule === null) continue;
+    examinations.forEach((examination, index) => {
+      findings.push(...examination.findings);
+      const file = examinedFiles[index];
+      const rule = file === undefined ? null : verifiedRule(file, examination, lenient);
+      if (rule === null) return;
       for (const id of new Set(rule.lenientMappings))
         lenientCounts[id] = (lenientCounts[id] ?? 0) + 1;
       if (rule.ruleId !== null) {
@@ -206,7 +246,7 @@ export function createBundleVerifier(deps: BundleVerifierDeps): BundleVerifier {
         } else byRuleId.set(rule.ruleId, rule.path);
       }
       rules.push(rule);
-    }
+    });
     options.onProgress?.({
       phase: 'validate',
       done: ruleFiles.length,

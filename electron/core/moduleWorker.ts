@@ -1,0 +1,22 @@
+/**
+ * Starting a worker thread from a module of this code base. The build emits each worker
+ * module as its own entry beside the bundle (electron.vite.config.ts), so in the app and
+ * the CLI `<name>.js` sits in the folder of the calling code. Tests and benchmarks run
+ * the TypeScript sources instead, where the worker is `<name>.ts` and needs tsx's loader
+ * (a devDependency, present wherever the sources run).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { WorkerOptions } from 'node:worker_threads';
+
+export function startModuleWorker(dir: string, name: string, options: WorkerOptions = {}): Worker {
+  const built = join(dir, `${name}.js`);
+  if (existsSync(built)) return new Worker(built, options);
+  const source = pathToFileURL(join(dir, `${name}.ts`)).href;
+  return new Worker(
+    `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`,
+    { ...options, eval: true },
+  );
+}
