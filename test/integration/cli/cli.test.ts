@@ -1,9 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
 import { ROOT, runBin, startHeadlessServer, useProcesses } from '../../helpers/processes';
 import { useTempDirs } from '../../helpers/tempDir';
+import { validBundle } from '../../unit/electron/core/bundles/helpers';
 
 const tempDir = useTempDirs();
 const start = useProcesses();
@@ -69,6 +71,29 @@ describe('trust-auditor (the built command line)', () => {
 
     // Graceful shutdown on SIGTERM: exit code 0.
     expect(await server.stop('SIGTERM')).toBe(0);
+  });
+
+  it('verifies and imports a bundle with the rule examiner built as its own worker entry, then exits', () => {
+    const dataDir = tempDir();
+    const bundle = join(tempDir(), 'rules.tar.gz');
+    writeFileSync(bundle, validBundle(600));
+    const verify = runBin(['--data-dir', dataDir, 'verify', bundle, '--json']);
+    expect(verify.stderr).toBe('');
+    expect(verify.status).toBe(0);
+    expect(JSON.parse(verify.stdout)).toMatchObject({
+      verdict: 'valid-unsigned',
+      counts: { ruleFiles: 600, validRules: 600 },
+    });
+    const imported = runBin([
+      '--data-dir',
+      dataDir,
+      'import',
+      bundle,
+      '--allow-unsigned',
+      '--json',
+    ]);
+    expect(imported.status).toBe(0);
+    expect(JSON.parse(imported.stdout)).toMatchObject({ counts: { inserted: 600 } });
   });
 
   it('npm start falls back to headless mode when Electron is missing, and says so', async () => {

@@ -1,0 +1,183 @@
+// The worker-thread rule examiner (app and CLI) against the in-thread one: the same
+// reports on real and hostile rules, batches that survive the move to the worker, and a
+// worker that dies or fails is a coded error, never a hang or an unhandled rejection.
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+
+import { BSON } from 'bson';
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { createBundle } from '../../../electron/core/bundles/createBundle';
+import type { ArchiveFile } from '../../../electron/core/bundles/readBundle';
+import {
+  createWorkerRuleExaminer,
+  inThreadRuleExaminer,
+} from '../../../electron/core/bundles/ruleExaminer';
+import type { RuleExaminer } from '../../../electron/core/bundles/ruleExaminer';
+import { createTrustStore } from '../../../electron/core/bundles/trustStore';
+import { createBundleVerifier } from '../../../electron/core/bundles/verifyBundle';
+import type { BundleVerification } from '../../../electron/core/bundles/verifyBundle';
+import { startModuleWorker } from '../../../electron/core/moduleWorker';
+import { NOW, specRule, validBundle } from '../../unit/electron/core/bundles/helpers';
+import { SHARED } from '../../helpers/processes';
+import { useTempDirs } from '../../helpers/tempDir';
+
+const FIXTURES = join(SHARED, 'fixtures', 'openwatch-rules-2025-10');
+const BUNDLES_DIR = join(import.meta.dirname, '..', '..', '..', 'electron', 'core', 'bundles');
+const tempDir = useTempDirs();
+
+const examiners: RuleExaminer[] = [];
+afterEach(async () => {
+  await Promise.all(examiners.splice(0).map((examiner) => examiner.close()));
+});
+const workerExaminer = (startWorker?: () => Worker): RuleExaminer => {
+  const examiner = createWorkerRuleExaminer({ startWorker });
+  examiners.push(examiner);
+  return examiner;
+};
+
+/** A worker of throwaway code (CommonJS, evaluated). */
+const evalWorker = (code: string) => (): Worker => new Worker(code, { eval: true });
+
+const ruleFile = (path: string, bytes: Buffer): ArchiveFile => ({
+  path,
+  kind: 'rule-file',
+  bytes,
+});
+
+/** A verification without its timing, with each rule's loaded content. */
+const comparable = (verification: BundleVerification): unknown => ({
+  report: { ...verification.report, durationMs: 0 },
+  manifest: verification.manifest,
+  lenientMappings: verification.lenientMappings,
+  rules: verification.rules.map((rule) => ({ ...rule, load: rule.load() })),
+});
+
+describe('the worker examiner', () => {
+  it('verifies the 1,290 real rules exactly as the calling thread does, strict and lenient', async () => {
+    const created = await createBundle({
+      dir: FIXTURES,
+      allowInvalid: true,
+      createdAt: '2025-10-23T00:00:00Z',
+    });
+    const trustStore = createTrustStore({ dir: tempDir() });
+    const clock = (): Date => NOW;
+    const inThread = createBundleVerifier({ trustStore, clock });
+    const onWorker = createBundleVerifier({ trustStore, clock, examiner: workerExaminer() });
+    for (const lenient of [false, true]) {
+      const expected = await inThread.verify(created.bytes, { lenient });
+      const actual = await onWorker.verify(created.bytes, { lenient });
+      expect(actual.report.counts.ruleFiles).toBe(1290);
+      expect(actual.report.findingCounts).toMatchObject(
+        lenient ? { RULE_LENIENT_MAPPED: 1290 } : { RULE_FIELD_MISSING: 3 * 1290 },
+      );
+      expect(comparable(actual)).toEqual(comparable(expected));
+    }
+  });
+
+  it('examines every kind of file in a batch like the calling thread: BSON, bad UTF-8, bad JSON, wrong names', async () => {
+    const files = [
+      ruleFile('rules/ow-a.json', Buffer.from(JSON.stringify(specRule('ow-a')))),
+      ruleFile('rules/ow-b.bson', Buffer.from(BSON.serialize(specRule('ow-b')))),
+      ruleFile('rules/ow-c.json', Buffer.from([0x7b, 0xff, 0xfe, 0x7d])),
+      ruleFile('rules/ow-d.json', Buffer.from('{"rule_id": ')),
+      ruleFile('rules/ow-e.txt', Buffer.from('{}')),
+      ruleFile('rules/ow-f.json', Buffer.alloc(0)),
+      ruleFile('rules/ow-G.json', Buffer.from(JSON.stringify(specRule('ow-G')))),
+    ];
+    for (const lenient of [false, true]) {
+      const expected = await inThreadRuleExaminer.examine(files, lenient);
+      const actual = await workerExaminer().examine(files, lenient);
+      expect(actual).toEqual(expected);
+      expect(actual.map((item) => item.valid)).toEqual(
+        lenient
+          ? [true, true, false, false, false, false, true]
+          : [true, true, false, false, false, false, false],
+      );
+    }
+  });
+
+  it("moves a copy of the batch: the caller's bytes, views into a larger buffer, stay intact", async () => {
+    const rule = Buffer.from(JSON.stringify(specRule('ow-view')));
+    const chunk = Buffer.concat([Buffer.alloc(100, 0x20), rule, Buffer.alloc(100, 0x20)]);
+    const view = chunk.subarray(100, 100 + rule.length);
+    const [examination] = await workerExaminer().examine(
+      [ruleFile('rules/ow-view.json', view)],
+      false,
+    );
+    expect(examination).toMatchObject({ ruleId: 'ow-view', valid: true });
+    expect(chunk.buffer.byteLength).toBeGreaterThan(0);
+    expect(view.equals(rule)).toBe(true);
+  });
+
+  it('starts no thread for an empty batch, one for many batches and verifications', async () => {
+    let started = 0;
+    const examiner = workerExaminer(() => {
+      started += 1;
+      return startModuleWorker(BUNDLES_DIR, 'ruleExaminerWorker');
+    });
+    expect(await examiner.examine([], false)).toEqual([]);
+    expect(started).toBe(0);
+    const verifier = createBundleVerifier({
+      trustStore: createTrustStore({ dir: tempDir() }),
+      examiner,
+    });
+    for (let run = 0; run < 3; run += 1) {
+      // 400 rules of ~700 bytes: two batches each.
+      const { report } = await verifier.verify(validBundle(400));
+      expect(report.verdict).toBe('valid-unsigned');
+      expect(report.counts.validRules).toBe(400);
+    }
+    expect(started).toBe(1);
+  });
+
+  it('fails a verification whose worker dies with BUNDLE_EXAMINER_FAILED, and starts a new one next time', async () => {
+    let started = 0;
+    const examiner = workerExaminer(() => {
+      started += 1;
+      return started === 1
+        ? evalWorker('process.exit(3)')()
+        : startModuleWorker(BUNDLES_DIR, 'ruleExaminerWorker');
+    });
+    const verifier = createBundleVerifier({
+      trustStore: createTrustStore({ dir: tempDir() }),
+      examiner,
+    });
+    await expect(verifier.verify(validBundle(400))).rejects.toMatchObject({
+      code: 'BUNDLE_EXAMINER_FAILED',
+      message: expect.stringContaining('exited (code 3)'),
+    });
+    const { report } = await verifier.verify(validBundle(400));
+    expect(report.verdict).toBe('valid-unsigned');
+    expect(started).toBe(2);
+  });
+
+  it('fails the batch a worker could not examine, with its reason', async () => {
+    const examiner = workerExaminer(
+      evalWorker(
+        "const { parentPort } = require('node:worker_threads'); parentPort.on('message', (request) => parentPort.postMessage({ id: request.id, error: 'no memory left' }));",
+      ),
+    );
+    await expect(
+      examiner.examine([ruleFile('rules/ow-a.json', Buffer.from('{}'))], false),
+    ).rejects.toMatchObject({
+      code: 'BUNDLE_EXAMINER_FAILED',
+      message: 'Examining the rule files failed: no memory left.',
+    });
+  });
+
+  it('when closed, fails the batches in flight and refuses new ones', async () => {
+    // A worker that never answers.
+    const examiner = workerExaminer(evalWorker('setInterval(() => undefined, 1000);'));
+    const inFlight = examiner.examine([ruleFile('rules/ow-a.json', Buffer.from('{}'))], false);
+    const failed = expect(inFlight).rejects.toMatchObject({
+      code: 'BUNDLE_EXAMINER_FAILED',
+      message: expect.stringContaining('closed'),
+    });
+    await examiner.close();
+    await failed;
+    await expect(
+      examiner.examine([ruleFile('rules/ow-a.json', Buffer.from('{}'))], false),
+    ).rejects.toMatchObject({ code: 'APP_DISPOSED' });
+  });
+});
