@@ -73,6 +73,11 @@ export interface ReadBundleOptions {
    * can work on it while the rest inflates. The archive may still be refused afterwards.
    */
   onFile?: ((file: ArchiveFile) => void) | undefined;
+  /**
+   * Asked between two slices of parsing: a promise returned holds the parser (and so the
+   * inflating) until it settles, for a caller whose work on the files falls behind.
+   */
+  pace?: (() => Promise<void> | undefined) | undefined;
   /** Size of the source, for progress (readBundleFile sets it). */
   totalBytes?: number | undefined;
 }
@@ -227,7 +232,7 @@ export async function readBundle(
       const chunk = queue.shift()!;
       for (let offset = 0; offset < chunk.length && fatal === null; offset += PARSE_SLICE_BYTES) {
         toParser(() => parser.write(chunk.subarray(offset, offset + PARSE_SLICE_BYTES)));
-        await new Promise((resolve) => setImmediate(resolve));
+        await (options.pace?.() ?? new Promise((resolve) => setImmediate(resolve)));
       }
       queuedBytes -= chunk.length;
       if (queuedBytes <= INFLATE_AHEAD_BYTES && fatal === null) gunzip.resume();

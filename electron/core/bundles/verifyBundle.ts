@@ -85,6 +85,11 @@ export interface BundleVerifierDeps {
 const MAX_SIGNATURE_FILE_BYTES = 64 * 1024;
 /** Rule files are handed to the examiner in batches of about this many bytes. */
 const EXAMINE_BATCH_BYTES = 256 * 1024;
+/**
+ * How far reading may run ahead of a (worker) examiner: each batch is a copy, so an
+ * examiner that falls behind would otherwise hold a second copy of the whole archive.
+ */
+const EXAMINE_AHEAD_BYTES = 8 * 1024 * 1024;
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
@@ -125,19 +130,37 @@ export function createBundleVerifier(deps: BundleVerifierDeps): BundleVerifier {
     const batches: Promise<Settled<RuleExamination[]>>[] = [];
     let batch: ArchiveFile[] = [];
     let batchBytes = 0;
+    let examiningBytes = 0;
+    let caughtUp: (() => void) | null = null;
     const flush = (): void => {
       if (batch.length === 0) return;
+      const bytes = batchBytes;
+      examiningBytes += bytes;
       // Settled at once: a batch failing while the archive is still being read must not
       // become an unhandled rejection.
+      const settled = examiner.examine(batch, lenient).then(
+        (value): Settled<RuleExamination[]> => ({ ok: true, value }),
+        (error: unknown): Settled<RuleExamination[]> => ({ ok: false, error }),
+      );
       batches.push(
-        examiner.examine(batch, lenient).then(
-          (value) => ({ ok: true, value }),
-          (error: unknown) => ({ ok: false, error }),
-        ),
+        settled.then((result) => {
+          examiningBytes -= bytes;
+          if (examiningBytes <= EXAMINE_AHEAD_BYTES) caughtUp?.();
+          return result;
+        }),
       );
       batch = [];
       batchBytes = 0;
     };
+    const pace = (): Promise<void> | undefined =>
+      examiningBytes <= EXAMINE_AHEAD_BYTES
+        ? undefined
+        : new Promise<void>((resolve) => {
+            caughtUp = () => {
+              caughtUp = null;
+              resolve();
+            };
+          });
     let archive: BundleArchive;
     try {
       archive = await read({
@@ -151,6 +174,7 @@ export function createBundleVerifier(deps: BundleVerifierDeps): BundleVerifier {
         },
         onRawChunk: detached ? (chunk) => detached?.stream.update(chunk) : undefined,
         onProgress: options.onProgress,
+        pace,
       });
     } catch (error) {
       await Promise.all(batches);

@@ -1,7 +1,9 @@
 // The worker-thread rule examiner (app and CLI) against the in-thread one: the same
 // reports on real and hostile rules, batches that survive the move to the worker, and a
 // worker that dies or fails is a coded error, never a hang or an unhandled rejection.
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 
 import { BSON } from 'bson';
@@ -18,7 +20,13 @@ import { createTrustStore } from '../../../electron/core/bundles/trustStore';
 import { createBundleVerifier } from '../../../electron/core/bundles/verifyBundle';
 import type { BundleVerification } from '../../../electron/core/bundles/verifyBundle';
 import { startModuleWorker } from '../../../electron/core/moduleWorker';
-import { NOW, specRule, validBundle } from '../../unit/electron/core/bundles/helpers';
+import {
+  manifestFor,
+  NOW,
+  specRule,
+  tarGz,
+  validBundle,
+} from '../../unit/electron/core/bundles/helpers';
 import { SHARED } from '../../helpers/processes';
 import { useTempDirs } from '../../helpers/tempDir';
 
@@ -179,5 +187,56 @@ describe('the worker examiner', () => {
     await expect(
       examiner.examine([ruleFile('rules/ow-a.json', Buffer.from('{}'))], false),
     ).rejects.toMatchObject({ code: 'APP_DISPOSED' });
+  });
+
+  it('holds the read while the examiner is more than 8 MiB behind, and goes on when it catches up', async () => {
+    // 160 rules of ~100 KB that do not compress (16 MB inflated).
+    const rules = Array.from({ length: 160 }, (_, index) =>
+      specRule(`ow-big_${index}`, { description: randomBytes(50_000).toString('hex') }),
+    );
+    const bundle = tarGz([
+      { path: 'manifest.json', body: JSON.stringify(manifestFor(rules.length)) },
+      ...rules.map((rule) => ({
+        path: `rules/${String(rule.rule_id)}.json`,
+        body: JSON.stringify(rule),
+      })),
+    ]);
+    let given = 0;
+    const held: (() => void)[] = [];
+    const slowExaminer: RuleExaminer = {
+      examine: (files, lenient) => {
+        given += files.reduce((sum, file) => sum + file.bytes.length, 0);
+        return new Promise((resolve) => {
+          held.push(() => resolve(inThreadRuleExaminer.examine(files, lenient)));
+        });
+      },
+      close: async () => undefined,
+    };
+    let finished = false;
+    const verification = createBundleVerifier({
+      trustStore: createTrustStore({ dir: tempDir() }),
+      examiner: slowExaminer,
+    })
+      .verify(bundle)
+      .finally(() => {
+        finished = true;
+      });
+
+    // Until the read stops handing over files.
+    let seen = -1;
+    while (given !== seen) {
+      seen = given;
+      await sleep(100);
+    }
+    expect(finished).toBe(false);
+    expect(given).toBeGreaterThan(8 * 1024 * 1024);
+    expect(given).toBeLessThan(9 * 1024 * 1024);
+
+    while (!finished) {
+      for (const release of held.splice(0)) release();
+      await sleep(10);
+    }
+    const { report } = await verification;
+    expect(report.counts).toMatchObject({ ruleFiles: 160, validRules: 160 });
   });
 });
