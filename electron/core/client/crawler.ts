@@ -134,6 +134,19 @@ export function createCrawler(deps: CrawlerDependencies): Crawler {
         }
         deps.log?.warn({ vendor: vendor.name, url, error: errors.at(-1)?.code }, 'sync error');
       };
+
+      /** Whether a link may be followed: at the vendor's origin; a refusal is recorded. */
+      const atVendorOrigin = (link: string): boolean => {
+        if (sameOrigin(link, vendor.baseUrl)) return true;
+        record(
+          link,
+          new AppError(
+            'CLIENT_LINK_REFUSED',
+            `${link} is not at the vendor's origin; not followed.`,
+          ),
+        );
+        return false;
+      };
       const progress = (current: string): void => {
         options.onProgress?.({
           vendor: vendor.name,
@@ -150,16 +163,7 @@ export function createCrawler(deps: CrawlerDependencies): Crawler {
         countsAsResource: boolean,
       ): Promise<{ value: T; text: string } | null> => {
         if (cancelled) return null;
-        if (!sameOrigin(url, vendor.baseUrl)) {
-          record(
-            url,
-            new AppError(
-              'CLIENT_LINK_REFUSED',
-              `${url} is not at the vendor's origin; not followed.`,
-            ),
-          );
-          return null;
-        }
+        if (!atVendorOrigin(url)) return null;
         if (countsAsResource && resources >= limits.maxResources) {
           if (!limitReported) {
             limitReported = true;
@@ -388,16 +392,7 @@ export function createCrawler(deps: CrawlerDependencies): Crawler {
           { parentUrl, rootUrl },
           (view) => [
             crawlCollection(view.dependencies, async (link) => {
-              if (!sameOrigin(link, vendor.baseUrl)) {
-                record(
-                  link,
-                  new AppError(
-                    'CLIENT_LINK_REFUSED',
-                    `${link} is not at the vendor's origin; not followed.`,
-                  ),
-                );
-                return false;
-              }
+              if (!atVendorOrigin(link)) return false;
               store.putEdge(syncId, url, link, rootUrl);
               if (depth + 1 > limits.maxDependencyDepth) {
                 record(
@@ -481,19 +476,7 @@ export function createCrawler(deps: CrawlerDependencies): Crawler {
           provider,
         });
         const { items: views, complete } = await readCollection(entry.value.serviceViews);
-        const viewUrls = views
-          .map((item) => item.link)
-          .filter((link) => {
-            if (sameOrigin(link, vendor.baseUrl)) return true;
-            record(
-              link,
-              new AppError(
-                'CLIENT_LINK_REFUSED',
-                `${link} is not at the vendor's origin; not followed.`,
-              ),
-            );
-            return false;
-          });
+        const viewUrls = views.map((item) => item.link).filter(atVendorOrigin);
         await Promise.all(
           viewUrls.map(async (viewUrl) => {
             try {

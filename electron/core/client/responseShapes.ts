@@ -386,17 +386,30 @@ export function parseCollection(text: string): Parsed<CollectionPage> {
   });
 }
 
+/** The members every scoped resource (service view, asset, attribute ...) starts with. */
+function scopedResource(r: Reader): {
+  self: string;
+  scope: string | null;
+  changeId: string | null;
+  name: string;
+  annotation: string;
+} {
+  return {
+    self: r.url('self'),
+    scope: r.url('scope', true),
+    changeId: r.changeId(),
+    name: r.string('name', ''),
+    annotation: r.string('annotation', ''),
+  };
+}
+
 /** CTP 4.2.2.2 / 4.2.9.2; serviceClass `""` or `null` is none. */
 export function parseServiceView(text: string): Parsed<ServiceView> {
   return run(text, (json) => {
     const r = Reader.root(json, 'service view');
     const serviceClass = r.nullableString('serviceClass');
     return {
-      self: r.url('self'),
-      scope: r.url('scope', true),
-      changeId: r.changeId(),
-      name: r.string('name', ''),
-      annotation: r.string('annotation', ''),
+      ...scopedResource(r),
       provider: r.string('provider', ''),
       serviceClass: serviceClass === '' ? null : serviceClass,
       dependencies: r.url('dependencies', true),
@@ -413,11 +426,7 @@ export function parseAsset(text: string): Parsed<Asset> {
     const r = Reader.root(json, 'asset');
     const assetClass = r.nullableString('assetClass');
     return {
-      self: r.url('self'),
-      scope: r.url('scope', true),
-      changeId: r.changeId(),
-      name: r.string('name', ''),
-      annotation: r.string('annotation', ''),
+      ...scopedResource(r),
       assetClass: assetClass === '' ? null : assetClass,
       attributes: r.url('attributes', true),
     };
@@ -429,11 +438,7 @@ export function parseAttribute(text: string): Parsed<Attribute> {
   return run(text, (json) => {
     const r = Reader.root(json, 'attribute');
     return {
-      self: r.url('self'),
-      scope: r.url('scope', true),
-      changeId: r.changeId(),
-      name: r.string('name', ''),
-      annotation: r.string('annotation', ''),
+      ...scopedResource(r),
       measurements: r.url('measurements', true),
     };
   });
@@ -495,11 +500,7 @@ export function parseMeasurement(text: string): Parsed<Measurement> {
           };
     const activated = r.boolean('userActivated') ?? r.boolean('userInitiated') ?? false;
     return {
-      self: r.url('self'),
-      scope: r.url('scope', true),
-      changeId: r.changeId(),
-      name: r.string('name', ''),
-      annotation: r.string('annotation', ''),
+      ...scopedResource(r),
       metric: r.url('metric', true),
       result: readResult(r, 'result', r.has('result') ? memberValueText(text, 'result') : null),
       objective,
@@ -515,11 +516,7 @@ export function parseTrigger(text: string): Parsed<Trigger> {
   return run(text, (json) => {
     const r = Reader.root(json, 'trigger');
     return {
-      self: r.url('self'),
-      scope: r.url('scope', true),
-      changeId: r.changeId(),
-      name: r.string('name', ''),
-      annotation: r.string('annotation', ''),
+      ...scopedResource(r),
       measurement: r.url('measurement', true),
       condition: r.string('condition', '', SHAPE_LIMITS.conditionLength),
       notification: r.string('notification', ''),
