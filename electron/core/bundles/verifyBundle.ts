@@ -1,9 +1,10 @@
 /**
  * The bundle verifier: archive (through readBundle), manifest, every rule, every hash,
  * the signatures and trust, folded into one {@link BundleReport}
- * (SPEC-NOTES "OpenWatch bundles"). Rule files are examined as the archive is read, in
- * the reader's small steps, so the event loop stays responsive and the examination runs
- * while zlib inflates the rest of the archive on another thread.
+ * (SPEC-NOTES "OpenWatch bundles"). Rule files are examined as the archive is read
+ * (examinationQueue.ts): on the examiner's worker thread when the caller gives one
+ * (ruleExaminer.ts), else in the reader's small steps, so that the event loop stays
+ * responsive and the examination runs while zlib inflates the rest on another thread.
  */
 import type { KeyObject } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
@@ -22,11 +23,12 @@ import { AppError } from '../../../shared/errors';
 import { decodeDocument } from './documents';
 import type { DocumentFormat } from './documents';
 import { verifiedRule } from './examineRule';
-import type { RuleExamination, VerifiedRule } from './examineRule';
+import type { VerifiedRule } from './examineRule';
+import { createExaminationQueue } from './examinationQueue';
 import type { LenientMappingId } from './lenientMapping';
 import { checkManifest } from './manifest';
 import { archiveErrorFindings, readBundle, readBundleFile } from './readBundle';
-import type { ArchiveFile, BundleArchive, ReadBundleOptions } from './readBundle';
+import type { BundleArchive, ReadBundleOptions } from './readBundle';
 import { inThreadRuleExaminer } from './ruleExaminer';
 import type { RuleExaminer } from './ruleExaminer';
 import {
@@ -83,15 +85,6 @@ export interface BundleVerifierDeps {
 
 /** A detached signature file is a small JSON object. */
 const MAX_SIGNATURE_FILE_BYTES = 64 * 1024;
-/** Rule files are handed to the examiner in batches of about this many bytes. */
-const EXAMINE_BATCH_BYTES = 256 * 1024;
-/**
- * How far reading may run ahead of a (worker) examiner: each batch is a copy, so an
- * examiner that falls behind would otherwise hold a second copy of the whole archive.
- */
-const EXAMINE_AHEAD_BYTES = 8 * 1024 * 1024;
-
-type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 export function createBundleVerifier(deps: BundleVerifierDeps): BundleVerifier {
   const clock = deps.clock ?? (() => new Date());
@@ -123,61 +116,22 @@ export function createBundleVerifier(deps: BundleVerifierDeps): BundleVerifier {
       }
     }
 
-    // Rule files go to the examiner in batches as the archive is read, so that they are
-    // examined while the rest inflates (and, with a worker, while this thread parses).
     const lenient = options.lenient === true;
-    const examinedFiles: ArchiveFile[] = [];
-    const batches: Promise<Settled<RuleExamination[]>>[] = [];
-    let batch: ArchiveFile[] = [];
-    let batchBytes = 0;
-    let examiningBytes = 0;
-    let caughtUp: (() => void) | null = null;
-    const flush = (): void => {
-      if (batch.length === 0) return;
-      const bytes = batchBytes;
-      examiningBytes += bytes;
-      // Settled at once: a batch failing while the archive is still being read must not
-      // become an unhandled rejection.
-      const settled = examiner.examine(batch, lenient).then(
-        (value): Settled<RuleExamination[]> => ({ ok: true, value }),
-        (error: unknown): Settled<RuleExamination[]> => ({ ok: false, error }),
-      );
-      batches.push(
-        settled.then((result) => {
-          examiningBytes -= bytes;
-          if (examiningBytes <= EXAMINE_AHEAD_BYTES) caughtUp?.();
-          return result;
-        }),
-      );
-      batch = [];
-      batchBytes = 0;
-    };
-    const pace = (): Promise<void> | undefined =>
-      examiningBytes <= EXAMINE_AHEAD_BYTES
-        ? undefined
-        : new Promise<void>((resolve) => {
-            caughtUp = () => {
-              caughtUp = null;
-              resolve();
-            };
-          });
+    // Rule files are examined as the archive is read (examinationQueue.ts).
+    const examining = createExaminationQueue(examiner, lenient);
     let archive: BundleArchive;
     try {
       archive = await read({
         limits: deps.limits,
         onFile: (file) => {
-          if (file.kind !== 'rule-file') return;
-          examinedFiles.push(file);
-          batch.push(file);
-          batchBytes += file.bytes.length;
-          if (batchBytes >= EXAMINE_BATCH_BYTES) flush();
+          if (file.kind === 'rule-file') examining.add(file);
         },
         onRawChunk: detached ? (chunk) => detached?.stream.update(chunk) : undefined,
         onProgress: options.onProgress,
-        pace,
+        pace: examining.pace,
       });
     } catch (error) {
-      await Promise.all(batches);
+      await examining.abandon();
       const archiveFindings = archiveErrorFindings(error);
       if (archiveFindings === null) throw error;
       findings.push(...archiveFindings);
@@ -197,12 +151,7 @@ export function createBundleVerifier(deps: BundleVerifierDeps): BundleVerifier {
         lenientMappings: {},
       };
     }
-    flush();
-    const examinations: RuleExamination[] = [];
-    for (const settled of await Promise.all(batches)) {
-      if (!settled.ok) throw settled.error;
-      examinations.push(...settled.value);
-    }
+    const examined = await examining.finish();
 
     // Manifest
     const manifests = archive.files.filter((file) => file.kind !== 'rule-file');
@@ -249,11 +198,10 @@ export function createBundleVerifier(deps: BundleVerifierDeps): BundleVerifier {
     const rules: VerifiedRule[] = [];
     const byRuleId = new Map<string, string>();
     const lenientCounts: Partial<Record<LenientMappingId, number>> = {};
-    examinations.forEach((examination, index) => {
+    for (const { file, examination } of examined) {
       findings.push(...examination.findings);
-      const file = examinedFiles[index];
-      const rule = file === undefined ? null : verifiedRule(file, examination, lenient);
-      if (rule === null) return;
+      const rule = verifiedRule(file, examination, lenient);
+      if (rule === null) continue;
       for (const id of new Set(rule.lenientMappings))
         lenientCounts[id] = (lenientCounts[id] ?? 0) + 1;
       if (rule.ruleId !== null) {
@@ -270,7 +218,7 @@ export function createBundleVerifier(deps: BundleVerifierDeps): BundleVerifier {
         } else byRuleId.set(rule.ruleId, rule.path);
       }
       rules.push(rule);
-    });
+    }
     options.onProgress?.({
       phase: 'validate',
       done: ruleFiles.length,
