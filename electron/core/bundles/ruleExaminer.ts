@@ -109,7 +109,11 @@ export function createWorkerRuleExaminer(options: WorkerRuleExaminerOptions = {}
         ends.push(total);
       }
       const bytes = new Uint8Array(total);
-      files.forEach((file, index) => bytes.set(file.bytes, (ends[index] ?? 0) - file.bytes.length));
+      let offset = 0;
+      for (const file of files) {
+        bytes.set(file.bytes, offset);
+        offset += file.bytes.length;
+      }
       const request: ExamineRequest = {
         id: nextId,
         lenient,
