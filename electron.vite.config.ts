@@ -31,7 +31,10 @@ export default defineConfig({
           index: resolve(__dirname, 'electron/main/index.ts'),
           cli: resolve(__dirname, 'electron/cli/index.ts'),
           // Worker threads are entries of their own, started by file (moduleWorker.ts).
-          ruleExaminerWorker: resolve(__dirname, 'electron/core/bundles/ruleExaminerWorker.ts'),
+          ruleExaminerWorker: resolve(
+            __dirname,
+            'electron/core/bundles/verify/ruleExaminerWorker.ts',
+          ),
         },
         // Flat output: shared chunks sit beside the entries, so import.meta.url-relative
         // lookups (migrations/) give the same folder from every chunk.

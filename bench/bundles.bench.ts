@@ -10,14 +10,14 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 
-import { createBundle } from '../electron/core/bundles/createBundle';
-import { createBundleImporter } from '../electron/core/bundles/importBundle';
-import { generateSigningKeyPair } from '../electron/core/bundles/keygen';
-import { mapLegacyRule } from '../electron/core/bundles/lenientMapping';
-import { createWorkerRuleExaminer } from '../electron/core/bundles/ruleExaminer';
-import { signBundle } from '../electron/core/bundles/signBundle';
-import { createTrustStore } from '../electron/core/bundles/trustStore';
-import { createBundleVerifier } from '../electron/core/bundles/verifyBundle';
+import { createBundle } from '../electron/core/bundles/signing/createBundle';
+import { createBundleImporter } from '../electron/core/bundles/import/importBundle';
+import { generateSigningKeyPair } from '../electron/core/bundles/signing/keygen';
+import { mapLegacyRule } from '../electron/core/bundles/verify/lenientMapping';
+import { createWorkerRuleExaminer } from '../electron/core/bundles/verify/ruleExaminer';
+import { signBundle } from '../electron/core/bundles/signing/signBundle';
+import { createTrustStore } from '../electron/core/bundles/signing/trustStore';
+import { createBundleVerifier } from '../electron/core/bundles/verify/verifyBundle';
 import { openDatabase } from '../electron/core/store/database';
 import { loadMigrations } from '../electron/core/store/loadMigrations';
 

@@ -13,11 +13,11 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import Fastify, { type FastifyInstance } from 'fastify';
 
-import { createCtpServices } from '../electron/core/ctp/services';
+import { createCtpServices } from '../electron/core/provider/services';
 import { createDispatcher, type ApiHandlers } from '../electron/core/dispatcher';
 import { createEventBus } from '../electron/core/events';
 import { createLogger } from '../electron/core/logger';
-import { buildServer } from '../electron/core/server/buildServer';
+import { buildServer } from '../electron/core/http/buildServer';
 import { openDatabase } from '../electron/core/store/database';
 import { loadMigrations } from '../electron/core/store/loadMigrations';
 

@@ -1,6 +1,6 @@
 import type { Session, WebContents } from 'electron';
 
-import { CONTENT_SECURITY_POLICY } from '../core/server/securityHeaders';
+import { CONTENT_SECURITY_POLICY } from '../core/http/securityHeaders';
 import { safeOpenExternal, type ExternalOpener } from './safeOpenExternal';
 
 /**

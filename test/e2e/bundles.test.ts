@@ -5,8 +5,11 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { signBundle } from '../../electron/core/bundles/signBundle';
-import { createTrustStore, defaultTrustStoreDir } from '../../electron/core/bundles/trustStore';
+import { signBundle } from '../../electron/core/bundles/signing/signBundle';
+import {
+  createTrustStore,
+  defaultTrustStoreDir,
+} from '../../electron/core/bundles/signing/trustStore';
 import { startHeadlessServer, useProcesses } from '../helpers/processes';
 import { useTempDirs } from '../helpers/tempDir';
 import {

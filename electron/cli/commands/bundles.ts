@@ -16,14 +16,14 @@ import type {
   SignatureAlgorithm,
 } from '../../../shared/bundles';
 import { AppError } from '../../../shared/errors';
-import { createBundle } from '../../core/bundles/createBundle';
-import { createBundleImporter } from '../../core/bundles/importBundle';
-import { generateSigningKeyPair } from '../../core/bundles/keygen';
-import { createWorkerRuleExaminer } from '../../core/bundles/ruleExaminer';
-import { signBundle } from '../../core/bundles/signBundle';
-import { createTrustStore, defaultTrustStoreDir } from '../../core/bundles/trustStore';
-import type { TrustStore } from '../../core/bundles/trustStore';
-import { createBundleVerifier, verdictPasses } from '../../core/bundles/verifyBundle';
+import { createBundle } from '../../core/bundles/signing/createBundle';
+import { createBundleImporter } from '../../core/bundles/import/importBundle';
+import { generateSigningKeyPair } from '../../core/bundles/signing/keygen';
+import { createWorkerRuleExaminer } from '../../core/bundles/verify/ruleExaminer';
+import { signBundle } from '../../core/bundles/signing/signBundle';
+import { createTrustStore, defaultTrustStoreDir } from '../../core/bundles/signing/trustStore';
+import type { TrustStore } from '../../core/bundles/signing/trustStore';
+import { createBundleVerifier, verdictPasses } from '../../core/bundles/verify/verifyBundle';
 import { openDatabase } from '../../core/store/database';
 import { loadMigrations } from '../../core/store/loadMigrations';
 import type { CliContext } from '../context';

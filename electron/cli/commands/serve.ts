@@ -4,10 +4,10 @@ import type { Command } from 'commander';
 
 import { AppError } from '../../../shared/errors';
 import { createCore } from '../../core/app';
-import { seedDemo } from '../../core/ctp/demo';
+import { seedDemo } from '../../core/provider/demo';
 import { createLogger } from '../../core/logger';
 import { builtRendererDir } from '../../core/paths';
-import { parseTlsOption } from '../../core/server/tls';
+import { parseTlsOption } from '../../core/http/tls';
 import type { CliContext } from '../context';
 
 interface ServeOptions {

@@ -5,9 +5,9 @@ import type { Command } from 'commander';
 
 import { CTP_ID_PATTERN } from '../../../shared/ctp/ids';
 import { AppError } from '../../../shared/errors';
-import { createAccounts } from '../../core/ctp/accounts';
-import { createProviderImporter } from '../../core/ctp/providerImport';
-import { createPublisher } from '../../core/ctp/publisher';
+import { createAccounts } from '../../core/provider/accounts';
+import { createProviderImporter } from '../../core/provider/providerImport';
+import { createPublisher } from '../../core/provider/publisher';
 import { openDatabase, type SqliteDatabase } from '../../core/store/database';
 import { loadMigrations } from '../../core/store/loadMigrations';
 import { printJson, type CliContext } from '../context';

@@ -7,19 +7,19 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createBundle } from '../../../electron/core/bundles/createBundle';
-import { generateSigningKeyPair } from '../../../electron/core/bundles/keygen';
-import { loadPublicKey } from '../../../electron/core/bundles/keyId';
-import { readBundle, readBundleFile } from '../../../electron/core/bundles/readBundle';
-import { signBundle } from '../../../electron/core/bundles/signBundle';
+import { createBundle } from '../../../electron/core/bundles/signing/createBundle';
+import { generateSigningKeyPair } from '../../../electron/core/bundles/signing/keygen';
+import { loadPublicKey } from '../../../electron/core/bundles/signing/keyId';
+import { readBundle, readBundleFile } from '../../../electron/core/bundles/archive/readBundle';
+import { signBundle } from '../../../electron/core/bundles/signing/signBundle';
 import {
   embeddedSigningInput,
   signData,
   verifySignature,
-} from '../../../electron/core/bundles/signature';
-import { createTrustStore } from '../../../electron/core/bundles/trustStore';
-import { createBundleVerifier } from '../../../electron/core/bundles/verifyBundle';
-import { loadPrivateKey } from '../../../electron/core/bundles/signBundle';
+} from '../../../electron/core/bundles/signing/signature';
+import { createTrustStore } from '../../../electron/core/bundles/signing/trustStore';
+import { createBundleVerifier } from '../../../electron/core/bundles/verify/verifyBundle';
+import { loadPrivateKey } from '../../../electron/core/bundles/signing/signBundle';
 
 let dir: string;
 let privatePem: string;

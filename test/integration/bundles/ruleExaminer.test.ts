@@ -9,16 +9,16 @@ import { Worker } from 'node:worker_threads';
 import { BSON } from 'bson';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { createBundle } from '../../../electron/core/bundles/createBundle';
-import type { ArchiveFile } from '../../../electron/core/bundles/readBundle';
+import { createBundle } from '../../../electron/core/bundles/signing/createBundle';
+import type { ArchiveFile } from '../../../electron/core/bundles/archive/readBundle';
 import {
   createWorkerRuleExaminer,
   inThreadRuleExaminer,
-} from '../../../electron/core/bundles/ruleExaminer';
-import type { RuleExaminer } from '../../../electron/core/bundles/ruleExaminer';
-import { createTrustStore } from '../../../electron/core/bundles/trustStore';
-import { createBundleVerifier } from '../../../electron/core/bundles/verifyBundle';
-import type { BundleVerification } from '../../../electron/core/bundles/verifyBundle';
+} from '../../../electron/core/bundles/verify/ruleExaminer';
+import type { RuleExaminer } from '../../../electron/core/bundles/verify/ruleExaminer';
+import { createTrustStore } from '../../../electron/core/bundles/signing/trustStore';
+import { createBundleVerifier } from '../../../electron/core/bundles/verify/verifyBundle';
+import type { BundleVerification } from '../../../electron/core/bundles/verify/verifyBundle';
 import { startModuleWorker } from '../../../electron/core/moduleWorker';
 import {
   manifestFor,
@@ -31,7 +31,7 @@ import { SHARED } from '../../helpers/processes';
 import { useTempDirs } from '../../helpers/tempDir';
 
 const FIXTURES = join(SHARED, 'fixtures', 'openwatch-rules-2025-10');
-const BUNDLES_DIR = join(import.meta.dirname, '..', '..', '..', 'electron', 'core', 'bundles');
+const BUNDLES_DIR = join(import.meta.dirname, '..', '..', '..', 'electron', 'core', 'bundles', 'verify');
 const tempDir = useTempDirs();
 
 const examiners: RuleExaminer[] = [];

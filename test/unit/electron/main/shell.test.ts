@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { createDispatcher, type ApiHandlers } from '../../../../electron/core/dispatcher';
 import { createEventBus } from '../../../../electron/core/events';
-import { CONTENT_SECURITY_POLICY } from '../../../../electron/core/server/securityHeaders';
+import { CONTENT_SECURITY_POLICY } from '../../../../electron/core/http/securityHeaders';
 import { hardenSession, hardenWebContents } from '../../../../electron/main/hardening';
 import { isTrustedSender, registerIpc } from '../../../../electron/main/ipc';
 import { isSafeExternalUrl, safeOpenExternal } from '../../../../electron/main/safeOpenExternal';

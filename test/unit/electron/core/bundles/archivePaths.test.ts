@@ -4,7 +4,7 @@ import {
   checkEntryPath,
   duplicateKey,
   looksLikeArchive,
-} from '../../../../../electron/core/bundles/archivePaths';
+} from '../../../../../electron/core/bundles/archive/archivePaths';
 
 describe('checkEntryPath', () => {
   it.each([

@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 
 import type { BundleFinding } from '../../../../../shared/bundles';
 import { AppError } from '../../../../../shared/errors';
-import { archiveErrorFindings, readBundle } from '../../../../../electron/core/bundles/readBundle';
+import {
+  archiveErrorFindings,
+  readBundle,
+} from '../../../../../electron/core/bundles/archive/readBundle';
 import { tarBytes, tarGz, validBundle } from './helpers';
 import type { RawEntry } from './helpers';
 

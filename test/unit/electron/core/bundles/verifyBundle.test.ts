@@ -7,13 +7,13 @@ import { BSON } from 'bson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { BundleReport } from '../../../../../shared/bundles';
-import { signBundle } from '../../../../../electron/core/bundles/signBundle';
-import { createTrustStore } from '../../../../../electron/core/bundles/trustStore';
-import type { TrustStore } from '../../../../../electron/core/bundles/trustStore';
+import { signBundle } from '../../../../../electron/core/bundles/signing/signBundle';
+import { createTrustStore } from '../../../../../electron/core/bundles/signing/trustStore';
+import type { TrustStore } from '../../../../../electron/core/bundles/signing/trustStore';
 import {
   createBundleVerifier,
   verdictPasses,
-} from '../../../../../electron/core/bundles/verifyBundle';
+} from '../../../../../electron/core/bundles/verify/verifyBundle';
 import { NOW, manifestFor, specRule, tarGz, testKeys, validBundle } from './helpers';
 import type { RawEntry } from './helpers';
 
@@ -392,7 +392,7 @@ describe('verify: signatures', () => {
 
   it('a changed rule breaks the hash; a changed manifest breaks the signature', async () => {
     const result = await signed('embedded');
-    const { readBundle } = await import('../../../../../electron/core/bundles/readBundle');
+    const { readBundle } = await import('../../../../../electron/core/bundles/archive/readBundle');
     const archive = await readBundle(result.bundle);
     const manifest = JSON.parse(archive.files[0]?.bytes.toString() ?? '{}') as Record<
       string,
@@ -420,7 +420,7 @@ describe('verify: signatures', () => {
 
   it('a signed manifest without a rules list is refused (no full coverage)', async () => {
     const result = await signed('embedded');
-    const { readBundle } = await import('../../../../../electron/core/bundles/readBundle');
+    const { readBundle } = await import('../../../../../electron/core/bundles/archive/readBundle');
     const archive = await readBundle(result.bundle);
     const manifest = JSON.parse(archive.files[0]?.bytes.toString() ?? '{}') as Record<
       string,
@@ -443,7 +443,7 @@ describe('verify: signatures', () => {
     ['short signature (weak key)', { signature: 'ab'.repeat(128) }, 'SIGNATURE_KEY_WEAK'],
   ])('a signature with %s is invalid', async (_name, change, code) => {
     const result = await signed('embedded');
-    const { readBundle } = await import('../../../../../electron/core/bundles/readBundle');
+    const { readBundle } = await import('../../../../../electron/core/bundles/archive/readBundle');
     const archive = await readBundle(result.bundle);
     const manifest = JSON.parse(archive.files[0]?.bytes.toString() ?? '{}') as Record<
       string,

@@ -1,0 +1,138 @@
+/**
+ * Pure checks on tar entry paths and contents (SPEC-NOTES "Archive safety"). No I/O:
+ * readBundle() calls these for every entry; the tests run them exhaustively.
+ */
+import type { FindingCode } from '../../../../shared/bundles';
+
+/** What an accepted path is. */
+export type EntryKind = 'root' | 'manifest-json' | 'manifest-bson' | 'rules-dir' | 'rule-file';
+
+export type PathCheck =
+  { ok: true; path: string; kind: EntryKind } | { ok: false; code: FindingCode; message: string };
+
+/** Longest accepted file name inside `rules/`, in UTF-8 bytes (common file-system limit). */
+export const MAX_FILE_NAME_BYTES = 255;
+
+/**
+ * Checks one entry path as stored in the archive and returns its normal form (no leading
+ * `./`, no trailing `/`). `isDirectory` is the entry's tar type.
+ *
+ * Accepted: `manifest.json`, `manifest.bson`, `rules/`, `rules/<file>`, each optionally
+ * prefixed by `./`, and the root directory entry `./` that GNU tar writes for `-C DIR .`.
+ * Refused: absolute paths, `..` or `.` segments (other than the leading `./`), empty
+ * segments, backslashes, NUL and other control characters, and anything else.
+ */
+export function checkEntryPath(raw: string, isDirectory: boolean): PathCheck {
+  if (raw.length === 0) return unsafe('An entry has an empty path.');
+  if (hasControlCharacter(raw)) {
+    return unsafe(`${JSON.stringify(raw)} contains a NUL or control character.`);
+  }
+  if (raw.includes('\\')) {
+    return unsafe(`${JSON.stringify(raw)} contains a backslash; use / as the separator.`);
+  }
+  if (raw.startsWith('/')) {
+    return unsafe(`${JSON.stringify(raw)} is an absolute path; entries must be relative.`);
+  }
+  if (/^[A-Za-z]:/.test(raw)) {
+    return unsafe(`${JSON.stringify(raw)} starts with a drive letter; entries must be relative.`);
+  }
+  let path = raw.startsWith('./') ? raw.slice(2) : raw;
+  if (path === '' || path === '.') {
+    return isDirectory
+      ? { ok: true, path: '', kind: 'root' }
+      : unexpected(raw, 'the root of the archive is not a file');
+  }
+  if (path.endsWith('/')) {
+    if (!isDirectory) return unsafe(`${JSON.stringify(raw)} ends with / but is not a directory.`);
+    path = path.slice(0, -1);
+  }
+  const segments = path.split('/');
+  for (const segment of segments) {
+    if (segment === '..') {
+      return unsafe(`${JSON.stringify(raw)} contains a .. segment (path traversal).`);
+    }
+    if (segment === '.' || segment === '') {
+      return unsafe(`${JSON.stringify(raw)} contains an empty or . segment.`);
+    }
+  }
+  if (segments.length === 1) {
+    if (path === 'manifest.json' && !isDirectory) return { ok: true, path, kind: 'manifest-json' };
+    if (path === 'manifest.bson' && !isDirectory) return { ok: true, path, kind: 'manifest-bson' };
+    if (path === 'rules' && isDirectory) return { ok: true, path, kind: 'rules-dir' };
+    return unexpected(raw, 'only manifest.json, manifest.bson and rules/ may sit at the root');
+  }
+  const [first, name] = segments;
+  if (segments.length === 2 && first === 'rules' && name !== undefined) {
+    if (isDirectory) return unexpected(raw, 'rules/ may not contain folders');
+    if (utf8Length(name) > MAX_FILE_NAME_BYTES) {
+      return unexpected(raw, `the file name is longer than ${MAX_FILE_NAME_BYTES} bytes`);
+    }
+    return { ok: true, path, kind: 'rule-file' };
+  }
+  return unexpected(raw, 'files may only sit in rules/, one level deep');
+}
+
+/**
+ * The key two paths collide under: NFC-normalized and case-folded. Upper-casing before
+ * lower-casing approximates Unicode full case folding (`ß` → `ss`, `ﬁ` → `fi`), which
+ * is what case-insensitive file systems (APFS, NTFS) and later tools might apply.
+ */
+export function duplicateKey(path: string): string {
+  return path.normalize('NFC').toUpperCase().toLowerCase().normalize('NFC');
+}
+
+const ARCHIVE_EXTENSIONS =
+  /\.(tar|tgz|gz|tbz2?|bz2|txz|xz|tzst|zst|zstd|zip|jar|7z|rar|br|lz|lzma|lz4|z|cpio|ar|deb|rpm|iso)$/i;
+
+/**
+ * Whether an entry is itself an archive or compressed stream (a nested archive would
+ * escape the limits of the outer one): by name, or by the magic bytes at its start.
+ */
+export function looksLikeArchive(name: string, head: Uint8Array): boolean {
+  if (ARCHIVE_EXTENSIONS.test(name)) return true;
+  const starts = (...bytes: number[]): boolean =>
+    bytes.every((byte, index) => head[index] === byte);
+  if (starts(0x1f, 0x8b)) return true; // gzip
+  if (starts(0x1f, 0x9d) || starts(0x1f, 0xa0)) return true; // compress, LZH
+  if (starts(0x42, 0x5a, 0x68)) return true; // bzip2 "BZh"
+  if (starts(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00)) return true; // xz
+  if (starts(0x28, 0xb5, 0x2f, 0xfd)) return true; // zstd
+  if (starts(0x50, 0x4b, 0x03, 0x04) || starts(0x50, 0x4b, 0x05, 0x06)) return true; // zip
+  if (starts(0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c)) return true; // 7z
+  if (starts(0x52, 0x61, 0x72, 0x21, 0x1a, 0x07)) return true; // rar
+  if (starts(0x04, 0x22, 0x4d, 0x18)) return true; // lz4
+  // tar: "ustar" at offset 257
+  return (
+    head.length >= 262 &&
+    head[257] === 0x75 &&
+    head[258] === 0x73 &&
+    head[259] === 0x74 &&
+    head[260] === 0x61 &&
+    head[261] === 0x72
+  );
+}
+
+/** NUL, C0 controls and DEL. */
+export function hasControlCharacter(text: string): boolean {
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
+
+function utf8Length(text: string): number {
+  return new TextEncoder().encode(text).length;
+}
+
+function unsafe(message: string): PathCheck {
+  return { ok: false, code: 'ARCHIVE_PATH_UNSAFE', message: `${message} The bundle is refused.` };
+}
+
+function unexpected(raw: string, why: string): PathCheck {
+  return {
+    ok: false,
+    code: 'ARCHIVE_PATH_UNEXPECTED',
+    message: `${JSON.stringify(raw)} is not allowed in a bundle: ${why}. A bundle holds manifest.json (or manifest.bson) and rules/<rule_id>.json|.bson only.`,
+  };
+}

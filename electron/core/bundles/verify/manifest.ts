@@ -1,0 +1,172 @@
+/**
+ * Manifest checks (spec §1 "Validation Rules", SPEC-NOTES "Manifest"). Pure: the
+ * verifier passes the parsed manifest and the rule file names.
+ */
+import type { BundleFinding } from '../../../../shared/bundles';
+import { hasControlCharacter } from '../archive/archivePaths';
+import { formatOfName } from '../archive/documents';
+import { parseZonedTimestamp } from './timestamps';
+
+/** The official SemVer 2.0.0 regular expression (semver.org). */
+export const SEMVER =
+  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
+
+/** `sha256:` + 64 lowercase hex digits. */
+export const RULE_HASH = /^sha256:[0-9a-f]{64}$/;
+
+/** One entry of the manifest's `rules` list, once checked. */
+export interface ManifestRuleEntry {
+  rule_id: string;
+  filename: string;
+  hash: string;
+}
+
+export interface ManifestCheck {
+  findings: BundleFinding[];
+  /** The checked `rules` list, or null when the manifest has none (or it is malformed). */
+  ruleEntries: ManifestRuleEntry[] | null;
+}
+
+/**
+ * Checks a manifest. `path` is its archive path; `ruleFileNames` the bare names of the
+ * files in `rules/`.
+ */
+export function checkManifest(
+  manifest: Record<string, unknown>,
+  path: string,
+  ruleFileNames: readonly string[],
+): ManifestCheck {
+  const findings: BundleFinding[] = [];
+  const error = (code: BundleFinding['code'], field: string, message: string): void => {
+    findings.push({ code, severity: 'error', path: `${path}#/${field}`, message });
+  };
+  const missing = (field: string, what: string): void =>
+    error('MANIFEST_FIELD_MISSING', field, `The manifest has no ${field}; add ${what}.`);
+
+  const name = manifest.name;
+  if (name === undefined) missing('name', 'a bundle name (1 to 255 characters)');
+  else if (typeof name !== 'string' || name.trim() === '' || [...name].length > 255) {
+    error(
+      'MANIFEST_FIELD_INVALID',
+      'name',
+      'name must be a non-empty string of at most 255 characters.',
+    );
+  }
+
+  const version = manifest.version;
+  if (version === undefined) missing('version', 'a SemVer 2.0.0 version such as "1.0.0"');
+  else if (typeof version !== 'string' || !SEMVER.test(version)) {
+    error(
+      'MANIFEST_FIELD_INVALID',
+      'version',
+      `version ${JSON.stringify(version)} is not SemVer 2.0.0; use MAJOR.MINOR.PATCH such as "1.0.0" or "1.1.0-beta.1".`,
+    );
+  }
+
+  const count = manifest.rules_count;
+  if (count === undefined) {
+    missing(
+      'rules_count',
+      `rules_count = ${ruleFileNames.length}${'rule_count' in manifest ? ' (the manifest has rule_count: the spec calls it rules_count)' : ''}`,
+    );
+  } else if (typeof count !== 'number' || !Number.isInteger(count) || count <= 0) {
+    error('MANIFEST_FIELD_INVALID', 'rules_count', 'rules_count must be a positive integer.');
+  } else if (count !== ruleFileNames.length) {
+    error(
+      'MANIFEST_RULES_COUNT',
+      'rules_count',
+      `rules_count says ${count} but rules/ holds ${ruleFileNames.length} files; fix the count or add the missing rules.`,
+    );
+  }
+
+  const createdAt = manifest.created_at;
+  if (createdAt === undefined)
+    missing('created_at', 'created_at, an ISO 8601 date-time with a time zone');
+  else if (parseZonedTimestamp(createdAt) === null) {
+    error(
+      'MANIFEST_FIELD_INVALID',
+      'created_at',
+      `created_at ${JSON.stringify(createdAt)} is not an ISO 8601 date-time with a time zone (2025-10-22T19:55:05Z or +00:00).`,
+    );
+  }
+
+  for (const field of ['description', 'source', 'product']) {
+    const value = manifest[field];
+    if (value !== undefined && value !== null && typeof value !== 'string') {
+      error('MANIFEST_FIELD_INVALID', field, `${field} must be a string.`);
+    }
+  }
+
+  const format = manifest.format;
+  if (format !== undefined) {
+    if (format !== 'json' && format !== 'bson') {
+      error(
+        'MANIFEST_FIELD_INVALID',
+        'format',
+        `format must be "json" or "bson", not ${JSON.stringify(format)}.`,
+      );
+    } else {
+      const others = ruleFileNames.filter((file) => formatOfName(file) !== format);
+      if (others.length > 0) {
+        error(
+          'MANIFEST_FORMAT_MISMATCH',
+          'format',
+          `format says "${format}" but ${others.length} rule file(s) are not .${format} (first: ${others[0]}); fix format or the files.`,
+        );
+      }
+    }
+  }
+
+  let ruleEntries: ManifestRuleEntry[] | null = null;
+  const rules = manifest.rules;
+  if (rules !== undefined) {
+    if (!Array.isArray(rules)) {
+      error(
+        'MANIFEST_FIELD_INVALID',
+        'rules',
+        'rules must be an array of {rule_id, filename, hash}.',
+      );
+    } else {
+      ruleEntries = [];
+      rules.forEach((entry: unknown, index) => {
+        const where = `rules/${index}`;
+        const record =
+          typeof entry === 'object' && entry !== null && !Array.isArray(entry)
+            ? (entry as Record<string, unknown>)
+            : null;
+        const problems: string[] = [];
+        if (record === null) problems.push('it is not an object');
+        else {
+          if (typeof record.rule_id !== 'string' || record.rule_id === '')
+            problems.push('rule_id is missing');
+          if (
+            typeof record.filename !== 'string' ||
+            /[/\\]/.test(record.filename) ||
+            hasControlCharacter(record.filename) ||
+            record.filename === '.' ||
+            record.filename === '..'
+          ) {
+            problems.push('filename must be the bare file name inside rules/');
+          }
+          if (typeof record.hash !== 'string' || !RULE_HASH.test(record.hash)) {
+            problems.push('hash must be "sha256:" followed by 64 lowercase hex digits');
+          }
+        }
+        if (problems.length > 0 || record === null) {
+          error(
+            'MANIFEST_RULE_ENTRY_INVALID',
+            where,
+            `Entry ${index} of rules: ${problems.join('; ')}.`,
+          );
+          return;
+        }
+        ruleEntries?.push({
+          rule_id: record.rule_id as string,
+          filename: record.filename as string,
+          hash: record.hash as string,
+        });
+      });
+    }
+  }
+  return { findings, ruleEntries };
+}

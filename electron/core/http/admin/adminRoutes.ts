@@ -1,0 +1,246 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+
+import {
+  encodeLogText,
+  encodeMeasurementText,
+  encodeTrigger,
+} from '../../../../shared/ctp/encodings';
+import { CTP_ID_SCHEMA_PATTERN } from '../../../../shared/ctp/ids';
+import { AppError } from '../../../../shared/errors';
+import type { DeletableKind } from '../../provider/adminService';
+import type { CtpServices } from '../../provider/services';
+import { bearerMatches } from '../adminToken';
+import { sendCtpError } from '../ctp/errors';
+
+export interface AdminRoutesOptions {
+  services: CtpServices;
+  adminToken: string;
+  /** The advertised CtpBase, for links in answers (default `<scheme>://<Host>/ctp/`). */
+  baseUrl?: string | undefined;
+}
+
+const ID_PARAMS = {
+  type: 'object',
+  properties: { id: { type: 'string', pattern: CTP_ID_SCHEMA_PATTERN } },
+  required: ['id'],
+} as const;
+const NAME_PARAMS = {
+  type: 'object',
+  properties: { name: { type: 'string', minLength: 1, maxLength: 200 } },
+  required: ['name'],
+} as const;
+const VIEWS = {
+  type: 'array',
+  maxItems: 10_000,
+  items: { type: 'string', pattern: CTP_ID_SCHEMA_PATTERN },
+} as const;
+const DELETABLE: DeletableKind[] = [
+  'serviceViews',
+  'dependencies',
+  'assets',
+  'attributes',
+  'measurements',
+  'metrics',
+  'triggers',
+];
+
+/**
+ * The provider's admin API under `/admin/` (its own token, DESIGN.md "Security model"):
+ * import (create or update any resource), delete any resource (cascading to triggers and
+ * logs; 409 for a metric in use), publish results, set objectives, manage accounts and
+ * tokens, reset a trigger in error, read the history and the notification outbox.
+ * Errors are `{"error": ...}` as on the CTP API.
+ */
+export async function adminRoutes(
+  app: FastifyInstance,
+  options: AdminRoutesOptions,
+): Promise<void> {
+  const { importer, publisher, accounts, triggers, admin, repositories } = options.services;
+  const rawBodies = new WeakMap<FastifyRequest, string>();
+  const baseOf = (request: FastifyRequest): string =>
+    options.baseUrl ?? `${request.protocol}://${request.host}/ctp/`;
+
+  // Results are published as received (their signature covers the text): keep the raw body.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body as string;
+    rawBodies.set(request, text);
+    try {
+      done(null, text.length === 0 ? undefined : (JSON.parse(text) as unknown));
+    } catch (error) {
+      const failure = new AppError(
+        'CTP_BAD_REQUEST',
+        `The body is not valid JSON: ${(error as Error).message}.`,
+      );
+      done(failure, undefined);
+    }
+  });
+
+  app.setErrorHandler((error, request, reply) => sendCtpError(error, request, reply));
+  app.addHook('onRequest', async (request, reply) => {
+    if (!bearerMatches(request.headers.authorization, options.adminToken)) {
+      reply.header('www-authenticate', 'Bearer realm="trust-auditor admin"');
+      throw new AppError(
+        'CTP_UNAUTHORIZED',
+        'The admin API needs the admin token (the file admin-token in the data folder).',
+      );
+    }
+  });
+
+  app.post(
+    '/import',
+    { schema: { body: { type: 'object' } }, bodyLimit: 64 * 1024 * 1024 },
+    async (request) => importer.importDocument(request.body),
+  );
+
+  for (const kind of DELETABLE) {
+    app.delete<{ Params: { id: string } }>(
+      `/${kind}/:id`,
+      { schema: { params: ID_PARAMS } },
+      async (request, reply) => {
+        admin.delete(kind, request.params.id);
+        return reply.code(204).send();
+      },
+    );
+  }
+
+  app.post<{ Params: { id: string } }>(
+    '/measurements/:id/results',
+    { schema: { params: ID_PARAMS, body: { type: 'object' } } },
+    async (request) => publisher.publish(request.params.id, rawBodies.get(request) ?? ''),
+  );
+  app.get<{ Params: { id: string }; Querystring: { limit?: number } }>(
+    '/measurements/:id/history',
+    {
+      schema: {
+        params: ID_PARAMS,
+        querystring: {
+          type: 'object',
+          properties: { limit: { type: 'integer', minimum: 1, maximum: 100_000 } },
+        },
+      },
+    },
+    async (request) => ({ results: admin.history(request.params.id, request.query.limit ?? 1000) }),
+  );
+  app.put<{ Params: { id: string }; Body: { condition: string | null } }>(
+    '/measurements/:id/objective',
+    {
+      schema: {
+        params: ID_PARAMS,
+        body: {
+          type: 'object',
+          properties: { condition: { type: ['string', 'null'], maxLength: 4096 } },
+          required: ['condition'],
+          additionalProperties: false,
+        },
+      },
+    },
+    async (request, reply) => {
+      const measurement = admin.setObjective(request.params.id, request.body.condition);
+      return reply
+        .type('application/json; charset=utf-8')
+        .send(encodeMeasurementText(baseOf(request), measurement));
+    },
+  );
+  app.post<{ Params: { id: string } }>(
+    '/triggers/:id/reset',
+    { schema: { params: ID_PARAMS } },
+    async (request) => encodeTrigger(baseOf(request), triggers.reset(request.params.id)),
+  );
+
+  app.get('/accounts', async () => ({ accounts: accounts.list() }));
+  app.put<{ Params: { name: string }; Body: { serviceViews: string[] } }>(
+    '/accounts/:name',
+    {
+      schema: {
+        params: NAME_PARAMS,
+        body: {
+          type: 'object',
+          properties: { serviceViews: VIEWS },
+          required: ['serviceViews'],
+          additionalProperties: false,
+        },
+      },
+    },
+    async (request) => {
+      accounts.ensureAccount(request.params.name, request.body.serviceViews);
+      return accounts.get(request.params.name);
+    },
+  );
+  app.delete<{ Params: { name: string } }>(
+    '/accounts/:name',
+    { schema: { params: NAME_PARAMS } },
+    async (request, reply) => {
+      if (!accounts.deleteAccount(request.params.name)) {
+        throw new AppError('CTP_NOT_FOUND', `No account named "${request.params.name}".`);
+      }
+      return reply.code(204).send();
+    },
+  );
+  app.post<{ Params: { name: string } }>(
+    '/accounts/:name/tokens',
+    { schema: { params: NAME_PARAMS } },
+    async (request, reply) =>
+      reply
+        .code(201)
+        .send({ account: request.params.name, token: accounts.addToken(request.params.name) }),
+  );
+  app.post<{ Params: { name: string } }>(
+    '/accounts/:name/tokens/rotate',
+    { schema: { params: NAME_PARAMS } },
+    async (request) => ({
+      account: request.params.name,
+      token: accounts.rotateTokens(request.params.name),
+    }),
+  );
+  app.delete<{ Params: { name: string } }>(
+    '/accounts/:name/tokens',
+    { schema: { params: NAME_PARAMS } },
+    async (request) => ({
+      revoked: accounts.revokeTokens(request.params.name),
+    }),
+  );
+
+  app.get<{ Querystring: { unsent?: boolean; limit?: number } }>(
+    '/outbox',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          properties: {
+            unsent: { type: 'boolean' },
+            limit: { type: 'integer', minimum: 1, maximum: 10_000 },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const base = baseOf(request);
+      const items = admin.outbox({
+        unsentOnly: request.query.unsent === true,
+        limit: request.query.limit ?? 1000,
+      });
+      return {
+        items: items.map(({ log, ...item }) => ({
+          ...item,
+          logEntry: JSON.parse(encodeLogText(base, log)) as unknown,
+        })),
+      };
+    },
+  );
+  app.post<{ Body: { seqs: number[] } }>(
+    '/outbox/sent',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          properties: { seqs: { type: 'array', maxItems: 10_000, items: { type: 'integer' } } },
+          required: ['seqs'],
+          additionalProperties: false,
+        },
+      },
+    },
+    async (request) => ({ marked: admin.markSent(request.body.seqs) }),
+  );
+  app.get('/status', async () => ({ serverInfo: repositories.serverInfo() }));
+}

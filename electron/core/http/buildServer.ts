@@ -1,0 +1,93 @@
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+
+import type { CtpServices } from '../provider/services';
+import type { Dispatcher } from '../dispatcher';
+import type { EventBus } from '../events';
+import type { Logger } from '../logger';
+import { adminRoutes } from './admin/adminRoutes';
+import { ctpRoutes, type CtpRoutesOptions } from './ctp/ctpRoutes';
+import { rpcRoutes } from './rpcRoutes';
+import { SECURITY_HEADERS } from './securityHeaders';
+
+export interface ServerDependencies {
+  dispatcher: Dispatcher;
+  events: EventBus;
+  logger: Logger;
+  adminToken: string;
+  /** The built renderer (out/renderer) to serve at `/`, or null to serve no UI. */
+  uiDir: string | null;
+  /** TLS key and certificate, or null for plain HTTP. */
+  https: { key: string; cert: string } | null;
+  /** Longest a request may take before it is answered 503 (default 30 s). */
+  requestTimeoutMs?: number;
+  /** The CTP API under /ctp/ (absent: not served). */
+  ctp?: (Omit<CtpRoutesOptions, 'services'> & { services: CtpServices }) | undefined;
+}
+
+/**
+ * Builds the HTTP application (not listening: the caller listens). Later capabilities add
+ * their route plugins here (the CTP API under /ctp/, the admin API under /admin/).
+ */
+export async function buildServer(deps: ServerDependencies): Promise<FastifyInstance> {
+  const app = Fastify({
+    // Per-request lines are info level: the http logger starts at warn to keep them out.
+    loggerInstance: deps.logger.child(
+      { component: 'http' },
+      { level: 'warn' },
+    ) as FastifyBaseLogger,
+    // One shared http logger instead of a pino child per request: a child costs more than a
+    // CTP request itself (bench/ctp-server.bench.ts). Log lines lose the request id.
+    childLoggerFactory: (logger) => logger,
+    bodyLimit: 1024 * 1024,
+    requestTimeout: deps.requestTimeoutMs ?? 30_000,
+    connectionTimeout: 60_000,
+    return503OnClosing: true,
+    // Reject unknown fields instead of silently dropping them: bad input gets an answer.
+    ajv: { customOptions: { removeAdditional: false } },
+    forceCloseConnections: 'idle',
+    ...(deps.https ? { https: { key: deps.https.key, cert: deps.https.cert } } : {}),
+  });
+
+  // Set when the request arrives, so every answer (errors and 404s too) carries them; a
+  // callback hook, not an async one: this runs on every request (bench/ctp-server.bench.ts).
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(SECURITY_HEADERS);
+    done();
+  });
+
+  await app.register(rpcRoutes, {
+    prefix: '/app',
+    dispatcher: deps.dispatcher,
+    events: deps.events,
+    adminToken: deps.adminToken,
+  });
+
+  if (deps.ctp !== undefined) {
+    await app.register(ctpRoutes, { prefix: '/ctp', ...deps.ctp });
+    await app.register(adminRoutes, {
+      prefix: '/admin',
+      services: deps.ctp.services,
+      adminToken: deps.adminToken,
+      baseUrl: deps.ctp.baseUrl,
+    });
+  }
+
+  if (deps.uiDir !== null) {
+    // The page itself is public: everything it does goes through the token-guarded RPC.
+    await app.register(fastifyStatic, {
+      root: deps.uiDir,
+      prefix: '/',
+      index: ['index.html'],
+      dotfiles: 'deny',
+    });
+  }
+
+  app.setNotFoundHandler((request, reply) => {
+    reply
+      .code(404)
+      .type('application/json')
+      .send({ error: `No route for ${request.method} ${request.url.split('?')[0]}` });
+  });
+  return app;
+}

@@ -1,0 +1,28 @@
+/**
+ * A publisher process for the concurrency and crash tests: publishes `count` results to
+ * a measurement of the server.db in `dataDir` and prints one `ACK` line per result the
+ * database acknowledged, with the alerts it wrote. Run with `node --import tsx`.
+ */
+import { join } from 'node:path';
+
+import { createPublisher } from '../../../electron/core/provider/publisher';
+import { openDatabase } from '../../../electron/core/store/database';
+import { loadMigrations } from '../../../electron/core/store/loadMigrations';
+
+const [dataDir, measurementId, startText, countText] = process.argv.slice(2);
+const db = openDatabase({
+  path: join(dataDir!, 'server.db'),
+  migrations: loadMigrations('server'),
+  busyTimeoutMs: 30_000,
+});
+const publisher = createPublisher({ db, clock: () => new Date() });
+const start = Number(startText);
+for (let i = 0; i < Number(countText); i++) {
+  const percentage = start + i;
+  const outcome = await publisher.publish(
+    measurementId!,
+    JSON.stringify({ value: [{ percentage }] }),
+  );
+  process.stdout.write(`ACK ${percentage} ${outcome.alerts.map((a) => a.logId).join(',')}\n`);
+}
+db.close();

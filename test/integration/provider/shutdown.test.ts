@@ -1,0 +1,64 @@
+import { request } from 'undici';
+import { describe, expect, it } from 'vitest';
+
+import { createCore } from '../../../electron/core/app';
+import { createLogger } from '../../../electron/core/logger';
+import { useTempDirs } from '../../helpers/tempDir';
+import { openServerDb, sampleProvider } from '../../unit/electron/core/provider/helpers';
+
+const tempDir = useTempDirs();
+
+describe('graceful shutdown', () => {
+  it('finishes the writes it acknowledged before closing the database', async () => {
+    const dataDir = tempDir();
+    const core = await createCore({
+      dataDir,
+      mode: 'headless',
+      logger: createLogger({ level: 'silent' }),
+    });
+    await core.ctp.importer.importDocument(sampleProvider());
+    const listening = await core.serverHost.listen({
+      host: '127.0.0.1',
+      port: 0,
+      tls: { mode: 'off' },
+      uiDir: null,
+    });
+    const publish = async (percentage: number) => {
+      try {
+        const response = await request(`${listening.origin}/admin/measurements/m1/results`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${listening.adminToken}`,
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify({ value: [{ percentage }] }),
+        });
+        await response.body.text();
+        return response.statusCode === 200 ? percentage : null;
+      } catch {
+        return null;
+      }
+    };
+    const inFlight = Array.from({ length: 40 }, (_, i) => publish(i));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const closing = core.dispose();
+    const acknowledged = (await Promise.all(inFlight)).filter((p): p is number => p !== null);
+    await closing;
+    const db = openServerDb(dataDir);
+    try {
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      const stored = new Set(
+        (
+          db
+            .prepare(
+              "SELECT json_extract(result, '$.value[0].percentage') AS p FROM result_history",
+            )
+            .all() as Array<{ p: number }>
+        ).map((r) => r.p),
+      );
+      for (const percentage of acknowledged) expect(stored.has(percentage)).toBe(true);
+    } finally {
+      db.close();
+    }
+  });
+});
