@@ -12,6 +12,7 @@ import { createInterface } from 'node:readline';
 
 import { createBundle } from '../electron/core/bundles/signing/createBundle';
 import { createBundleImporter } from '../electron/core/bundles/import/importBundle';
+import { createRulesRepository } from '../electron/core/bundles/import/rulesRepository';
 import { generateSigningKeyPair } from '../electron/core/bundles/signing/keygen';
 import { mapLegacyRule } from '../electron/core/bundles/verify/lenientMapping';
 import { createWorkerRuleExaminer } from '../electron/core/bundles/verify/ruleExaminer';
@@ -139,7 +140,11 @@ async function main(): Promise<void> {
         path: join(dir, `auditor-${run}.db`),
         migrations: loadMigrations('auditor'),
       });
-      const importer = createBundleImporter({ db, verifier });
+      const importer = createBundleImporter({
+        verifier,
+        clock: () => new Date(),
+        repository: createRulesRepository(db),
+      });
       const verification = await verifier.verifyFile(bundlePath);
       const started = performance.now();
       const result = await importer.importVerified(verification);

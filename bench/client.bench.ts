@@ -102,7 +102,7 @@ async function main(): Promise<void> {
     migrations: loadMigrations('auditor'),
   });
   try {
-    await core.ctp.importer.importDocument(provider());
+    await core.provider.importer.importDocument(provider());
     const listening = await core.serverHost.listen({
       host: '127.0.0.1',
       port: 0,

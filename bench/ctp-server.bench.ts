@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import Fastify, { type FastifyInstance } from 'fastify';
 
-import { createCtpServices } from '../electron/core/provider/services';
+import { createProviderServices } from '../electron/core/provider/services';
 import { createDispatcher, type ApiHandlers } from '../electron/core/dispatcher';
 import { createEventBus } from '../electron/core/events';
 import { createLogger } from '../electron/core/logger';
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'ctp-bench-'));
   const db = openDatabase({ path: join(dir, 'server.db'), migrations: loadMigrations('server') });
   try {
-    const services = createCtpServices({ db, clock: () => new Date() });
+    const services = createProviderServices({ db, clock: () => new Date() });
     await services.importer.importDocument({
       metrics: [
         { id: 'pct', name: 'percentage', resultFormat: [{ name: 'percentage', type: 'number' }] },

@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   // Configuration and command line
   CONFIG_INVALID: 400,
   CLI_USAGE: 400,
+  CLI_INPUT_UNREADABLE: 400,
   // Storage
   STORE_MIGRATION_FAILED: 500,
   STORE_NEWER_SCHEMA: 409,
@@ -170,4 +171,9 @@ export function deserializeError(data: unknown): AppError {
   return new AppError('APP_INTERNAL', 'The other side sent an error that could not be read.', {
     expected: false,
   });
+}
+
+/** The message of anything thrown: an Error's message, else its text. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

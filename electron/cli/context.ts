@@ -1,6 +1,13 @@
 import type { Command } from 'commander';
 
+import type { BundlesServices } from '../core/bundles/bundlesModule';
+import type { ClientServices } from '../core/client/clientModule';
 import { processDataDirSources, resolveDataDir } from '../core/config';
+import { createLifecycle, type Lifecycle } from '../core/lifecycle';
+import type { CoreModule } from '../core/module';
+import type { ProviderModuleServices } from '../core/provider/providerModule';
+import type { WorkspaceDatabases } from '../core/store/workspaceDatabases';
+import { jsonForTerminal, sanitizeForTerminal } from './terminalText';
 
 /** Where a command writes: the real process streams, or buffers in tests. */
 export interface CliIo {
@@ -13,30 +20,54 @@ export interface CliIo {
 }
 
 /**
+ * The modules a command needs (DESIGN "Modules"), each loaded and opened on first use:
+ * a command that needs none loads none of their code.
+ */
+export interface CliModules {
+  provider(): Promise<ProviderModuleServices>;
+  client(): Promise<ClientServices>;
+  /** `keysDir`: the trust store's folder (`--keys DIR`), default `<data-dir>/trusted-keys`. */
+  bundles(options?: { keysDir?: string | undefined }): Promise<BundlesServices>;
+}
+
+/**
  * What every command receives. Commands report the outcome through `exitCode`:
  * 0 success or verified, 1 the checked thing failed, 2 usage or input error (thrown
  * AppErrors become 2 with `error: MESSAGE` on stderr).
  */
 export interface CliContext {
+  /** The raw streams: only this module and the progress bar write to them. */
   io: CliIo;
   env: Record<string, string | undefined>;
   exitCode: number;
+  /** Prints human-readable text on stdout, made safe for a terminal (terminalText.ts). */
+  print(text: string): void;
+  /** The same on stderr (warnings, notes). */
+  warn(text: string): void;
   /** The data folder for this invocation (`--data-dir`, `TRUST_AUDITOR_DATA`, default). */
   dataDir(command: Command): string;
+  /** The modules of the command's data folder; closed when the command ends. */
+  modules(command: Command): CliModules;
   /** Sets when the SIGINT/SIGTERM handler of long-running commands (`serve`) is installed. */
   onShutdownSignal(handler: () => Promise<void>): void;
+  /** Closes what the command opened (runCli calls it when the command ends). */
+  dispose(): Promise<void>;
 }
 
 export function createCliContext(io: CliIo, env: Record<string, string | undefined>): CliContext {
+  const lifecycle = createLifecycle();
+  const dataDir = (command: Command): string => {
+    const { dataDir: flag } = command.optsWithGlobals<{ dataDir?: string }>();
+    return resolveDataDir({ ...processDataDirSources(flag), env });
+  };
   return {
     io,
     env,
     exitCode: 0,
-    dataDir(command) {
-      const { dataDir } = command.optsWithGlobals<{ dataDir?: string }>();
-      const sources = processDataDirSources(dataDir);
-      return resolveDataDir({ ...sources, env });
-    },
+    print: (text) => io.stdout(sanitizeForTerminal(text)),
+    warn: (text) => io.stderr(sanitizeForTerminal(text)),
+    dataDir,
+    modules: (command) => openCliModules(dataDir(command), lifecycle),
     onShutdownSignal(handler) {
       let stopping = false;
       const onSignal = (signal: NodeJS.Signals): void => {
@@ -46,7 +77,7 @@ export function createCliContext(io: CliIo, env: Record<string, string | undefin
         handler().then(
           () => process.exit(0),
           (error: unknown) => {
-            io.stderr(`error during shutdown: ${String(error)}\n`);
+            io.stderr(`error during shutdown: ${sanitizeForTerminal(String(error))}\n`);
             process.exit(1);
           },
         );
@@ -54,10 +85,67 @@ export function createCliContext(io: CliIo, env: Record<string, string | undefin
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
     },
+    dispose: () => lifecycle.dispose(),
   };
 }
 
-/** Prints one JSON document on stdout (the `--json` contract). */
+/** Prints one JSON document on stdout (the `--json` contract), exact and terminal-safe. */
 export function printJson(context: CliContext, value: unknown): void {
-  context.io.stdout(`${JSON.stringify(value, null, 2)}\n`);
+  context.io.stdout(`${jsonForTerminal(value)}\n`);
+}
+
+/** Prints one JSON document on one line (JSON Lines output: `--batch`, `alerts listen`). */
+export function printJsonLine(context: CliContext, value: unknown): void {
+  context.io.stdout(`${jsonForTerminal(value, 0)}\n`);
+}
+
+function openCliModules(dataDir: string, lifecycle: Lifecycle): CliModules {
+  const clock = (): Date => new Date();
+  const use = <S>(name: string, module: CoreModule<S, never>): S => {
+    lifecycle.add(name, () => module.dispose());
+    return module.services;
+  };
+  const databases = once(async (): Promise<WorkspaceDatabases> => {
+    const { openWorkspaceDatabases } = await import('../core/store/workspaceDatabases');
+    const opened = openWorkspaceDatabases({ dataDir });
+    lifecycle.add('databases', () => opened.close());
+    return opened;
+  });
+  const silentEvents = async () => (await import('../core/events')).createEventBus(() => {});
+  return {
+    provider: once(async () => {
+      const { createProviderModule } = await import('../core/provider/providerModule');
+      return use('provider', createProviderModule({ db: (await databases()).server(), clock }));
+    }),
+    client: once(async () => {
+      const { createClientModule } = await import('../core/client/clientModule');
+      const { createFileSecretStore, defaultSecretsPath } =
+        await import('../core/client/secretStore');
+      const module = createClientModule({
+        db: (await databases()).auditor(),
+        dataDir,
+        secrets: createFileSecretStore(defaultSecretsPath(dataDir)),
+        clock,
+        events: await silentEvents(),
+      });
+      return use('client', module);
+    }),
+    async bundles(options = {}) {
+      const { createBundlesModule } = await import('../core/bundles/bundlesModule');
+      const { defaultTrustStoreDir } = await import('../core/bundles/signing/trustStore');
+      const opened = await databases();
+      const module = createBundlesModule({
+        db: opened.auditor,
+        trustStoreDir: options.keysDir ?? defaultTrustStoreDir(dataDir),
+        clock,
+        events: await silentEvents(),
+      });
+      return use('bundles', module);
+    },
+  };
+}
+
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | null = null;
+  return () => (loaded ??= load());
 }

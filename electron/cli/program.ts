@@ -45,21 +45,28 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
   for (const command of allCommands(program)) command.exitOverride();
   try {
     await program.parseAsync([...argv], { from: 'user' });
+    await context.dispose();
     return context.exitCode;
   } catch (error) {
+    await context.dispose().catch((closing: unknown) => reportFailure(context, closing));
     if (error instanceof CommanderError) {
       // --help and --version end parsing with a "success" CommanderError.
       return error.exitCode === 0 ? 0 : 2;
     }
-    if (error instanceof AppError) {
-      context.io.stderr(`error: ${error.message}\n`);
-      return 2;
-    }
-    context.io.stderr(
-      `error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
+    reportFailure(context, error);
     return 2;
   }
+}
+
+/** An AppError's message (it says what to do), or an unexpected error's stack. */
+function reportFailure(context: CliContext, error: unknown): void {
+  const text =
+    error instanceof AppError
+      ? error.message
+      : error instanceof Error
+        ? (error.stack ?? error.message)
+        : String(error);
+  context.warn(`error: ${text}\n`);
 }
 
 function allCommands(command: Command): Command[] {

@@ -1,30 +1,18 @@
-import { join } from 'node:path';
-
 import type { AppInfo } from '../../shared/api';
-import type { BundleProgress } from '../../shared/bundles';
-import type { SyncProgress } from '../../shared/client';
-import { AppError } from '../../shared/errors';
-import { describeApp, type RuntimeVersions } from './appInfo';
-import { createWorkerRuleExaminer } from './bundles/verify/ruleExaminer';
-import { createTrustStore, defaultTrustStoreDir } from './bundles/signing/trustStore';
+import { createAppModule, type RuntimeVersions } from './appInfo';
+import { createBundlesModule, type BundlesServices } from './bundles/bundlesModule';
+import { defaultTrustStoreDir } from './bundles/signing/trustStore';
+import { createClientModule, type ClientServices } from './client/clientModule';
 import { createFileSecretStore, defaultSecretsPath, type SecretStore } from './client/secretStore';
-import { createSyncService } from './client/syncService';
-import { createVendorService } from './client/vendorService';
-import { createVendorsRepository } from './client/vendorsRepository';
-import { createBundleVerifier } from './bundles/verify/verifyBundle';
-import { createServerCountsRepository } from './provider/serverCountsRepository';
-import { createCtpServices, type CtpServices } from './provider/services';
-import { createDispatcher, type ApiHandlers, type Dispatcher } from './dispatcher';
+import { createDispatcher, type Dispatcher } from './dispatcher';
 import { createEventBus, type EventBus } from './events';
-import { createLifecycle } from './lifecycle';
+import { createHttpModule } from './http/httpModule';
+import type { ServerHost } from './http/serverHost';
+import { createLifecycle, type Lifecycle } from './lifecycle';
 import { createLogger, type Logger } from './logger';
-import { createServerHost, type ServerHost } from './http/serverHost';
-import { openDatabase, type SqliteDatabase } from './store/database';
-import { loadMigrations } from './store/loadMigrations';
-import { throttleLatest } from './throttle';
-
-/** Progress events are passed on at most this often (the last one always). */
-const PROGRESS_INTERVAL_MS = 100;
+import type { CoreModule } from './module';
+import { createProviderModule, type ProviderModuleServices } from './provider/providerModule';
+import { openWorkspaceDatabases } from './store/workspaceDatabases';
 
 export interface CoreConfig {
   /** The data folder (see config.ts resolveDataDir). */
@@ -44,110 +32,94 @@ export interface CoreConfig {
   secrets?: SecretStore;
 }
 
-/** The running services, available after `start()`. */
+/** The running services, available after `createCore` resolves. */
 export interface Core {
   readonly config: CoreConfig;
   readonly logger: Logger;
   readonly events: EventBus;
   readonly dispatcher: Dispatcher;
   readonly serverHost: ServerHost;
-  readonly stores: { readonly auditor: SqliteDatabase; readonly server: SqliteDatabase };
-  /** The embedded CTP server's data services (server.db). */
-  readonly ctp: CtpServices;
+  /** The embedded CTP server's data (server.db). */
+  readonly provider: ProviderModuleServices;
+  /** The followed vendors (auditor.db). */
+  readonly client: ClientServices;
+  readonly bundles: BundlesServices;
   /** Closes everything in reverse order of opening; safe to call twice. */
   dispose(): Promise<void>;
 }
 
 /**
- * The composition root: opens the stores and builds every service with its dependencies.
- * Electron main and the CLI both call it; nothing else constructs services.
+ * The composition root (DESIGN "Modules"): opens the data folder's databases, builds each
+ * area's module in order with its collaborators, merges their contract handlers into one
+ * dispatcher, and disposes them in reverse. Electron main and `serve` call it; other CLI
+ * commands open only the modules they need (electron/cli/context.ts).
  */
 export async function createCore(config: CoreConfig): Promise<Core> {
   const logger = config.logger ?? createLogger();
   const clock = config.clock ?? (() => new Date());
   const lifecycle = createLifecycle();
   try {
-    const open = (name: 'auditor' | 'server'): SqliteDatabase => {
-      const db = openDatabase({
-        path: join(config.dataDir, `${name}.db`),
-        migrations: loadMigrations(name, config.migrationsDir),
-        nativeBinding: config.nativeBinding,
-      });
-      lifecycle.add(`${name}.db`, () => {
-        db.close();
-      });
-      return db;
-    };
-    const auditor = open('auditor');
-    const server = open('server');
-    const ctp = createCtpServices({ db: server, clock });
+    const databases = openWorkspaceDatabases(config);
+    lifecycle.add('databases', () => databases.close());
     const events = createEventBus((error) => logger.error({ err: error }, 'event listener failed'));
-    const ruleExaminer = createWorkerRuleExaminer();
-    lifecycle.add('rule examiner', () => ruleExaminer.close());
-    const bundleVerifier = createBundleVerifier({
-      trustStore: createTrustStore({ dir: defaultTrustStoreDir(config.dataDir) }),
-      clock,
-      examiner: ruleExaminer,
-    });
+    const use = moduleUser(lifecycle);
 
-    const vendorsRepository = createVendorsRepository(auditor);
-    const vendors = createVendorService({
-      vendors: vendorsRepository,
-      secrets: config.secrets ?? createFileSecretStore(defaultSecretsPath(config.dataDir)),
-      clock,
-    });
-    const sync = createSyncService({ db: auditor, vendors, repository: vendorsRepository, clock });
-
-    // The dispatcher needs the handlers and some handlers need the server host, which
-    // needs the dispatcher: the handlers reach the host through this late-bound reference.
-    let serverHost: ServerHost | null = null;
-    const handlers: ApiHandlers = {
-      'app.info': async () =>
-        describeApp({
-          mode: config.mode,
-          dataDir: config.dataDir,
-          runtime: config.runtime ?? { electron: null, chrome: null },
-          db: auditor,
-        }),
-      'server.status': async () => requireHost(serverHost).status(),
-      'bundles.verify': async ({ path, lenient }) => {
-        const { report } = await withThrottledProgress(
-          (value: BundleProgress) => events.emit('bundles.onDidProgress', { ...value, path }),
-          (onProgress) => bundleVerifier.verifyFile(path, { lenient, onProgress }),
-        );
-        return report;
+    const app = use(
+      'app',
+      createAppModule({ ...config, runtime: config.runtime ?? noRuntime, db: databases.auditor }),
+    );
+    const provider = use('provider', createProviderModule({ db: databases.server(), clock }));
+    const client = use(
+      'client',
+      createClientModule({
+        db: databases.auditor(),
+        dataDir: config.dataDir,
+        secrets: config.secrets ?? createFileSecretStore(defaultSecretsPath(config.dataDir)),
+        clock,
+        events,
+      }),
+    );
+    const bundles = use(
+      'bundles',
+      createBundlesModule({
+        db: databases.auditor,
+        trustStoreDir: defaultTrustStoreDir(config.dataDir),
+        clock,
+        events,
+      }),
+    );
+    // The RPC transport needs the dispatcher, which needs every handler, the host's too.
+    let dispatcher: Dispatcher | null = null;
+    const http = use(
+      'http',
+      createHttpModule({
+        dataDir: config.dataDir,
+        dispatcher: () => dispatcher!,
+        events,
+        logger,
+        clock,
+        provider: provider.services,
+      }),
+    );
+    dispatcher = createDispatcher(
+      {
+        ...app.handlers,
+        ...provider.handlers,
+        ...client.handlers,
+        ...bundles.handlers,
+        ...http.handlers,
       },
-      'vendors.list': async () => vendors.list(),
-      'vendors.supplyChain': async () => sync.supplyChain(),
-      'vendors.sync': async ({ name }) => {
-        const outcome = await withThrottledProgress(
-          (value: SyncProgress) => events.emit('vendors.onDidSyncProgress', value),
-          (onProgress) => sync.sync(name, { onProgress }),
-        );
-        return outcome.report;
-      },
-    };
-    const dispatcher = createDispatcher(handlers, () => lifecycle.disposed);
-    serverHost = createServerHost({
-      dataDir: config.dataDir,
-      dispatcher,
-      events,
-      logger,
-      counts: createServerCountsRepository(server),
-      clock,
-      ctp,
-    });
-    const host = serverHost;
-    lifecycle.add('http server', () => host.close());
-
+      () => lifecycle.disposed,
+    );
     return {
       config,
       logger,
       events,
       dispatcher,
-      serverHost: host,
-      stores: { auditor, server },
-      ctp,
+      serverHost: http.services.host,
+      provider: provider.services,
+      client: client.services,
+      bundles: bundles.services,
       dispose: () => lifecycle.dispose(),
     };
   } catch (error) {
@@ -156,24 +128,12 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   }
 }
 
-/**
- * Runs long work whose progress becomes events: at most one per PROGRESS_INTERVAL_MS, and
- * the last one always (even when the work fails), so the UI ends on the final state.
- */
-async function withThrottledProgress<P, R>(
-  emit: (progress: P) => void,
-  run: (onProgress: (progress: P) => void) => Promise<R>,
-): Promise<R> {
-  const progress = throttleLatest(emit, PROGRESS_INTERVAL_MS);
-  try {
-    return await run((value) => progress.push(value));
-  } finally {
-    progress.flush();
-  }
-}
+const noRuntime: RuntimeVersions = { electron: null, chrome: null };
 
-function requireHost(host: ServerHost | null): ServerHost {
-  if (host === null)
-    throw new AppError('APP_INTERNAL', 'The server host is not ready.', { expected: false });
-  return host;
+/** Registers each module's dispose with the lifecycle as it is built. */
+function moduleUser(lifecycle: Lifecycle) {
+  return <M extends CoreModule<unknown, never>>(name: string, module: M): M => {
+    lifecycle.add(name, () => module.dispose());
+    return module;
+  };
 }

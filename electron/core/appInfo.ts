@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 
 import type { AppInfo } from '../../shared/api';
+import type { CoreModule } from './module';
 import { APP_NAME, APP_VERSION } from './version';
 
 export interface RuntimeVersions {
@@ -31,5 +32,19 @@ export function describeApp(options: {
       electron: options.runtime.electron,
       chrome: options.runtime.chrome,
     },
+  };
+}
+
+/** The application itself: `app.info` for the About page. */
+export function createAppModule(options: {
+  mode: AppInfo['mode'];
+  dataDir: string;
+  runtime: RuntimeVersions;
+  db: () => Database.Database;
+}): CoreModule<Record<string, never>, 'app.info'> {
+  return {
+    services: {},
+    handlers: { 'app.info': async () => describeApp({ ...options, db: options.db() }) },
+    dispose() {},
   };
 }

@@ -26,3 +26,22 @@ export function throttleLatest<T>(
     },
   };
 }
+
+/** Progress events are passed on at most this often (the last one always). */
+export const PROGRESS_INTERVAL_MS = 100;
+
+/**
+ * Runs long work whose progress becomes events: at most one per PROGRESS_INTERVAL_MS, and
+ * the last one always (even when the work fails), so the UI ends on the final state.
+ */
+export async function withThrottledProgress<P, R>(
+  emit: (progress: P) => void,
+  run: (onProgress: (progress: P) => void) => Promise<R>,
+): Promise<R> {
+  const progress = throttleLatest(emit, PROGRESS_INTERVAL_MS);
+  try {
+    return await run((value) => progress.push(value));
+  } finally {
+    progress.flush();
+  }
+}

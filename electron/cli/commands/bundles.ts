@@ -1,5 +1,5 @@
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 
 import type { Command } from 'commander';
 
@@ -15,19 +15,12 @@ import type {
   BundleReport,
   SignatureAlgorithm,
 } from '../../../shared/bundles';
-import { AppError } from '../../../shared/errors';
-import { createBundle } from '../../core/bundles/signing/createBundle';
-import { createBundleImporter } from '../../core/bundles/import/importBundle';
-import { generateSigningKeyPair } from '../../core/bundles/signing/keygen';
-import { createWorkerRuleExaminer } from '../../core/bundles/verify/ruleExaminer';
-import { signBundle } from '../../core/bundles/signing/signBundle';
-import { createTrustStore, defaultTrustStoreDir } from '../../core/bundles/signing/trustStore';
+import { AppError, errorMessage } from '../../../shared/errors';
 import type { TrustStore } from '../../core/bundles/signing/trustStore';
-import { createBundleVerifier, verdictPasses } from '../../core/bundles/verify/verifyBundle';
-import { openDatabase } from '../../core/store/database';
-import { loadMigrations } from '../../core/store/loadMigrations';
 import type { CliContext } from '../context';
 import { printJson } from '../context';
+import { readInputFile, requireFolder } from '../inputs';
+import { progressBar } from '../progress';
 
 /** Findings printed in the human-readable report before it points to `--json`. */
 const MAX_PRINTED_FINDINGS = 100;
@@ -50,17 +43,16 @@ export function registerBundleCommands(program: Command, context: CliContext): v
     .option('--signature <file>', 'the detached signature file (default: <bundle>.sig if present)')
     .option('--json', 'print the report as one JSON document')
     .action(async (bundle: string, options: VerifyCliOptions, command: Command) => {
-      const trustStore = trustStoreFor(context, command, options.keys);
-      const examiner = createWorkerRuleExaminer();
-      const verifier = createBundleVerifier({ trustStore, examiner });
-      const progress = progressBar(context);
+      await readableBundle(bundle, options.signature);
+      const { verifier } = await bundlesFor(context, command, options.keys);
+      const progress = bundleProgressBar(context);
       const { report } = await verifier
         .verifyFile(bundle, {
           detachedSignature: options.signature ?? 'auto',
           onProgress: progress.update,
         })
-        .finally(() => examiner.close());
-      progress.done();
+        .finally(() => progress.done());
+      const { verdictPasses } = await import('../../core/bundles/verify/verifyBundle');
       const passes = verdictPasses(report.verdict, options.requireSignature === true);
       if (options.json === true) printJson(context, report);
       else printReport(context, report, options.requireSignature === true);
@@ -91,19 +83,11 @@ export function registerBundleCommands(program: Command, context: CliContext): v
       const allowUnsigned =
         options.allowUnsigned === true ||
         context.env.REQUIRE_BUNDLE_SIGNATURE?.trim().toLowerCase() === 'false';
-      const trustStore = trustStoreFor(context, command, options.keys);
-      const db = openDatabase({
-        path: join(context.dataDir(command), 'auditor.db'),
-        migrations: loadMigrations('auditor'),
-      });
-      const progress = progressBar(context);
-      const examiner = createWorkerRuleExaminer();
+      await readableBundle(bundle, options.signature);
+      const bundles = await bundlesFor(context, command, options.keys);
+      const progress = bundleProgressBar(context);
       try {
-        const importer = createBundleImporter({
-          db,
-          verifier: createBundleVerifier({ trustStore, examiner }),
-        });
-        const result = await importer.importFile(bundle, {
+        const result = await bundles.importer().importFile(bundle, {
           strategy: options.strategy,
           allowUnsigned,
           lenient: options.lenient === true,
@@ -112,7 +96,7 @@ export function registerBundleCommands(program: Command, context: CliContext): v
         });
         progress.done();
         if (result.unsignedAllowed) {
-          context.io.stderr(
+          context.warn(
             `\n*** WARNING: imported ${result.report.verdict === 'untrusted' ? 'content signed by an UNTRUSTED key' : 'UNSIGNED content'} (${result.counts.total} rules from ${result.report.bundle.name ?? bundle}). Nothing proves who made these rules. ***\n\n`,
           );
         }
@@ -120,14 +104,14 @@ export function registerBundleCommands(program: Command, context: CliContext): v
           printJson(context, { ...result, report: summarizeReport(result.report) });
         } else {
           const { counts } = result;
-          context.io.stdout(
+          context.print(
             `Imported ${result.report.bundle.name ?? bundle} ${result.report.bundle.version ?? ''} (${result.report.verdict}, ${result.strategy}): ` +
               `${counts.inserted} new, ${counts.versioned} new versions, ${counts.unchanged} unchanged, ${counts.skipped} skipped, ${counts.retired} retired.\n`,
           );
           const mapped = Object.entries(result.lenientMappings);
           if (mapped.length > 0) {
-            context.io.stdout('Lenient mapping applied:\n');
-            for (const [id, count] of mapped) context.io.stdout(`  ${id}: ${count} rules\n`);
+            context.print('Lenient mapping applied:\n');
+            for (const [id, count] of mapped) context.print(`  ${id}: ${count} rules\n`);
           }
         }
         context.exitCode = 0;
@@ -140,14 +124,11 @@ export function registerBundleCommands(program: Command, context: CliContext): v
           if (options.json === true) {
             printJson(context, { error: error.toJSON() });
           }
-          context.io.stderr(`error: ${error.message}\n`);
+          context.warn(`error: ${error.message}\n`);
           context.exitCode = 1;
           return;
         }
         throw error;
-      } finally {
-        await examiner.close();
-        db.close();
       }
     });
 
@@ -161,10 +142,11 @@ export function registerBundleCommands(program: Command, context: CliContext): v
     .argument('<out>', 'file name stem (OUT or OUT.pem)')
     .option('--json', 'print the result as JSON')
     .action(async (out: string, options: { json?: boolean }) => {
+      const { generateSigningKeyPair } = await import('../../core/bundles/signing/keygen');
       const pair = await generateSigningKeyPair(out);
       if (options.json === true) printJson(context, pair);
       else {
-        context.io.stdout(
+        context.print(
           `Private key: ${pair.privateKeyPath} (keep it secret)\nPublic key:  ${pair.publicKeyPath}\nKey id:      ${pair.keyId}\nFingerprint: ${pair.fingerprint}\n`,
         );
       }
@@ -192,6 +174,8 @@ export function registerBundleCommands(program: Command, context: CliContext): v
         (epoch !== undefined && /^\d+$/.test(epoch)
           ? new Date(Number(epoch) * 1000).toISOString()
           : undefined);
+      await requireFolder(dir, 'the rules folder');
+      const { createBundle } = await import('../../core/bundles/signing/createBundle');
       const created = await createBundle({
         dir,
         name: options.name,
@@ -205,7 +189,7 @@ export function registerBundleCommands(program: Command, context: CliContext): v
       if (options.json === true) {
         printJson(context, { out, manifest: created.manifest, findings: created.findings });
       } else {
-        context.io.stdout(
+        context.print(
           `Wrote ${out}: ${created.ruleCount} rules, ${created.bytes.length} bytes${errors.length > 0 ? ` (${errors.length} rule problems written anyway)` : ''}.\nSign it with: trust-auditor bundle sign ${out} --key KEY.pem\n`,
         );
       }
@@ -228,8 +212,9 @@ export function registerBundleCommands(program: Command, context: CliContext): v
           `--algorithm must be one of ${SIGNATURE_ALGORITHMS.join(', ')}.`,
         );
       }
-      const bytes = await readInput(bundle, 'bundle');
-      const key = await readInput(options.key, 'key');
+      const bytes = await readInputFile(bundle, 'the bundle');
+      const key = await readInputFile(options.key, 'the key file');
+      const { signBundle } = await import('../../core/bundles/signing/signBundle');
       const signed = await signBundle({
         bundle: bytes,
         privateKeyPem: key,
@@ -248,7 +233,7 @@ export function registerBundleCommands(program: Command, context: CliContext): v
       if (options.json === true)
         printJson(context, { out: written, mode: signed.mode, signature: signed.signature });
       else {
-        context.io.stdout(
+        context.print(
           `Signed (${signed.mode}, RSA-PSS ${signed.signature.algorithm}) by ${signed.signature.signer}, key id ${signed.signature.public_key_id}: ${written}\n`,
         );
       }
@@ -270,11 +255,11 @@ export function registerBundleCommands(program: Command, context: CliContext): v
         options: { name?: string; keys?: string; json?: boolean },
         command: Command,
       ) => {
-        const store = trustStoreFor(context, command, options.keys);
-        const added = await store.add(await readInput(keyFile, 'key'), options.name);
+        const store = await trustStoreFor(context, command, options.keys);
+        const added = await store.add(await readInputFile(keyFile, 'the key file'), options.name);
         if (options.json === true) printJson(context, added);
         else {
-          context.io.stdout(
+          context.print(
             added.added
               ? `Trusted key ${added.keyId} (${added.bits} bits) as ${added.file}\nFingerprint: ${added.fingerprint}\n`
               : `Key ${added.keyId} is already trusted (${added.file}).\n`,
@@ -288,18 +273,18 @@ export function registerBundleCommands(program: Command, context: CliContext): v
     .option('--keys <dir>', 'trust-store folder (default: <data-dir>/trusted-keys)')
     .option('--json', 'print the list as JSON')
     .action(async (options: { keys?: string; json?: boolean }, command: Command) => {
-      const store = trustStoreFor(context, command, options.keys);
+      const store = await trustStoreFor(context, command, options.keys);
       const { keys, problems } = await store.list();
       if (options.json === true) {
         printJson(context, { dir: store.dir, keys, problems });
         return;
       }
-      if (keys.length === 0) context.io.stdout(`No trusted keys in ${store.dir}.\n`);
+      if (keys.length === 0) context.print(`No trusted keys in ${store.dir}.\n`);
       for (const key of keys) {
-        context.io.stdout(`${key.keyId}  ${String(key.bits).padStart(5)} bits  ${key.file}\n`);
+        context.print(`${key.keyId}  ${String(key.bits).padStart(5)} bits  ${key.file}\n`);
       }
       for (const problem of problems) {
-        context.io.stderr(`warning: ${problem.file} is not used: ${problem.message}\n`);
+        context.warn(`warning: ${problem.file} is not used: ${problem.message}\n`);
       }
     });
   trust
@@ -309,10 +294,10 @@ export function registerBundleCommands(program: Command, context: CliContext): v
     .option('--keys <dir>', 'trust-store folder (default: <data-dir>/trusted-keys)')
     .option('--json', 'print the removed key as JSON')
     .action(async (key: string, options: { keys?: string; json?: boolean }, command: Command) => {
-      const store = trustStoreFor(context, command, options.keys);
+      const store = await trustStoreFor(context, command, options.keys);
       const removed = await store.remove(key);
       if (options.json === true) printJson(context, removed);
-      else context.io.stdout(`Removed ${removed.keyId} (${removed.file}).\n`);
+      else context.print(`Removed ${removed.keyId} (${removed.file}).\n`);
     });
 }
 
@@ -351,23 +336,28 @@ interface SignCliOptions {
   json?: boolean;
 }
 
-function trustStoreFor(
+/** The bundles module, with the trust store of `--keys DIR` (which must exist) if given. */
+async function bundlesFor(context: CliContext, command: Command, keys: string | undefined) {
+  const keysDir =
+    keys === undefined ? undefined : await requireFolder(keys, 'the trust-store folder');
+  return context.modules(command).bundles({ keysDir });
+}
+
+async function trustStoreFor(
   context: CliContext,
   command: Command,
   keys: string | undefined,
-): TrustStore {
-  return createTrustStore({ dir: keys ?? defaultTrustStoreDir(context.dataDir(command)) });
+): Promise<TrustStore> {
+  return (await bundlesFor(context, command, keys)).trustStore;
 }
 
-async function readInput(path: string, what: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (error) {
-    throw new AppError(
-      'BUNDLE_FILE_UNREADABLE',
-      `Cannot read the ${what} file ${path}: ${error instanceof Error ? error.message : String(error)}.`,
-    );
-  }
+/**
+ * A bundle (and a signature file) named on the command line that cannot be read is a
+ * usage error (exit 2), not an invalid bundle (exit 1).
+ */
+async function readableBundle(bundle: string, signature: string | undefined): Promise<void> {
+  await readInputFile(bundle, 'the bundle');
+  if (signature !== undefined) await readInputFile(signature, 'the signature file');
 }
 
 /** Writes through a temporary file and a rename, so a reader never sees half a file. */
@@ -388,15 +378,12 @@ async function writeOutput(path: string, bytes: Buffer, overwrite: boolean): Pro
         `${path} already exists; pass --force to overwrite it.`,
       );
     }
-    throw new AppError(
-      'BUNDLE_FILE_UNREADABLE',
-      `Cannot write ${path}: ${error instanceof Error ? error.message : String(error)}.`,
-    );
+    throw new AppError('BUNDLE_FILE_UNREADABLE', `Cannot write ${path}: ${errorMessage(error)}.`);
   }
 }
 
 function printReport(context: CliContext, report: BundleReport, requireSignature: boolean): void {
-  const out = (line: string): void => context.io.stdout(`${line}\n`);
+  const out = (line: string): void => context.print(`${line}\n`);
   const verdictText: Record<BundleReport['verdict'], string> = {
     verified: 'VERIFIED',
     'valid-unsigned': requireSignature ? 'NOT VERIFIED (unsigned)' : 'VALID, UNSIGNED',
@@ -449,34 +436,15 @@ function summarizeReport(
   return { ...report, findings: report.findings.filter((finding) => finding.severity !== 'info') };
 }
 
-/** A progress bar on stderr when it is a terminal; nothing otherwise. */
-function progressBar(context: CliContext): {
-  update: (progress: BundleProgress) => void;
-  done: () => void;
-} {
-  if (!context.io.stderrIsTTY) return { update: () => undefined, done: () => undefined };
-  let last = 0;
-  let drawn = false;
-  return {
-    update(progress) {
-      const now = Date.now();
-      if (now - last < 100 && progress.done !== progress.total) return;
-      last = now;
-      const ratio = progress.total > 0 ? Math.min(progress.done / progress.total, 1) : 0;
-      const width = 30;
-      const filled = Math.round(ratio * width);
-      const label =
-        progress.phase === 'read'
-          ? `reading ${Math.round(progress.done / 1024)} KiB`
-          : `${progress.phase === 'validate' ? 'checking' : 'importing'} ${progress.done}/${progress.total}`;
-      context.io.stderr(
-        `\r\u001b[K[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.round(ratio * 100)).padStart(3)}% ${label}`,
-      );
-      drawn = true;
-    },
-    done() {
-      if (drawn) context.io.stderr('\r\u001b[K');
-      drawn = false;
-    },
-  };
+/** Reading the archive (KiB), then checking or importing rules (done/total). */
+function bundleProgressBar(context: CliContext) {
+  return progressBar(context, (progress: BundleProgress) => {
+    const fraction = progress.total > 0 ? progress.done / progress.total : 0;
+    const percent = String(Math.round(Math.min(fraction, 1) * 100)).padStart(3);
+    const work =
+      progress.phase === 'read'
+        ? `reading ${Math.round(progress.done / 1024)} KiB`
+        : `${progress.phase === 'validate' ? 'checking' : 'importing'} ${progress.done}/${progress.total}`;
+    return { fraction, label: `${percent}% ${work}`, final: progress.done === progress.total };
+  });
 }

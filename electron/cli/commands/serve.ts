@@ -3,11 +3,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 
 import { AppError } from '../../../shared/errors';
-import { createCore } from '../../core/app';
-import { seedDemo } from '../../core/provider/demo';
-import { createLogger } from '../../core/logger';
 import { builtRendererDir } from '../../core/paths';
-import { parseTlsOption } from '../../core/http/tls';
 import type { CliContext } from '../context';
 
 interface ServeOptions {
@@ -45,6 +41,7 @@ export function registerServeCommand(program: Command, context: CliContext): voi
     .option('--log-level <level>', 'log level on stderr (fatal…trace, silent)', 'info')
     .action(async (options: ServeOptions, command: Command) => {
       const port = parsePort(options.port);
+      const { parseTlsOption } = await import('../../core/http/tls');
       const tls = parseTlsOption(options.tls);
       if (options.baseUrl !== undefined) checkBaseUrl(options.baseUrl);
       const rateLimit = parseRateLimit(options.rateLimit);
@@ -55,6 +52,8 @@ export function registerServeCommand(program: Command, context: CliContext): voi
           `The app UI is not built (${uiDir} is missing): run \`npm run build\` first.`,
         );
       }
+      const { createCore } = await import('../../core/app');
+      const { createLogger } = await import('../../core/logger');
       const logger = createLogger({ level: options.logLevel as 'info' });
       const core = await createCore({
         dataDir: context.dataDir(command),
@@ -63,10 +62,7 @@ export function registerServeCommand(program: Command, context: CliContext): voi
       });
       context.onShutdownSignal(() => core.dispose());
       try {
-        const demo =
-          options.demo === true
-            ? await seedDemo({ db: core.stores.server, now: () => new Date() })
-            : null;
+        const demo = options.demo === true ? await core.provider.seedDemo() : null;
         const listening = await core.serverHost.listen({
           host: options.host,
           port,
@@ -101,7 +97,7 @@ export function registerServeCommand(program: Command, context: CliContext): voi
           `  Data      ${core.config.dataDir}`,
           'Press Ctrl+C to stop.',
         ];
-        context.io.stdout(`${lines.join('\n')}\n`);
+        context.print(`${lines.join('\n')}\n`);
       } catch (error) {
         await core.dispose();
         throw error;

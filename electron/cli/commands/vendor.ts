@@ -1,22 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-
 import type { Command } from 'commander';
 
 import type { SyncProgress, SyncReport, VendorSummary } from '../../../shared/client';
 import { AppError } from '../../../shared/errors';
-import { createFileSecretStore, defaultSecretsPath } from '../../core/client/secretStore';
-import { createSyncService } from '../../core/client/syncService';
-import type { SyncService } from '../../core/client/syncService';
-import { createVendorService } from '../../core/client/vendorService';
-import type { TrustInput, VendorService } from '../../core/client/vendorService';
-import { createVendorsRepository } from '../../core/client/vendorsRepository';
-import { checkWorkspace, loadAuthorityKeys } from '../../core/client/workspaceChecks';
-import { openDatabase } from '../../core/store/database';
-import type { SqliteDatabase } from '../../core/store/database';
-import { loadMigrations } from '../../core/store/loadMigrations';
+import type { ClientServices } from '../../core/client/clientModule';
+import type { TrustInput } from '../../core/client/vendorService';
 import type { CliContext } from '../context';
 import { printJson } from '../context';
+import { readInputText } from '../inputs';
+import { progressBar } from '../progress';
 
 interface AddOptions {
   tokenFile?: string;
@@ -39,62 +30,22 @@ interface HistoryOptions extends JsonOption {
   measurement: string;
 }
 
-/** The auditor's workspace for one command: auditor.db and the CLI's secret file. */
-export interface VendorWorkspace {
-  db: SqliteDatabase;
-  dataDir: string;
-  vendors: VendorService;
-  sync: SyncService;
-  close(): void;
-}
-
-export function openVendorWorkspace(context: CliContext, command: Command): VendorWorkspace {
-  const dataDir = context.dataDir(command);
-  const db = openDatabase({
-    path: join(dataDir, 'auditor.db'),
-    migrations: loadMigrations('auditor'),
-  });
-  const repository = createVendorsRepository(db);
-  const clock = (): Date => new Date();
-  const vendors = createVendorService({
-    vendors: repository,
-    secrets: createFileSecretStore(defaultSecretsPath(dataDir)),
-    clock,
-  });
-  const sync = createSyncService({ db, vendors, repository, clock });
-  return { db, dataDir, vendors, sync, close: () => db.close() };
-}
-
-async function withWorkspace(
+/** Runs `work` with the client module of the command's data folder. */
+async function withClient(
   context: CliContext,
   command: Command,
-  work: (workspace: VendorWorkspace) => Promise<void> | void,
+  work: (client: ClientServices) => Promise<void> | void,
 ): Promise<void> {
-  const workspace = openVendorWorkspace(context, command);
-  try {
-    await work(workspace);
-  } finally {
-    workspace.close();
-  }
+  await work(await context.modules(command).client());
 }
 
-function readInputFile(path: string, what: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new AppError(
-      'VENDOR_INVALID',
-      `Cannot read ${what} ${path}: ${(error as Error).message}.`,
-    );
-  }
-}
-
-function trustFrom(options: AddOptions): TrustInput {
+async function trustFrom(context: CliContext, options: AddOptions): Promise<TrustInput> {
   if (options.ca !== undefined && options.fingerprint !== undefined) {
     throw new AppError('VENDOR_INVALID', 'Give --ca or --fingerprint, not both.');
   }
   if (options.ca !== undefined) {
-    return { kind: 'ca', caPem: readInputFile(options.ca, 'the CA file'), source: options.ca };
+    const caPem = await readInputText(context, options.ca, 'the CA file');
+    return { kind: 'ca', caPem, source: options.ca };
   }
   if (options.fingerprint !== undefined)
     return { kind: 'fingerprint', sha256: options.fingerprint };
@@ -119,12 +70,14 @@ export function registerVendorCommands(program: Command, context: CliContext): v
     .option('--ca <file>', 'trust this PEM CA bundle instead of the system CAs')
     .option('--fingerprint <sha256>', "pin the server certificate's SHA-256 fingerprint")
     .action(async (name: string, url: string, options: AddOptions, command: Command) => {
-      const trust = trustFrom(options);
+      const trust = await trustFrom(context, options);
       const token =
-        options.tokenFile === undefined ? null : readInputFile(options.tokenFile, 'the token file');
-      await withWorkspace(context, command, ({ vendors }) => {
+        options.tokenFile === undefined
+          ? null
+          : await readInputText(context, options.tokenFile, 'the token file');
+      await withClient(context, command, ({ vendors }) => {
         const added = vendors.add({ name, url, token, trust });
-        context.io.stdout(
+        context.print(
           `Added vendor ${added.name} at ${added.baseUrl} (trust: ${describeTrust(added.trust.kind, added.trust.kind === 'fingerprint' ? added.trust.sha256 : null)}${token === null ? ', no token' : ''}).\n`,
         );
       });
@@ -135,15 +88,15 @@ export function registerVendorCommands(program: Command, context: CliContext): v
     .description('list the followed vendors')
     .option('--json', 'print one JSON document')
     .action(async (options: JsonOption, command: Command) => {
-      await withWorkspace(context, command, ({ vendors }) => {
+      await withClient(context, command, ({ vendors }) => {
         const list = vendors.list();
         if (options.json === true) {
           printJson(context, list);
           return;
         }
         if (list.length === 0)
-          context.io.stdout('No vendors yet; add one with `vendor add NAME URL`.\n');
-        for (const item of list) context.io.stdout(`${summaryLine(item)}\n`);
+          context.print('No vendors yet; add one with `vendor add NAME URL`.\n');
+        for (const item of list) context.print(`${summaryLine(item)}\n`);
       });
     });
 
@@ -153,7 +106,7 @@ export function registerVendorCommands(program: Command, context: CliContext): v
     .argument('<name>')
     .option('--json', 'print one JSON document')
     .action(async (name: string, options: JsonOption, command: Command) => {
-      await withWorkspace(context, command, ({ vendors, sync }) => {
+      await withClient(context, command, ({ vendors, sync }) => {
         const record = vendors.get(name);
         const summary = vendors.list().find((item) => item.name === record.name);
         const shown = {
@@ -165,7 +118,7 @@ export function registerVendorCommands(program: Command, context: CliContext): v
           printJson(context, shown);
           return;
         }
-        context.io.stdout(
+        context.print(
           `${summaryLine(summary!)}\nprovider: ${record.provider ?? '(not synced yet)'}\n`,
         );
       });
@@ -195,21 +148,21 @@ export function registerVendorCommands(program: Command, context: CliContext): v
         options.systemCa === true
           ? { kind: 'system' }
           : options.ca !== undefined || options.fingerprint !== undefined
-            ? trustFrom(options)
+            ? await trustFrom(context, options)
             : undefined;
       const token =
         options.token === false
           ? null
           : options.tokenFile === undefined
             ? undefined
-            : readInputFile(options.tokenFile, 'the token file');
-      await withWorkspace(context, command, ({ vendors }) => {
+            : await readInputText(context, options.tokenFile, 'the token file');
+      await withClient(context, command, ({ vendors }) => {
         const edited = vendors.edit(name, {
           ...(options.url === undefined ? {} : { url: options.url }),
           ...(token === undefined ? {} : { token }),
           ...(trust === undefined ? {} : { trust }),
         });
-        context.io.stdout(
+        context.print(
           `Changed vendor ${edited.name}: ${edited.baseUrl} (trust: ${edited.trust.kind}${edited.tokenRef === null ? ', no token' : ''}).\n`,
         );
       });
@@ -220,9 +173,9 @@ export function registerVendorCommands(program: Command, context: CliContext): v
     .description('stop following a vendor and delete its workspace data and token')
     .argument('<name>')
     .action(async (name: string, _options: unknown, command: Command) => {
-      await withWorkspace(context, command, ({ vendors }) => {
+      await withClient(context, command, ({ vendors }) => {
         vendors.remove(name);
-        context.io.stdout(`Removed vendor ${name}.\n`);
+        context.print(`Removed vendor ${name}.\n`);
       });
     });
 
@@ -232,12 +185,12 @@ export function registerVendorCommands(program: Command, context: CliContext): v
     .argument('[name]')
     .option('--json', 'print the sync report(s) as one JSON document')
     .action(async (name: string | undefined, options: JsonOption, command: Command) => {
-      await withWorkspace(context, command, async ({ vendors, sync }) => {
+      await withClient(context, command, async ({ vendors, sync }) => {
         const names =
           name === undefined ? vendors.list().map((item) => item.name) : [vendors.get(name).name];
         const reports: SyncReport[] = [];
         for (const vendorName of names) {
-          const bar = progressBar(context);
+          const bar = syncProgressBar(context);
           const { report } = await sync.sync(vendorName, { onProgress: bar.update });
           bar.done();
           reports.push(report);
@@ -255,7 +208,7 @@ export function registerVendorCommands(program: Command, context: CliContext): v
     .description('the supply chain across followed vendors (CTP appendix B), offline')
     .option('--json', 'print one JSON document')
     .action(async (options: JsonOption, command: Command) => {
-      await withWorkspace(context, command, ({ sync }) => {
+      await withClient(context, command, ({ sync }) => {
         const graph = sync.supplyChain();
         if (options.json === true) {
           printJson(context, graph);
@@ -265,7 +218,7 @@ export function registerVendorCommands(program: Command, context: CliContext): v
         for (const edge of graph.edges) {
           const from = names.get(edge.from);
           const to = names.get(edge.to);
-          context.io.stdout(
+          context.print(
             `${from?.name ?? edge.from} (${from?.provider ?? ''}) ${edge.kind} ${to?.name ?? edge.to} (${to?.provider ?? ''})${to?.thirdParty === true ? ' [third party]' : ''}\n`,
           );
         }
@@ -279,7 +232,7 @@ export function registerVendorCommands(program: Command, context: CliContext): v
     .requiredOption('--measurement <url>', "the measurement's URL")
     .option('--json', 'print one JSON document')
     .action(async (name: string, options: HistoryOptions, command: Command) => {
-      await withWorkspace(context, command, ({ sync }) => {
+      await withClient(context, command, ({ sync }) => {
         const entries = sync.workspace(name).history(options.measurement);
         if (options.json === true) {
           printJson(
@@ -293,9 +246,9 @@ export function registerVendorCommands(program: Command, context: CliContext): v
           );
           return;
         }
-        if (entries.length === 0) context.io.stdout('No results kept for this measurement.\n');
+        if (entries.length === 0) context.print('No results kept for this measurement.\n');
         for (const entry of entries) {
-          context.io.stdout(`${entry.updateTime ?? '(no updateTime)'}\t${entry.resultText}\n`);
+          context.print(`${entry.updateTime ?? '(no updateTime)'}\t${entry.resultText}\n`);
         }
       });
     });
@@ -311,26 +264,22 @@ function registerCheckCommand(vendor: Command, context: CliContext): void {
     .argument('<name>')
     .option('--json', 'print one JSON document')
     .action(async (name: string, options: JsonOption, command: Command) => {
-      await withWorkspace(context, command, async ({ sync, dataDir }) => {
-        const checks = await checkWorkspace(
-          sync.workspace(name),
-          loadAuthorityKeys(dataDir),
-          () => new Date(),
-        );
+      await withClient(context, command, async ({ check }) => {
+        const checks = await check(name);
         if (options.json === true) printJson(context, checks);
         else {
           for (const item of checks.objectives.filter((check) => check.disagrees)) {
-            context.io.stdout(
+            context.print(
               `DISAGREES ${item.measurementUrl}: vendor says ${item.claimed}, we get ${item.ours}${item.message === null ? '' : ` (${item.message})`}\n`,
             );
           }
           for (const item of checks.signatures.filter((check) => check.status === 'invalid')) {
-            context.io.stdout(
+            context.print(
               `INVALID SIGNATURE ${item.measurementUrl} ${item.updateTime ?? ''}: ${item.message ?? ''}\n`,
             );
           }
           const s = checks.summary;
-          context.io.stdout(
+          context.print(
             `${checks.objectives.length} objectives checked, ${checks.disagreements} disagree; signatures: ${s.verified} verified, ${s.unsigned} unsigned, ${s.invalid} invalid, ${s.unknown_authority} unknown authority.\n`,
           );
         }
@@ -339,43 +288,25 @@ function registerCheckCommand(vendor: Command, context: CliContext): void {
     });
 }
 
-/** A one-line progress bar on stderr, drawn only on a terminal. */
-function progressBar(context: CliContext): {
-  update: (progress: SyncProgress) => void;
-  done: () => void;
-} {
-  if (!context.io.stderrIsTTY) return { update: () => undefined, done: () => undefined };
-  let drawn = false;
-  let last = 0;
-  return {
-    update(progress) {
-      const time = Date.now();
-      if (time - last < 100) return;
-      last = time;
-      const width = 30;
-      const filled =
-        progress.total === 0 ? 0 : Math.round((progress.done / progress.total) * width);
-      context.io.stderr(
-        `\r${progress.vendor} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${progress.done}/${progress.total}\x1b[K`,
-      );
-      drawn = true;
-    },
-    done() {
-      if (drawn) context.io.stderr('\r\x1b[K');
-    },
-  };
+/** The sync's progress: done/total resources of one vendor. */
+function syncProgressBar(context: CliContext) {
+  return progressBar(context, (progress: SyncProgress) => ({
+    fraction: progress.total === 0 ? 0 : progress.done / progress.total,
+    prefix: progress.vendor,
+    label: `${progress.done}/${progress.total}`,
+  }));
 }
 
 function printReport(context: CliContext, report: SyncReport): void {
-  context.io.stdout(
+  context.print(
     `${report.vendor}: ${report.status}, ${report.resources} resources, ${report.newResults} new results, ` +
       `${report.newLogs} new log entries, ${report.skippedUnchanged} unchanged subtrees skipped, ` +
       `${report.requests} requests in ${report.durationMs} ms, ${report.errors.length} errors.\n`,
   );
   for (const error of report.errors.slice(0, 20))
-    context.io.stdout(`  ${error.code}: ${error.message}\n`);
+    context.print(`  ${error.code}: ${error.message}\n`);
   if (report.errors.length > 20)
-    context.io.stdout(`  … ${report.errors.length - 20} more (see --json)\n`);
+    context.print(`  … ${report.errors.length - 20} more (see --json)\n`);
 }
 
 function describeTrust(kind: string, fingerprint: string | null): string {

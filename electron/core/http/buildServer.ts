@@ -1,7 +1,7 @@
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 
-import type { CtpServices } from '../provider/services';
+import type { ProviderServices } from '../provider/services';
 import type { Dispatcher } from '../dispatcher';
 import type { EventBus } from '../events';
 import type { Logger } from '../logger';
@@ -22,7 +22,7 @@ export interface ServerDependencies {
   /** Longest a request may take before it is answered 503 (default 30 s). */
   requestTimeoutMs?: number;
   /** The CTP API under /ctp/ (absent: not served). */
-  ctp?: (Omit<CtpRoutesOptions, 'services'> & { services: CtpServices }) | undefined;
+  ctp?: (Omit<CtpRoutesOptions, 'services'> & { services: ProviderServices }) | undefined;
 }
 
 /**

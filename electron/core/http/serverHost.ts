@@ -2,8 +2,7 @@ import type { FastifyInstance } from 'fastify';
 
 import type { ServerStatus } from '../../../shared/api';
 import { AppError } from '../../../shared/errors';
-import type { ServerCountsRepository } from '../provider/serverCountsRepository';
-import type { CtpServices } from '../provider/services';
+import type { ProviderServices } from '../provider/services';
 import type { Dispatcher } from '../dispatcher';
 import type { EventBus } from '../events';
 import type { Logger } from '../logger';
@@ -45,13 +44,13 @@ export interface ServerHost {
 
 export interface ServerHostDependencies {
   dataDir: string;
-  dispatcher: Dispatcher;
+  /** The contract's dispatcher, for the RPC transport (resolved when listening starts). */
+  dispatcher: () => Dispatcher;
   events: EventBus;
   logger: Logger;
-  counts: ServerCountsRepository;
   clock: () => Date;
-  /** The CTP API's services (absent: /ctp/ is not served). */
-  ctp?: CtpServices;
+  /** What the CTP and admin APIs serve. */
+  provider: ProviderServices;
 }
 
 export function createServerHost(deps: ServerHostDependencies): ServerHost {
@@ -68,7 +67,7 @@ export function createServerHost(deps: ServerHostDependencies): ServerHost {
     ctpBase: state?.ctpBase ?? null,
     tls: { mode: state?.tlsMode ?? 'off', fingerprint256: state?.fingerprint256 ?? null },
     startedAt: state?.startedAt ?? null,
-    counts: deps.counts.counts(),
+    counts: deps.provider.counts.counts(),
   });
 
   return {
@@ -90,16 +89,13 @@ export function createServerHost(deps: ServerHostDependencies): ServerHost {
       const tls = loadTlsMaterial(options.tls, deps.dataDir, [options.host]);
       const adminToken = loadOrCreateAdminToken(deps.dataDir);
       const built = await buildServer({
-        dispatcher: deps.dispatcher,
+        dispatcher: deps.dispatcher(),
         events: deps.events,
         logger: deps.logger,
         adminToken,
         uiDir: options.uiDir,
         https: tls,
-        ctp:
-          deps.ctp === undefined
-            ? undefined
-            : { services: deps.ctp, baseUrl: options.baseUrl, ...options.ctpOptions },
+        ctp: { services: deps.provider, baseUrl: options.baseUrl, ...options.ctpOptions },
       });
       try {
         await built.listen({ host: options.host, port: options.port });

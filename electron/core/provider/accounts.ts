@@ -27,6 +27,11 @@ export interface Accounts {
   ensureAccount(name: string, serviceViews?: readonly string[]): number;
   /** Adds a token (a new random one when `token` is omitted) and returns it in clear, once. */
   addToken(account: string, token?: string): string;
+  /**
+   * `server token create`: creates the account if needed (with `serviceViews`, which
+   * replace its views when given) and a new random token, in one transaction.
+   */
+  createToken(account: string, serviceViews?: readonly string[]): string;
   /** Revokes every token of the account and returns a new one. */
   rotateTokens(account: string): string;
   revokeTokens(account: string): number;
@@ -108,6 +113,13 @@ export function createAccounts(db: SqliteDatabase, clock: () => Date = () => new
     return id;
   });
 
+  const addToken = (account: string, token?: string): string => {
+    const id = requireAccount(account);
+    const value = token ?? newToken();
+    insertToken.run(id, hashToken(value), clock().toISOString());
+    return value;
+  };
+
   return {
     authenticate(token) {
       if (token.length === 0 || token.length > 512) return null;
@@ -132,12 +144,12 @@ export function createAccounts(db: SqliteDatabase, clock: () => Date = () => new
       forget();
       return ensureAccount(name, views);
     },
-    addToken(account, token) {
-      const id = requireAccount(account);
-      const value = token ?? newToken();
-      insertToken.run(id, hashToken(value), clock().toISOString());
-      return value;
-    },
+    addToken,
+    createToken: db.transaction((account: string, views?: readonly string[]): string => {
+      forget();
+      ensureAccount(account, views);
+      return addToken(account);
+    }),
     rotateTokens: db.transaction((account: string): string => {
       forget();
       const id = requireAccount(account);

@@ -6,7 +6,7 @@ import { CompactSign, importPKCS8 } from 'jose';
 
 import { projectRoot } from '../paths';
 import type { SqliteDatabase } from '../store/database';
-import { createCtpServices } from './services';
+import { createProviderServices } from './services';
 
 /** The demo's monitoring authority: its results are signed with resources/demo's key. */
 export const DEMO_AUTHORITY = 'monitor.trustlab.example';
@@ -154,7 +154,7 @@ export async function seedDemo(options: {
   );
   const start = end - 90 * DAY;
   let time = start;
-  const services = createCtpServices({ db: options.db, clock: () => new Date(time) });
+  const services = createProviderServices({ db: options.db, clock: () => new Date(time) });
   await services.importer.importDocument(document);
 
   const view = (id: string) => `https://demo.invalid/ctp/measurements/${id}`;

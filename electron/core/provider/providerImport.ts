@@ -6,7 +6,7 @@ import { formatRfc3339 } from '../../../shared/ctp/time';
 import type { ResultColumn } from '../../../shared/ctp/types';
 import { AppError } from '../../../shared/errors';
 import type { SqliteDatabase } from '../store/database';
-import { createAccounts } from './accounts';
+import type { Accounts } from './accounts';
 import { createChangeIds } from './changeIds';
 import { newCtpId } from './ids';
 import { verifyResultSignature } from './jws';
@@ -18,8 +18,8 @@ import {
   type ProviderDocument,
   type ViewInput,
 } from './providerValidation';
-import { createPublisher, type Publisher } from './publisher';
-import { createCtpRepositories } from './repositories';
+import type { Publisher } from './publisher';
+import type { CtpRepositories } from './repositories';
 
 export interface ImportSummary {
   created: number;
@@ -48,13 +48,12 @@ type Table = 'service_views' | 'assets' | 'attributes' | 'measurements' | 'metri
 export function createProviderImporter(deps: {
   db: SqliteDatabase;
   clock: () => Date;
-  publisher?: Publisher;
+  publisher: Publisher;
+  repositories: CtpRepositories;
+  accounts: Accounts;
 }): ProviderImporter {
-  const { db, clock } = deps;
-  const repositories = createCtpRepositories(db);
-  const publisher = deps.publisher ?? createPublisher({ db, clock, repositories });
+  const { db, clock, publisher, repositories, accounts } = deps;
   const changeIds = createChangeIds(db);
-  const accounts = createAccounts(db, clock);
   const statements = new Map<string, Database.Statement<unknown[], unknown>>();
   const prepared = (sql: string) => {
     let statement = statements.get(sql);

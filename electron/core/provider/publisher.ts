@@ -5,17 +5,17 @@ import type { MeasurementRecord, TriggerRecord, TriStatus } from '../../../share
 import { AppError } from '../../../shared/errors';
 import type { SqliteDatabase } from '../store/database';
 import { createChangeIds } from './changeIds';
-import { createConditionCache, type ConditionCache } from './evaluation';
+import type { ConditionCache } from './evaluation';
 import { newCtpId } from './ids';
 import { verifyResultSignature } from './jws';
-import { createCtpRepositories, type CtpRepositories } from './repositories';
+import type { CtpRepositories } from './repositories';
 import { alertKind, shouldEvaluateTrigger } from './triggerRules';
 
 export interface PublisherDependencies {
   db: SqliteDatabase;
   clock: () => Date;
-  conditions?: ConditionCache;
-  repositories?: CtpRepositories;
+  conditions: ConditionCache;
+  repositories: CtpRepositories;
 }
 
 /** One alert written by a trigger evaluation (CTP 5.3.2). */
@@ -62,9 +62,7 @@ export interface Publisher {
 }
 
 export function createPublisher(deps: PublisherDependencies): Publisher {
-  const { db, clock } = deps;
-  const repositories = deps.repositories ?? createCtpRepositories(db);
-  const conditions = deps.conditions ?? createConditionCache();
+  const { db, clock, repositories, conditions } = deps;
   const changeIds = createChangeIds(db);
   const authorityKey = db.prepare<[string], { public_key: string }>(
     'SELECT public_key FROM authorities WHERE id = ?',

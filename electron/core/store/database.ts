@@ -1,12 +1,23 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 
 import { AppError } from '../../../shared/errors';
 import type { Migration } from './loadMigrations';
 
 export type SqliteDatabase = Database.Database;
+
+/**
+ * better-sqlite3 (a native addon) is loaded when the first database opens, not when this
+ * module is imported: CLI commands that open no database start without it.
+ */
+let sqlite: typeof Database | null = null;
+function loadSqlite(): typeof Database {
+  sqlite ??= createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+  return sqlite;
+}
 
 export interface OpenDatabaseOptions {
   /** The database file; its folder is created if missing. */
@@ -32,7 +43,8 @@ export function openDatabase(options: OpenDatabaseOptions): SqliteDatabase {
   mkdirSync(dirname(options.path), { recursive: true, mode: 0o700 });
   let db: SqliteDatabase;
   try {
-    db = new Database(
+    const Sqlite = loadSqlite();
+    db = new Sqlite(
       options.path,
       options.nativeBinding ? { nativeBinding: options.nativeBinding } : {},
     );

@@ -105,8 +105,16 @@ describe('bundle CLI', () => {
     expect(second.stdout).toContain('2 unchanged');
 
     // A separate trust folder with --keys: the same bundle is untrusted there.
+    mkdirSync(join(dir, 'empty-keys'));
     const elsewhere = await cli(['verify', bundle, '--keys', join(dir, 'empty-keys'), '--json']);
     expect(JSON.parse(elsewhere.stdout).verdict).toBe('untrusted');
+    // A --keys folder that does not exist is a usage error, not an untrusted signer.
+    const missing = await cli(['verify', bundle, '--keys', join(dir, 'no-such-keys'), '--json']);
+    expect(missing.code).toBe(2);
+    expect(missing.stdout).toBe('');
+    expect(missing.stderr).toContain(
+      `the trust-store folder ${join(dir, 'no-such-keys')}: it does not exist`,
+    );
 
     const detachedBundle = join(dir, 'd.tar.gz');
     await cli(['bundle', 'create', join(dir, 'rules'), detachedBundle]);

@@ -35,7 +35,7 @@ beforeEach(async () => {
   const trustStore = createTrustStore({ dir: join(dir, 'trust') });
   await trustStore.add(testKeys().publicKey);
   verifier = createBundleVerifier({ trustStore });
-  importer = createBundleImporter({ db, verifier, clock });
+  importer = createBundleImporter({ verifier, clock, repository: createRulesRepository(db) });
 });
 afterEach(() => {
   db.close();
@@ -199,7 +199,6 @@ describe('import', () => {
     const real = createRulesRepository(db);
     let inserted = 0;
     const failing = createBundleImporter({
-      db,
       verifier,
       clock,
       repository: {

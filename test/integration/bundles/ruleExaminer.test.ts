@@ -31,7 +31,16 @@ import { SHARED } from '../../helpers/processes';
 import { useTempDirs } from '../../helpers/tempDir';
 
 const FIXTURES = join(SHARED, 'fixtures', 'openwatch-rules-2025-10');
-const BUNDLES_DIR = join(import.meta.dirname, '..', '..', '..', 'electron', 'core', 'bundles', 'verify');
+const BUNDLES_DIR = join(
+  import.meta.dirname,
+  '..',
+  '..',
+  '..',
+  'electron',
+  'core',
+  'bundles',
+  'verify',
+);
 const tempDir = useTempDirs();
 
 const examiners: RuleExaminer[] = [];

@@ -97,7 +97,7 @@ export async function startOurServer(
     logger: createLogger({ level: 'silent' }),
   });
   try {
-    await core.ctp.importer.importDocument(document);
+    await core.provider.importer.importDocument(document);
     const listening = await core.serverHost.listen({
       host: '127.0.0.1',
       port: options.port ?? 0,

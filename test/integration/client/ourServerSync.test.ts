@@ -103,7 +103,7 @@ describe('vendor sync against our own CTP server (HTTPS, pinned fingerprint)', (
     await addVendor(dataDir, server);
     expect((await sync(dataDir)).report.newResults).toBe(1);
 
-    await server.core.ctp.publisher.publish(
+    await server.core.provider.publisher.publish(
       'm0-0-0',
       JSON.stringify({
         value: [{ percentage: 99.99 }],
@@ -251,7 +251,7 @@ describe('vendor sync against our own CTP server (HTTPS, pinned fingerprint)', (
     const document = providerDocument({ views: 1, assets: 2, measurements: 3 });
     const server = await startOurServer(tempDir(), document);
     servers.push(server);
-    server.core.ctp.triggers.create('sv0', {
+    server.core.provider.triggers.create('sv0', {
       name: 'low',
       measurement: `${server.ctpBase}measurements/m0-0-0`,
       condition: 'value[0].percentage < 99.97',
@@ -290,7 +290,7 @@ describe('vendor sync against our own CTP server (HTTPS, pinned fingerprint)', (
     ).toEqual(imported.sort((a, b) => a.url.localeCompare(b.url)));
     expect(triggers).toEqual({ n: 1 });
 
-    await server.core.ctp.publisher.publish(
+    await server.core.provider.publisher.publish(
       'm0-0-0',
       JSON.stringify({
         value: [{ percentage: 99.9 }],

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { Agent, request } from 'undici';
@@ -168,11 +168,14 @@ describe('headless server over real HTTPS on 127.0.0.1', () => {
   });
 
   it('leaves nothing open after dispose: databases closed, port released', async () => {
-    const { core, listening, rpc } = await startCore(tempDir());
+    const dir = tempDir();
+    const { core, listening, rpc } = await startCore(dir);
     expect((await rpc('app.info', {})).status).toBe(200);
+    expect(existsSync(join(dir, 'auditor.db-wal'))).toBe(true);
     await core.dispose();
-    expect(core.stores.auditor.open).toBe(false);
-    expect(core.stores.server.open).toBe(false);
+    // SQLite removes a WAL file when the last connection to its database closes.
+    expect(existsSync(join(dir, 'auditor.db-wal'))).toBe(false);
+    expect(existsSync(join(dir, 'server.db-wal'))).toBe(false);
     expect(core.events.listenerCount).toBe(0);
     await expect(fetch(`${listening.origin}/`)).rejects.toThrow();
     await expect(core.dispatcher.dispatch('app.info', undefined)).rejects.toMatchObject({

@@ -85,7 +85,7 @@ describe('appendix A replayed with curl against a real HTTPS server', () => {
       logger: createLogger({ level: 'silent' }),
     });
     cores.push(core);
-    await core.ctp.importer.importDocument(APPENDIX_A);
+    await core.provider.importer.importDocument(APPENDIX_A);
     const listening = await core.serverHost.listen({
       host: '127.0.0.1',
       port: 0,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { createCtpServices } from '../../../electron/core/provider/services';
+import { createProviderServices } from '../../../electron/core/provider/services';
 import { ROOT, useProcesses } from '../../helpers/processes';
 import { useTempDirs } from '../../helpers/tempDir';
 import { openServerDb, sampleProvider } from '../../unit/electron/core/provider/helpers';
@@ -14,7 +14,7 @@ const LOOP = join(ROOT, 'test', 'integration', 'provider', 'publishLoop.ts');
 
 async function prepare(dir: string) {
   const db = openServerDb(dir);
-  const services = createCtpServices({ db, clock: () => new Date() });
+  const services = createProviderServices({ db, clock: () => new Date() });
   await services.importer.importDocument(sampleProvider());
   // Odd percentages alert; guard time 0, so every evaluation from "true" may alert again.
   services.triggers.create('sv1', {

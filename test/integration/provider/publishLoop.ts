@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 
-import { createPublisher } from '../../../electron/core/provider/publisher';
+import { createProviderServices } from '../../../electron/core/provider/services';
 import { openDatabase } from '../../../electron/core/store/database';
 import { loadMigrations } from '../../../electron/core/store/loadMigrations';
 
@@ -15,7 +15,7 @@ const db = openDatabase({
   migrations: loadMigrations('server'),
   busyTimeoutMs: 30_000,
 });
-const publisher = createPublisher({ db, clock: () => new Date() });
+const { publisher } = createProviderServices({ db, clock: () => new Date() });
 const start = Number(startText);
 for (let i = 0; i < Number(countText); i++) {
   const percentage = start + i;

@@ -16,7 +16,7 @@ describe('graceful shutdown', () => {
       mode: 'headless',
       logger: createLogger({ level: 'silent' }),
     });
-    await core.ctp.importer.importDocument(sampleProvider());
+    await core.provider.importer.importDocument(sampleProvider());
     const listening = await core.serverHost.listen({
       host: '127.0.0.1',
       port: 0,

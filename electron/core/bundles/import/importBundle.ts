@@ -10,10 +10,8 @@ import type {
 } from '../../../../shared/bundles';
 import { DEFAULT_IMPORT_STRATEGY, isImportStrategy } from '../../../../shared/bundles';
 import { AppError } from '../../../../shared/errors';
-import type { SqliteDatabase } from '../../store/database';
 import { canonicalJson, ruleContentHash } from './contentHash';
 import { planImport } from './importPlan';
-import { createRulesRepository } from './rulesRepository';
 import type { RulesRepository } from './rulesRepository';
 import type { BundleVerification, BundleVerifier, VerifyFileOptions } from '../verify/verifyBundle';
 
@@ -28,8 +26,9 @@ export interface ImportOptions {
 }
 
 export interface BundleImporter {
+  /** Verifies the bundle, then imports it if the verdict allows (one transaction). */
   importFile(path: string, options?: ImportOptions): Promise<BundleImportResult>;
-  /** Imports an already verified bundle (the UI verifies first, then asks to import). */
+  /** Imports a verification made before (the benchmark times the import alone). */
   importVerified(
     verification: BundleVerification,
     options?: ImportOptions,
@@ -38,19 +37,16 @@ export interface BundleImporter {
 }
 
 export interface BundleImporterDeps {
-  db: SqliteDatabase;
   verifier: BundleVerifier;
-  clock?: (() => Date) | undefined;
-  /** Replaceable for tests (a repository that fails half-way). */
-  repository?: RulesRepository | undefined;
+  clock: () => Date;
+  repository: RulesRepository;
 }
 
 /** Rules hashed between two yields to the event loop. */
 const RULES_PER_STEP = 200;
 
 export function createBundleImporter(deps: BundleImporterDeps): BundleImporter {
-  const clock = deps.clock ?? (() => new Date());
-  const repository = deps.repository ?? createRulesRepository(deps.db);
+  const { clock, repository } = deps;
 
   async function importVerified(
     verification: BundleVerification,
@@ -193,6 +189,7 @@ export function createBundleImporter(deps: BundleImporterDeps): BundleImporter {
 
   return {
     rules: repository,
+    importVerified,
     async importFile(path, options = {}) {
       if (options.strategy !== undefined && !isImportStrategy(options.strategy)) {
         throw new AppError(
@@ -207,7 +204,6 @@ export function createBundleImporter(deps: BundleImporterDeps): BundleImporter {
       });
       return importVerified(verification, options);
     },
-    importVerified,
   };
 }
 

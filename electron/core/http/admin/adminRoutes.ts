@@ -8,12 +8,12 @@ import {
 import { CTP_ID_SCHEMA_PATTERN } from '../../../../shared/ctp/ids';
 import { AppError } from '../../../../shared/errors';
 import type { DeletableKind } from '../../provider/adminService';
-import type { CtpServices } from '../../provider/services';
+import type { ProviderServices } from '../../provider/services';
 import { bearerMatches } from '../adminToken';
 import { sendCtpError } from '../ctp/errors';
 
 export interface AdminRoutesOptions {
-  services: CtpServices;
+  services: ProviderServices;
   adminToken: string;
   /** The advertised CtpBase, for links in answers (default `<scheme>://<Host>/ctp/`). */
   baseUrl?: string | undefined;

@@ -23,14 +23,14 @@ import { parseRfc3339 } from '../../../../shared/ctp/time';
 import { AppError } from '../../../../shared/errors';
 import type { Principal } from '../../provider/accounts';
 import type { CollectionPage, PageWindow, ScopedKind } from '../../provider/repositories';
-import type { CtpServices } from '../../provider/services';
+import type { ProviderServices } from '../../provider/services';
 import type { TriggerInput } from '../../provider/triggerService';
 import { challenge, sendCtpError } from './errors';
 import { createRateLimiter } from './rateLimit';
 import { createResponseCache, oncePerLoopTurn } from './responseCache';
 
 export interface CtpRoutesOptions {
-  services: CtpServices;
+  services: ProviderServices;
   /** The advertised CtpBase (`--base-url`); default `<scheme>://<Host>/ctp/`. */
   baseUrl?: string | undefined;
   /** CTP 5.2.1 and 5.2.12: GET `/` and the metrics may be public (default: authenticated). */

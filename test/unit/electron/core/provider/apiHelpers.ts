@@ -2,14 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach } from 'vitest';
 
 import {
-  createCtpServices,
-  type CtpServices,
+  createProviderServices,
+  type ProviderServices,
 } from '../../../../../electron/core/provider/services';
 import { createDispatcher, type ApiHandlers } from '../../../../../electron/core/dispatcher';
 import { createEventBus } from '../../../../../electron/core/events';
 import { createLogger } from '../../../../../electron/core/logger';
 import { buildServer } from '../../../../../electron/core/http/buildServer';
 import type { CtpRoutesOptions } from '../../../../../electron/core/http/ctp/ctpRoutes';
+import type { SqliteDatabase } from '../../../../../electron/core/store/database';
 import { manualClock, openServerDb, sampleProvider } from './helpers';
 
 export const ACME = { authorization: 'Bearer acme-secret-token' };
@@ -30,12 +31,13 @@ export function useCtpApps() {
     options: Partial<Omit<CtpRoutesOptions, 'services'>> & { provider?: unknown } = {},
   ): Promise<{
     app: FastifyInstance;
-    services: CtpServices;
+    services: ProviderServices;
+    db: SqliteDatabase;
     time: ReturnType<typeof manualClock>;
   }> => {
     const db = openServerDb(dir);
     const time = manualClock();
-    const services = createCtpServices({ db, clock: time.clock });
+    const services = createProviderServices({ db, clock: time.clock });
     await services.importer.importDocument(options.provider ?? sampleProvider());
     const { provider: _provider, ...ctpOptions } = options;
     const app = await buildServer({
@@ -48,6 +50,6 @@ export function useCtpApps() {
       ctp: { services, rateLimit: null, ...ctpOptions },
     });
     open.push({ app, close: () => db.close() });
-    return { app, services, time };
+    return { app, services, db, time };
   };
 }

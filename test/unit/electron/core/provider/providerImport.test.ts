@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 
 import { createAccounts } from '../../../../../electron/core/provider/accounts';
-import { createProviderImporter } from '../../../../../electron/core/provider/providerImport';
 import { createCtpRepositories } from '../../../../../electron/core/provider/repositories';
 import { createServerCountsRepository } from '../../../../../electron/core/provider/serverCountsRepository';
+import { createProviderServices } from '../../../../../electron/core/provider/services';
 import { AppError } from '../../../../../shared/errors';
 import { useTempDirs } from '../../../../helpers/tempDir';
 import { manualClock, openServerDb, sampleProvider } from './helpers';
@@ -13,7 +13,7 @@ const tempDir = useTempDirs();
 function setup() {
   const db = openServerDb(tempDir());
   const time = manualClock();
-  const importer = createProviderImporter({ db, clock: time.clock });
+  const { importer } = createProviderServices({ db, clock: time.clock });
   return { db, time, importer, repos: createCtpRepositories(db) };
 }
 

@@ -36,7 +36,7 @@ const SEGMENTS = [
 
 describe('bad input never crashes the server or corrupts the database', () => {
   it('answers random requests with a JSON status below 500', async () => {
-    const { app, services } = await start(tempDir());
+    const { app, db } = await start(tempDir());
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'),
@@ -71,8 +71,8 @@ describe('bad input never crashes the server or corrupts the database', () => {
       ),
       { numRuns: 300 },
     );
-    expect(services.db.pragma('integrity_check', { simple: true })).toBe('ok');
-    expect(services.db.pragma('foreign_key_check')).toEqual([]);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(db.pragma('foreign_key_check')).toEqual([]);
   });
 
   it('refuses bodies over the limit with 413 and bounds plain collections', async () => {

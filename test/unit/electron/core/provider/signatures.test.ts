@@ -1,7 +1,7 @@
 import { CompactSign, exportSPKI, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
 
-import { createCtpServices } from '../../../../../electron/core/provider/services';
+import { createProviderServices } from '../../../../../electron/core/provider/services';
 import { AppError } from '../../../../../shared/errors';
 import { useTempDirs } from '../../../../helpers/tempDir';
 import { ACME, useCtpApps } from './apiHelpers';
@@ -58,7 +58,10 @@ describe('signed results (CTP 4.2.6.2, SPEC-NOTES "JWS")', () => {
   it('accepts signatures of authorities without a configured key, and requires authorityId', async () => {
     const db = openServerDb(tempDir());
     try {
-      const services = createCtpServices({ db, clock: () => new Date('2026-03-01T00:00:00Z') });
+      const services = createProviderServices({
+        db,
+        clock: () => new Date('2026-03-01T00:00:00Z'),
+      });
       await services.importer.importDocument(sampleProvider());
       const outcome = await services.publisher.publish(
         'm1',

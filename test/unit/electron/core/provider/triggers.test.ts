@@ -28,7 +28,7 @@ async function setup() {
 
 describe('triggers (CTP 5.2.14-5.2.17, 5.3.2)', () => {
   it('creates a trigger (201, Location), evaluates it at once, lists, reads and deletes it', async () => {
-    const { app, post, get, logs, services } = await setup();
+    const { app, post, get, logs, db } = await setup();
     const viewBefore = (await get('/ctp/serviceViews/sv1')).changeId;
     const created = await post({
       name: 'uptime',
@@ -84,9 +84,11 @@ describe('triggers (CTP 5.2.14-5.2.17, 5.3.2)', () => {
       tags: ['sla', 'high'],
     });
     // The alert queued an XMPP notification carrying the log entry, in the same transaction.
-    const outbox = services.db
-      .prepare('SELECT log_id, notification, payload FROM outbox')
-      .all() as Array<{ log_id: string; notification: string; payload: string }>;
+    const outbox = db.prepare('SELECT log_id, notification, payload FROM outbox').all() as Array<{
+      log_id: string;
+      notification: string;
+      payload: string;
+    }>;
     expect(outbox).toHaveLength(1);
     expect(outbox[0]).toMatchObject({
       log_id: log.self.split('/').pop(),

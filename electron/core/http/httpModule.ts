@@ -1,0 +1,31 @@
+import type { Dispatcher } from '../dispatcher';
+import type { EventBus } from '../events';
+import type { Logger } from '../logger';
+import type { CoreModule } from '../module';
+import type { ProviderServices } from '../provider/services';
+import { createServerHost, type ServerHost } from './serverHost';
+
+export interface HttpServices {
+  host: ServerHost;
+}
+
+/**
+ * The Fastify host (DESIGN "Layout": http/): the CTP and admin APIs over the provider's
+ * services, and the RPC transport of headless mode. Not listening until asked.
+ */
+export function createHttpModule(deps: {
+  dataDir: string;
+  /** The dispatcher is built from every module's handlers, this one's included. */
+  dispatcher: () => Dispatcher;
+  events: EventBus;
+  logger: Logger;
+  clock: () => Date;
+  provider: ProviderServices;
+}): CoreModule<HttpServices, 'server.status'> {
+  const host = createServerHost(deps);
+  return {
+    services: { host },
+    handlers: { 'server.status': async () => host.status() },
+    dispose: () => host.close(),
+  };
+}
