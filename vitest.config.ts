@@ -1,29 +1,32 @@
 import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'vitest/config';
 
-// Three projects: `node` (core, CLI, shared logic; unit and integration tests against real
-// SQLite, loopback HTTP and real tools), `renderer` (Vue components and stores in
-// happy-dom), `e2e` (the built app in a real Chromium). Benchmarks are not tests: they run
-// with `npm run bench`.
+// Four projects (CONVENTIONS "Tests"): `unit` (pure logic, no database, no port, no build:
+// seconds), `integration` (real SQLite, loopback servers, real tools, the built CLI),
+// `renderer` (Vue components and stores in happy-dom), `e2e` (the built app in a real
+// Chromium). Benchmarks are not tests: they run with `npm run bench`.
 export default defineConfig({
   test: {
     projects: [
       {
         test: {
-          name: 'node',
+          name: 'unit',
           environment: 'node',
-          include: [
-            'test/unit/electron/**/*.test.ts',
-            'test/unit/shared/**/*.test.ts',
-            'test/integration/**/*.test.ts',
-          ],
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
+          include: ['test/unit/electron/**/*.test.ts', 'test/unit/shared/**/*.test.ts'],
           typecheck: {
             enabled: true,
             include: ['test/types/**/*.test-d.ts'],
             tsconfig: './tsconfig.node.json',
           },
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          environment: 'node',
+          include: ['test/integration/**/*.test.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
         },
       },
       {

@@ -49,7 +49,7 @@ export function parseJsonInput(
   } catch (error) {
     throw new AppError(
       code,
-      `${path === '-' ? 'Standard input' : path} is not JSON: ${errorMessage(error)}.`,
+      `${path === '-' ? 'Standard input' : path} is not valid JSON: ${errorMessage(error)}.`,
     );
   }
 }

@@ -12,13 +12,7 @@ import {
 } from '../../electron/core/bundles/signing/trustStore';
 import { startHeadlessServer, useProcesses } from '../helpers/processes';
 import { useTempDirs } from '../helpers/tempDir';
-import {
-  manifestFor,
-  specRule,
-  tarGz,
-  testKeys,
-  validBundle,
-} from '../unit/electron/core/bundles/helpers';
+import { manifestFor, specRule, tarGz, testKeys, validBundle } from '../fixtures/bundles';
 import { launchChromium, navigateTo, screenshot } from './helpers';
 
 const tempDir = useTempDirs();

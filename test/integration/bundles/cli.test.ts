@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createCliContext } from '../../../electron/cli/context';
 import { runCli } from '../../../electron/cli/program';
-import { specRule } from '../../unit/electron/core/bundles/helpers';
+import { specRule } from '../../fixtures/bundles';
 
 let dir: string;
 beforeAll(() => {

@@ -17,7 +17,7 @@ import type { BundleVerifier } from '../../../electron/core/bundles/verify/verif
 import { openDatabase } from '../../../electron/core/store/database';
 import type { SqliteDatabase } from '../../../electron/core/store/database';
 import { loadMigrations } from '../../../electron/core/store/loadMigrations';
-import { specRule, testKeys } from '../../unit/electron/core/bundles/helpers';
+import { specRule, testKeys } from '../../fixtures/bundles';
 import { SHARED } from '../../helpers/processes';
 
 const FIXTURES = join(SHARED, 'fixtures', 'openwatch-rules-2025-10');

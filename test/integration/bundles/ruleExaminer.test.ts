@@ -20,13 +20,7 @@ import { createTrustStore } from '../../../electron/core/bundles/signing/trustSt
 import { createBundleVerifier } from '../../../electron/core/bundles/verify/verifyBundle';
 import type { BundleVerification } from '../../../electron/core/bundles/verify/verifyBundle';
 import { startModuleWorker } from '../../../electron/core/moduleWorker';
-import {
-  manifestFor,
-  NOW,
-  specRule,
-  tarGz,
-  validBundle,
-} from '../../unit/electron/core/bundles/helpers';
+import { manifestFor, NOW, specRule, tarGz, validBundle } from '../../fixtures/bundles';
 import { SHARED } from '../../helpers/processes';
 import { useTempDirs } from '../../helpers/tempDir';
 

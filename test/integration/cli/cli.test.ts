@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 
 import { ROOT, runBin, startHeadlessServer, useProcesses } from '../../helpers/processes';
 import { useTempDirs } from '../../helpers/tempDir';
-import { validBundle } from '../../unit/electron/core/bundles/helpers';
+import { validBundle } from '../../fixtures/bundles';
 
 const tempDir = useTempDirs();
 const start = useProcesses();

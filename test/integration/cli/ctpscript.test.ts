@@ -136,7 +136,7 @@ describe('trust-auditor ctpscript EXPR', () => {
     [
       'a result file that is not JSON',
       ['ctpscript', '1', '--result', file('bad.json', '{')],
-      /is not JSON/,
+      /is not valid JSON/,
     ],
     [
       '--batch with an expression',

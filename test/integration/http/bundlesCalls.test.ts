@@ -8,7 +8,7 @@ import { createLogger } from '../../../electron/core/logger';
 import type { BundleProgressEvent, EventMessage } from '../../../shared/api';
 import type { BundleReport } from '../../../shared/bundles';
 import { useTempDirs } from '../../helpers/tempDir';
-import { validBundle } from '../../unit/electron/core/bundles/helpers';
+import { validBundle } from '../../fixtures/bundles';
 
 const tempDir = useTempDirs();
 let core: Core | null = null;

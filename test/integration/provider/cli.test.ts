@@ -8,7 +8,7 @@ import { runCli } from '../../../electron/cli/program';
 import { createAccounts } from '../../../electron/core/provider/accounts';
 import { createCtpRepositories } from '../../../electron/core/provider/repositories';
 import { useTempDirs } from '../../helpers/tempDir';
-import { openServerDb, sampleProvider } from '../../unit/electron/core/provider/helpers';
+import { openServerDb, sampleProvider } from '../../fixtures/provider';
 
 const tempDir = useTempDirs();
 

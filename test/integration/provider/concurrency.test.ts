@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createProviderServices } from '../../../electron/core/provider/services';
 import { ROOT, useProcesses } from '../../helpers/processes';
 import { useTempDirs } from '../../helpers/tempDir';
-import { openServerDb, sampleProvider } from '../../unit/electron/core/provider/helpers';
+import { openServerDb, sampleProvider } from '../../fixtures/provider';
 
 const tempDir = useTempDirs();
 const start = useProcesses();

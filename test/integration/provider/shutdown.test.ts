@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createCore } from '../../../electron/core/app';
 import { createLogger } from '../../../electron/core/logger';
 import { useTempDirs } from '../../helpers/tempDir';
-import { openServerDb, sampleProvider } from '../../unit/electron/core/provider/helpers';
+import { openServerDb, sampleProvider } from '../../fixtures/provider';
 
 const tempDir = useTempDirs();
 

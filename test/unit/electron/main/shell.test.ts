@@ -9,7 +9,7 @@ import { isSafeExternalUrl, safeOpenExternal } from '../../../../electron/main/s
 import { createMainWindow } from '../../../../electron/main/window';
 import type { ServerStatus } from '../../../../shared/api';
 import { CALL_CHANNEL, EVENT_CHANNEL } from '../../../../shared/ipc';
-import { FakeSession, FakeWebContents } from './fakeElectron';
+import { FakeSession, FakeWebContents } from '../../../fixtures/fakeElectron';
 
 const APP_URL = 'file:///opt/trust-auditor/out/renderer/index.html';
 

@@ -9,8 +9,8 @@ import {
   archiveErrorFindings,
   readBundle,
 } from '../../../../../electron/core/bundles/archive/readBundle';
-import { tarBytes, tarGz, validBundle } from './helpers';
-import type { RawEntry } from './helpers';
+import { tarBytes, tarGz, validBundle } from '../../../../fixtures/bundles';
+import type { RawEntry } from '../../../../fixtures/bundles';
 
 const manifest = { path: 'manifest.json', body: '{}' };
 

@@ -14,8 +14,15 @@ import {
   createBundleVerifier,
   verdictPasses,
 } from '../../../../../electron/core/bundles/verify/verifyBundle';
-import { NOW, manifestFor, specRule, tarGz, testKeys, validBundle } from './helpers';
-import type { RawEntry } from './helpers';
+import {
+  NOW,
+  manifestFor,
+  specRule,
+  tarGz,
+  testKeys,
+  validBundle,
+} from '../../../../fixtures/bundles';
+import type { RawEntry } from '../../../../fixtures/bundles';
 
 let dir: string;
 let trustStore: TrustStore;

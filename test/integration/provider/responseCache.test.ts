@@ -8,9 +8,9 @@ import { describe, expect, it } from 'vitest';
 import {
   createResponseCache,
   oncePerLoopTurn,
-} from '../../../../../electron/core/http/ctp/responseCache';
-import { useTempDirs } from '../../../../helpers/tempDir';
-import { ACME, GLOBEX, useCtpApps } from './apiHelpers';
+} from '../../../electron/core/http/ctp/responseCache';
+import { useTempDirs } from '../../helpers/tempDir';
+import { ACME, GLOBEX, useCtpApps } from '../../fixtures/ctpApps';
 
 const tempDir = useTempDirs();
 const start = useCtpApps();

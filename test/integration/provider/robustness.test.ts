@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { useTempDirs } from '../../../../helpers/tempDir';
-import { ACME, ADMIN_TOKEN, useCtpApps } from './apiHelpers';
+import { useTempDirs } from '../../helpers/tempDir';
+import { ACME, ADMIN_TOKEN, useCtpApps } from '../../fixtures/ctpApps';
 
 const tempDir = useTempDirs();
 const start = useCtpApps();

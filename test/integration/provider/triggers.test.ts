@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { useTempDirs } from '../../../../helpers/tempDir';
-import { ACME, GLOBEX, useCtpApps } from './apiHelpers';
+import { useTempDirs } from '../../helpers/tempDir';
+import { ACME, GLOBEX, useCtpApps } from '../../fixtures/ctpApps';
 
 const tempDir = useTempDirs();
 const start = useCtpApps();

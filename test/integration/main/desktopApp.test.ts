@@ -3,11 +3,11 @@ import { join } from 'node:path';
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-import { startDesktopApp } from '../../../../electron/main/desktopApp';
-import { CALL_CHANNEL } from '../../../../shared/ipc';
-import { useTempDirs } from '../../../helpers/tempDir';
-import { waitFor } from '../../../helpers/waitFor';
-import { createFakeElectron } from './fakeElectron';
+import { startDesktopApp } from '../../../electron/main/desktopApp';
+import { CALL_CHANNEL } from '../../../shared/ipc';
+import { useTempDirs } from '../../helpers/tempDir';
+import { waitFor } from '../../helpers/waitFor';
+import { createFakeElectron } from '../../fixtures/fakeElectron';
 
 const tempDir = useTempDirs();
 let savedDataEnv: string | undefined;

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
-import { createAccounts } from '../../../../../electron/core/provider/accounts';
-import { createCtpRepositories } from '../../../../../electron/core/provider/repositories';
-import { createServerCountsRepository } from '../../../../../electron/core/provider/serverCountsRepository';
-import { createProviderServices } from '../../../../../electron/core/provider/services';
-import { AppError } from '../../../../../shared/errors';
-import { useTempDirs } from '../../../../helpers/tempDir';
-import { manualClock, openServerDb, sampleProvider } from './helpers';
+import { createAccounts } from '../../../electron/core/provider/accounts';
+import { createCtpRepositories } from '../../../electron/core/provider/repositories';
+import { createServerCountsRepository } from '../../../electron/core/provider/serverCountsRepository';
+import { createProviderServices } from '../../../electron/core/provider/services';
+import { AppError } from '../../../shared/errors';
+import { useTempDirs } from '../../helpers/tempDir';
+import { manualClock, openServerDb, sampleProvider } from '../../fixtures/provider';
 
 const tempDir = useTempDirs();
 

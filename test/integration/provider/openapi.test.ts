@@ -3,9 +3,9 @@ import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { ROOT } from '../../../../helpers/processes';
-import { useTempDirs } from '../../../../helpers/tempDir';
-import { useCtpApps } from './apiHelpers';
+import { ROOT } from '../../helpers/processes';
+import { useTempDirs } from '../../helpers/tempDir';
+import { useCtpApps } from '../../fixtures/ctpApps';
 
 const tempDir = useTempDirs();
 const start = useCtpApps();

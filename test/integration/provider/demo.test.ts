@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 
-import { demoPlan, seedDemo } from '../../../../../electron/core/provider/demo';
-import { createCtpRepositories } from '../../../../../electron/core/provider/repositories';
-import { useTempDirs } from '../../../../helpers/tempDir';
-import { openServerDb } from './helpers';
+import { demoPlan, seedDemo } from '../../../electron/core/provider/demo';
+import { createCtpRepositories } from '../../../electron/core/provider/repositories';
+import { useTempDirs } from '../../helpers/tempDir';
+import { openServerDb } from '../../fixtures/provider';
 
 const tempDir = useTempDirs();
 

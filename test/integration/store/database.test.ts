@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 
-import { openDatabase, schemaVersion } from '../../../../../electron/core/store/database';
-import { loadMigrations, type Migration } from '../../../../../electron/core/store/loadMigrations';
-import { AppError } from '../../../../../shared/errors';
-import { useTempDirs } from '../../../../helpers/tempDir';
+import { openDatabase, schemaVersion } from '../../../electron/core/store/database';
+import { loadMigrations, type Migration } from '../../../electron/core/store/loadMigrations';
+import { AppError } from '../../../shared/errors';
+import { useTempDirs } from '../../helpers/tempDir';
 
 const tempDir = useTempDirs();
 

@@ -1,11 +1,11 @@
 import { CompactSign, exportSPKI, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
 
-import { createProviderServices } from '../../../../../electron/core/provider/services';
-import { AppError } from '../../../../../shared/errors';
-import { useTempDirs } from '../../../../helpers/tempDir';
-import { ACME, useCtpApps } from './apiHelpers';
-import { openServerDb, sampleProvider } from './helpers';
+import { createProviderServices } from '../../../electron/core/provider/services';
+import { AppError } from '../../../shared/errors';
+import { useTempDirs } from '../../helpers/tempDir';
+import { ACME, useCtpApps } from '../../fixtures/ctpApps';
+import { openServerDb, sampleProvider } from '../../fixtures/provider';
 
 const tempDir = useTempDirs();
 const start = useCtpApps();

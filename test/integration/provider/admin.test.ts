@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
-import { useTempDirs } from '../../../../helpers/tempDir';
-import { ACME, ADMIN_TOKEN, useCtpApps } from './apiHelpers';
-import { sampleProvider } from './helpers';
+import { useTempDirs } from '../../helpers/tempDir';
+import { ACME, ADMIN_TOKEN, useCtpApps } from '../../fixtures/ctpApps';
+import { sampleProvider } from '../../fixtures/provider';
 
 const tempDir = useTempDirs();
 const start = useCtpApps();
