@@ -7,7 +7,7 @@ import type { SecretStore } from './secretStore';
 import { createSyncService, type SyncService } from './syncService';
 import { createVendorService, type VendorService } from './vendorService';
 import { createVendorsRepository, type VendorsRepository } from './vendorsRepository';
-import { checkWorkspace, loadAuthorityKeys, type WorkspaceChecks } from './workspaceChecks';
+import type { WorkspaceChecks } from './workspaceChecks';
 
 export interface ClientServices {
   vendors: VendorService;
@@ -40,7 +40,11 @@ export function createClientModule(deps: {
       vendors,
       sync,
       repository,
-      check: (name) => checkWorkspace(sync.workspace(name), loadAuthorityKeys(deps.dataDir), clock),
+      async check(name) {
+        // Signature checks load jose and the CTPScript engine: only when asked.
+        const { checkWorkspace, loadAuthorityKeys } = await import('./workspaceChecks');
+        return checkWorkspace(sync.workspace(name), loadAuthorityKeys(deps.dataDir), clock);
+      },
     },
     handlers: {
       'vendors.list': async () => vendors.list(),
