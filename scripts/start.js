@@ -3,12 +3,13 @@
 // (it cannot be downloaded on some machines), says so and starts headless mode instead:
 // the same app, served on 127.0.0.1 and opened in a browser at the printed URL.
 // Arguments after `npm start --` go to `trust-auditor serve` in headless mode.
-import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { electronSqliteBinding } from './electron-native.js';
 
 const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -20,51 +21,6 @@ function electronBinary() {
     return typeof path === 'string' && existsSync(path) ? path : null;
   } catch {
     return null;
-  }
-}
-
-/**
- * better-sqlite3 built for Electron's ABI, kept apart from the Node build that tests and
- * the CLI use; the main process loads it through better-sqlite3's `nativeBinding` option.
- */
-function electronSqliteBinding(electronVersion) {
-  const target = join(root, '.cache', 'electron-native', electronVersion, 'better_sqlite3.node');
-  if (existsSync(target)) return target;
-  const work = mkdtempSync(join(tmpdir(), 'trust-auditor-native-'));
-  try {
-    cpSync(join(root, 'node_modules', 'better-sqlite3'), work, { recursive: true });
-    const prebuild = join(root, 'node_modules', 'prebuild-install', 'bin.js');
-    let built = spawnSync(
-      process.execPath,
-      [prebuild, '--runtime=electron', `--target=${electronVersion}`],
-      {
-        cwd: work,
-        stdio: 'inherit',
-      },
-    );
-    if (built.status !== 0) {
-      built = spawnSync(
-        'npx',
-        [
-          '--no-install',
-          'node-gyp',
-          'rebuild',
-          '--release',
-          `--target=${electronVersion}`,
-          '--dist-url=https://electronjs.org/headers',
-        ],
-        {
-          cwd: work,
-          stdio: 'inherit',
-        },
-      );
-    }
-    if (built.status !== 0) throw new Error('could not build better-sqlite3 for Electron');
-    mkdirSync(dirname(target), { recursive: true });
-    copyFileSync(join(work, 'build', 'Release', 'better_sqlite3.node'), target);
-    return target;
-  } finally {
-    rmSync(work, { recursive: true, force: true });
   }
 }
 
