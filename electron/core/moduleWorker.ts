@@ -12,6 +12,10 @@ import { Worker } from 'node:worker_threads';
 import type { WorkerOptions } from 'node:worker_threads';
 
 export function startModuleWorker(dir: string, name: string, options: WorkerOptions = {}): Worker {
+  // Packaged, the worker and what it imports are unpacked beside app.asar
+  // (electron-builder.yml asarUnpack): run that copy from disk.
+  const unpacked = join(unpackedDir(dir), `${name}.js`);
+  if (existsSync(unpacked)) return new Worker(unpacked, options);
   const built = join(dir, `${name}.js`);
   if (existsSync(built)) return new Worker(built, options);
   const source = pathToFileURL(join(dir, `${name}.ts`)).href;
@@ -19,4 +23,9 @@ export function startModuleWorker(dir: string, name: string, options: WorkerOpti
     `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`,
     { ...options, eval: true },
   );
+}
+
+/** `…/app.asar/out/main` → `…/app.asar.unpacked/out/main` (unchanged outside an archive). */
+export function unpackedDir(dir: string): string {
+  return dir.replace(/\.asar([\\/]|$)/, '.asar.unpacked$1');
 }

@@ -21,7 +21,7 @@ type ElectronModule = Pick<
 export interface DesktopPaths {
   /** The folder of the built main process (out/main). */
   mainDir: string;
-  /** better-sqlite3 built for Electron's ABI, if `npm start` prepared one. */
+  /** better-sqlite3 built for Electron's ABI: from `npm start`, or shipped in resources/native. */
   nativeBinding?: string | undefined;
 }
 
