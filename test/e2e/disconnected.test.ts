@@ -5,23 +5,17 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 
 import { sampleProvider } from '../fixtures/provider';
 import { BIN, ROOT, serveArgs, startHeadlessServer, useProcesses } from '../helpers/processes';
 import { useTempDirs } from '../helpers/tempDir';
-import { launchChromium, navigateTo, screenshot } from './helpers';
+import { navigateTo, screenshot, useChromium } from './helpers';
 
 const tempDir = useTempDirs();
 const start = useProcesses();
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useChromium();
 
 function banner(page: Page) {
   return page.getByRole('alert').filter({ hasText: 'is not answering' });
@@ -53,7 +47,7 @@ describe('the page when the headless server goes away', () => {
     const first = await startHeadlessServer(start, dataDir);
     const { origin, token } = first;
     const address = new URL(origin).host;
-    const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
+    const context = await browser().newContext({ viewport: { width: 1280, height: 820 } });
     const page = await context.newPage();
     await page.goto(`${origin}/#token=${token}`);
     await page.getByRole('heading', { level: 1, name: 'Vendors' }).waitFor();
