@@ -60,14 +60,16 @@ export function createCliContext(io: CliIo, env: Record<string, string | undefin
     const { dataDir: flag } = command.optsWithGlobals<{ dataDir?: string }>();
     return resolveDataDir({ ...processDataDirSources(flag), env });
   };
+  const warn = (text: string): void => io.stderr(sanitizeForTerminal(text));
   return {
     io,
     env,
     exitCode: 0,
     print: (text) => io.stdout(sanitizeForTerminal(text)),
-    warn: (text) => io.stderr(sanitizeForTerminal(text)),
+    warn,
     dataDir,
-    modules: (command) => openCliModules(dataDir(command), lifecycle),
+    modules: (command) =>
+      openCliModules(dataDir(command), lifecycle, (message) => warn(`${message}\n`)),
     onShutdownSignal(handler) {
       let stopping = false;
       const onSignal = (signal: NodeJS.Signals): void => {
@@ -99,7 +101,11 @@ export function printJsonLine(context: CliContext, value: unknown): void {
   context.io.stdout(`${jsonForTerminal(value, 0)}\n`);
 }
 
-function openCliModules(dataDir: string, lifecycle: Lifecycle): CliModules {
+function openCliModules(
+  dataDir: string,
+  lifecycle: Lifecycle,
+  warn: (message: string) => void,
+): CliModules {
   const clock = (): Date => new Date();
   const use = <S>(name: string, module: CoreModule<S, never>): S => {
     lifecycle.add(name, () => module.dispose());
@@ -107,7 +113,7 @@ function openCliModules(dataDir: string, lifecycle: Lifecycle): CliModules {
   };
   const databases = once(async (): Promise<WorkspaceDatabases> => {
     const { openWorkspaceDatabases } = await import('../core/store/workspaceDatabases');
-    const opened = openWorkspaceDatabases({ dataDir });
+    const opened = openWorkspaceDatabases({ dataDir, warn });
     lifecycle.add('databases', () => opened.close());
     return opened;
   });

@@ -30,6 +30,8 @@ export interface CoreConfig {
    * default: the CLI's 0600 file (`<dataDir>/secrets.json`).
    */
   secrets?: SecretStore;
+  /** Where a warning for the person running Trust Auditor goes (default: the log). */
+  warn?: (message: string) => void;
 }
 
 /** The running services, available after `createCore` resolves. */
@@ -59,7 +61,10 @@ export async function createCore(config: CoreConfig): Promise<Core> {
   const clock = config.clock ?? (() => new Date());
   const lifecycle = createLifecycle();
   try {
-    const databases = openWorkspaceDatabases(config);
+    const databases = openWorkspaceDatabases({
+      ...config,
+      warn: config.warn ?? ((message) => logger.warn(message)),
+    });
     lifecycle.add('databases', () => databases.close());
     const events = createEventBus((error) => logger.error({ err: error }, 'event listener failed'));
     const use = moduleUser(lifecycle);

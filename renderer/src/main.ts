@@ -7,6 +7,7 @@ import { createApp } from 'vue';
 
 import App from './App.vue';
 import { createAuditorApiPlugin } from './api/auditor';
+import { createConnectionPlugin } from './api/connection';
 import { forgetToken, takeToken } from './api/token';
 import { resolveApi } from './api/transport';
 import { createAppRouter } from './router';
@@ -23,7 +24,7 @@ const token = takeToken({
 const pinia = createPinia();
 const session = useSessionStore(pinia);
 
-const { api, kind } = resolveApi({
+const { api, kind, connection } = resolveApi({
   preload: window.auditor,
   fetch: (url, init) => window.fetch(url, init),
   baseUrl: window.location.origin,
@@ -35,4 +36,9 @@ const { api, kind } = resolveApi({
 });
 session.setTransport(kind);
 
-createApp(App).use(pinia).use(createAuditorApiPlugin(api)).use(createAppRouter()).mount('#app');
+createApp(App)
+  .use(pinia)
+  .use(createAuditorApiPlugin(api))
+  .use(createConnectionPlugin(connection))
+  .use(createAppRouter())
+  .mount('#app');

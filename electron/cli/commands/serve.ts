@@ -59,6 +59,7 @@ export function registerServeCommand(program: Command, context: CliContext): voi
         dataDir: context.dataDir(command),
         mode: 'headless',
         logger,
+        warn: (message) => context.warn(`${message}\n`),
       });
       context.onShutdownSignal(() => core.dispose());
       try {

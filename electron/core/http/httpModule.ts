@@ -4,6 +4,7 @@ import type { Logger } from '../logger';
 import type { CoreModule } from '../module';
 import type { ProviderServices } from '../provider/services';
 import { createServerHost, type ServerHost } from './serverHost';
+import { watchServerStatus } from './statusWatcher';
 
 export interface HttpServices {
   host: ServerHost;
@@ -23,9 +24,19 @@ export function createHttpModule(deps: {
   provider: ProviderServices;
 }): CoreModule<HttpServices, 'server.status'> {
   const host = createServerHost(deps);
+  const { repositories } = deps.provider;
+  const watcher = watchServerStatus({
+    dataVersion: () => `${repositories.ownWrites()}:${repositories.otherWrites()}`,
+    watched: () => deps.events.listenerCount > 0,
+    emitStatus: () => deps.events.emit('server.onDidChangeStatus', host.status()),
+    onError: (error) => deps.logger.error({ err: error }, 'watching server.db failed'),
+  });
   return {
     services: { host },
     handlers: { 'server.status': async () => host.status() },
-    dispose: () => host.close(),
+    async dispose() {
+      watcher.dispose();
+      await host.close();
+    },
   };
 }

@@ -54,7 +54,7 @@ export function loadTlsMaterial(
     mkdirSync(folder, { recursive: true, mode: 0o700 });
     writeFileSync(keyPath, created.key, { mode: 0o600 });
     chmodSync(keyPath, 0o600);
-    writeFileSync(certPath, created.cert, { mode: 0o644 });
+    writeFileSync(certPath, created.cert, { mode: 0o600 });
   }
   const cert = readPem(certPath, 'certificate');
   const key = readPem(keyPath, 'private key');

@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3';
 
 import { AppError } from '../../../shared/errors';
 import type { Migration } from './loadMigrations';
+import { makePrivateFile, narrowToOwner, PRIVATE_FOLDER_MODE } from './privateFiles';
 
 export type SqliteDatabase = Database.Database;
 
@@ -20,7 +21,7 @@ function loadSqlite(): typeof Database {
 }
 
 export interface OpenDatabaseOptions {
-  /** The database file; its folder is created if missing. */
+  /** The database file (made owner-only, 0600); its folder is created 0700 if missing. */
   path: string;
   /** Numbered migrations, applied in order at open (see loadMigrations). */
   migrations: readonly Migration[];
@@ -34,15 +35,18 @@ export interface OpenDatabaseOptions {
 }
 
 /**
- * Opens a database the way every store in the app does: WAL (readers never block the
- * writer), foreign keys enforced, a busy timeout (the CLI and the app may share a file),
+ * Opens a database the way every store in the app does: owner-only files (the database
+ * and its `-wal`/`-shm`, see privateFiles.ts), WAL (readers never block the writer),
+ * foreign keys enforced, a busy timeout (the CLI and the app may share a file),
  * synchronous=NORMAL (safe against process crashes in WAL mode; a power cut can lose the
  * last commits, never corrupt), then runs pending migrations, each in its own transaction.
  */
 export function openDatabase(options: OpenDatabaseOptions): SqliteDatabase {
-  mkdirSync(dirname(options.path), { recursive: true, mode: 0o700 });
   let db: SqliteDatabase;
   try {
+    mkdirSync(dirname(options.path), { recursive: true, mode: PRIVATE_FOLDER_MODE });
+    makePrivateFile(options.path);
+    for (const suffix of ['-wal', '-shm']) narrowToOwner(`${options.path}${suffix}`);
     const Sqlite = loadSqlite();
     db = new Sqlite(
       options.path,

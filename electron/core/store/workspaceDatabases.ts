@@ -2,6 +2,7 @@ import { join } from 'node:path';
 
 import { openDatabase, type SqliteDatabase } from './database';
 import { loadMigrations, type DatabaseName } from './loadMigrations';
+import { dataFolderWarning } from './privateFiles';
 
 export interface WorkspaceDatabaseOptions {
   /** The data folder holding `auditor.db` and `server.db`. */
@@ -10,11 +11,14 @@ export interface WorkspaceDatabaseOptions {
   nativeBinding?: string | undefined;
   /** Where the numbered SQL migrations live (default: beside the code). */
   migrationsDir?: string | undefined;
+  /** Told once when other users can get into the data folder (the CLI: stderr; the app: the log). */
+  warn?: ((message: string) => void) | undefined;
 }
 
 /**
  * The data folder's two databases, each opened (and migrated) on first use, so that a
  * command that needs neither opens neither; `close` closes those that were opened.
+ * Opening the workspace checks the folder's own permissions (privateFiles.ts).
  */
 export interface WorkspaceDatabases {
   auditor(): SqliteDatabase;
@@ -23,6 +27,8 @@ export interface WorkspaceDatabases {
 }
 
 export function openWorkspaceDatabases(options: WorkspaceDatabaseOptions): WorkspaceDatabases {
+  const warning = dataFolderWarning(options.dataDir);
+  if (warning !== null) options.warn?.(warning);
   const opened = new Map<DatabaseName, SqliteDatabase>();
   const get = (name: DatabaseName): SqliteDatabase => {
     let db = opened.get(name);

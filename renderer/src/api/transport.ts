@@ -7,8 +7,11 @@
  *   a Bearer token. `EventSource` cannot send that header, so the stream is read with
  *   `fetch` and parsed by {@link createSseParser}; one connection serves every subscriber.
  *
- * Everything the HTTP transport needs (`fetch`, timers) is passed in, so tests drive it
- * with fakes.
+ * The HTTP transport also reports whether the server answers (connection.ts): the event
+ * stream is the heartbeat, so a monitor's listener keeps it open.
+ *
+ * Everything the HTTP transport needs (`fetch`, timers, clock) is passed in, so tests drive
+ * it with fakes.
  */
 import {
   buildApi,
@@ -19,6 +22,7 @@ import {
   type Unsubscribe,
 } from '../../../shared/api';
 import { AppError, deserializeError } from '../../../shared/errors';
+import { ALWAYS_CONNECTED, type ConnectionMonitor, type ConnectionState } from './connection';
 import { createSseParser } from './sse';
 
 /** The part of a fetch `Response` the transport reads. */
@@ -55,6 +59,8 @@ export interface HttpTransportOptions {
   /** Reconnection delays of the event stream: doubled after each failure, capped. */
   reconnect?: { initialDelayMs?: number; maxDelayMs?: number };
   timers?: Timers;
+  /** Milliseconds since 1970 (`Date.now`), for the monitor's `retryAt`. */
+  now?: () => number;
 }
 
 export interface HttpTransport {
@@ -62,6 +68,8 @@ export interface HttpTransport {
   subscribe(name: EventName, listener: (payload: unknown) => void): Unsubscribe;
   /** True while the event stream is connected. */
   readonly eventsConnected: boolean;
+  /** Whether the server answers, for the "disconnected" banner. */
+  readonly connection: ConnectionMonitor;
 }
 
 const UNAUTHORIZED_MESSAGE =
@@ -85,8 +93,9 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     setTimeout: (callback, milliseconds) => setTimeout(callback, milliseconds),
     clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
   };
+  const now = options.now ?? (() => Date.now());
   const initialDelayMs = options.reconnect?.initialDelayMs ?? 1000;
-  const maxDelayMs = options.reconnect?.maxDelayMs ?? 30_000;
+  const maxDelayMs = options.reconnect?.maxDelayMs ?? 10_000;
 
   function authorization(): Record<string, string> {
     return token === null ? {} : { Authorization: `Bearer ${token}` };
@@ -109,6 +118,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
         body: JSON.stringify(argument === undefined ? {} : { argument }),
       });
     } catch (cause) {
+      lostServer();
       throw new AppError(
         'APP_UNREACHABLE',
         `Could not reach the Trust Auditor server at ${baseUrl} (${describe(cause)}). ` +
@@ -168,16 +178,24 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   // Events: one shared Server-Sent Events connection for every subscriber.
 
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
+  const connectionListeners = new Set<(state: ConnectionState) => void>();
   let controller: AbortController | null = null;
   let retryTimer: unknown = null;
   let failures = 0;
   let serverRetryMs: number | null = null;
   let connected = false;
+  let connection: ConnectionState = { reachable: true, retryAt: null };
 
   function subscriberCount(): number {
-    let count = 0;
+    let count = connectionListeners.size;
     for (const set of listeners.values()) count += set.size;
     return count;
+  }
+
+  function setConnection(next: ConnectionState): void {
+    if (next.reachable === connection.reachable && next.retryAt === connection.retryAt) return;
+    connection = next;
+    for (const listener of [...connectionListeners]) listener(next);
   }
 
   function deliver(name: string, data: string): void {
@@ -201,6 +219,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
   function open(): void {
     const current = new AbortController();
     controller = current;
+    if (!connection.reachable) setConnection({ reachable: false, retryAt: null });
     void read(current.signal);
   }
 
@@ -208,11 +227,15 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     controller?.abort();
     controller = null;
     connected = false;
-    if (retryTimer !== null) {
-      timers.clearTimeout(retryTimer);
-      retryTimer = null;
-    }
+    cancelRetry();
     failures = 0;
+    connection = { reachable: true, retryAt: null }; // nobody follows it any more
+  }
+
+  function cancelRetry(): void {
+    if (retryTimer === null) return;
+    timers.clearTimeout(retryTimer);
+    retryTimer = null;
   }
 
   function scheduleReconnect(): void {
@@ -220,10 +243,30 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     if (subscriberCount() === 0) return;
     const delay = serverRetryMs ?? Math.min(maxDelayMs, initialDelayMs * 2 ** failures);
     failures++;
+    setConnection({ reachable: false, retryAt: now() + delay });
     retryTimer = timers.setTimeout(() => {
       retryTimer = null;
       if (subscriberCount() > 0) open();
     }, delay);
+  }
+
+  /** Drops the stream (or the wait for the next attempt) and connects again at once. */
+  function reconnectNow(): void {
+    if (subscriberCount() === 0) return;
+    cancelRetry();
+    controller?.abort();
+    connected = false;
+    open();
+  }
+
+  /**
+   * A call found no server. The stream may not have noticed yet (or the server went away
+   * between two keep-alives): reconnect it now, which either clears the loss or confirms it.
+   */
+  function lostServer(): void {
+    if (subscriberCount() === 0 || retryTimer !== null) return;
+    setConnection({ reachable: false, retryAt: null });
+    reconnectNow();
   }
 
   async function read(signal: AbortSignal): Promise<void> {
@@ -244,6 +287,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       }
       connected = true;
       failures = 0;
+      setConnection({ reachable: true, retryAt: null });
       const reader = response.body.getReader();
       const decoder = new TextDecoder();
       const parser = createSseParser({
@@ -274,15 +318,35 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       listeners.set(name, set);
     }
     set.add(entry);
+    return follow(() => set.delete(entry));
+  }
+
+  /** Opens the stream for a new subscriber if needed; the returned function lets it go. */
+  function follow(remove: () => void): Unsubscribe {
     if (controller === null && retryTimer === null) open();
     let active = true;
     return () => {
       if (!active) return;
       active = false;
-      set.delete(entry);
+      remove();
       if (subscriberCount() === 0) close();
     };
   }
+
+  const monitor: ConnectionMonitor = {
+    address: hostOf(baseUrl),
+    get state() {
+      return connection;
+    },
+    onDidChange(listener) {
+      const entry = (state: ConnectionState) => listener(state);
+      connectionListeners.add(entry);
+      return follow(() => connectionListeners.delete(entry));
+    },
+    retryNow: () => {
+      if (!connected) reconnectNow();
+    },
+  };
 
   return {
     call,
@@ -290,7 +354,17 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     get eventsConnected() {
       return connected;
     },
+    connection: monitor,
   };
+}
+
+/** `127.0.0.1:8443` from `http://127.0.0.1:8443/`: what the user typed or was given. */
+function hostOf(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).host || baseUrl;
+  } catch {
+    return baseUrl;
+  }
 }
 
 /** Which transport the renderer uses: the preload's IPC, or HTTP RPC in a browser. */
@@ -303,7 +377,14 @@ export interface ResolveApiOptions extends Omit<HttpTransportOptions, 'token'> {
 }
 
 /** Picks the transport: the preload's API when it exists, otherwise HTTP RPC. */
-export function resolveApi(options: ResolveApiOptions): { api: AuditorApi; kind: TransportKind } {
-  if (options.preload !== undefined) return { api: options.preload, kind: 'ipc' };
-  return { api: buildApi(createHttpTransport(options)), kind: 'http' };
+export function resolveApi(options: ResolveApiOptions): {
+  api: AuditorApi;
+  kind: TransportKind;
+  connection: ConnectionMonitor;
+} {
+  if (options.preload !== undefined) {
+    return { api: options.preload, kind: 'ipc', connection: ALWAYS_CONNECTED };
+  }
+  const transport = createHttpTransport(options);
+  return { api: buildApi(transport), kind: 'http', connection: transport.connection };
 }

@@ -1,11 +1,12 @@
 /** The embedded CTP server's status, loaded on demand and kept live through its event. */
 import { defineStore } from 'pinia';
-import { computed, ref, shallowRef } from 'vue';
+import { computed, ref, shallowRef, watch } from 'vue';
 
 import type { ServerStatus, Unsubscribe } from '../../../shared/api';
 import type { AppError } from '../../../shared/errors';
 import { toAppError } from '../api/auditor';
 import { useServerApi } from '../api/server';
+import { useConnectionStore } from './connection';
 
 export const useServerStore = defineStore('server', () => {
   const serverApi = useServerApi();
@@ -72,6 +73,15 @@ export const useServerStore = defineStore('server', () => {
       }
     };
   }
+
+  // Events sent while the server was away are lost: ask again once it answers.
+  const connection = useConnectionStore();
+  watch(
+    () => connection.reconnections,
+    () => {
+      if (followers > 0) void load();
+    },
+  );
 
   return { status, loading, error, liveUpdatedAt, hasPublishedData, load, follow };
 });

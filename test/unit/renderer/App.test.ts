@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { VueWrapper } from '@vue/test-utils';
 
 import { mount } from '@vue/test-utils';
@@ -9,7 +9,7 @@ import App from '../../../renderer/src/App.vue';
 import { createAuditorApiPlugin } from '../../../renderer/src/api/auditor';
 import { createAppRouter } from '../../../renderer/src/router';
 import { useSessionStore } from '../../../renderer/src/stores/session';
-import { createTestApi, mountWithApp, settle } from './helpers';
+import { createTestApi, createTestConnection, mountWithApp, sampleStatus, settle } from './helpers';
 
 let wrapper: VueWrapper | undefined;
 afterEach(() => wrapper?.unmount());
@@ -97,5 +97,100 @@ describe('App frame', () => {
     expect(wrapper.text()).toContain(
       'Open the link that trust-auditor serve --ui printed: it carries the access token.',
     );
+  });
+});
+
+describe('App frame: the server stops answering (headless mode)', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  async function mountLost(path: string) {
+    const connection = createTestConnection('127.0.0.1:8443');
+    const testApi = createTestApi();
+    const mounted = await mountWithApp(App, testApi, { path, connection });
+    wrapper = mounted.wrapper;
+    await settle();
+    return { ...mounted, connection, testApi };
+  }
+
+  const banner = () => wrapper!.find('[data-testid="connection-banner"]');
+
+  it('follows the connection while mounted, and shows nothing while the server answers', async () => {
+    const { connection } = await mountLost('/vendors');
+    expect(connection.followerCount()).toBe(1);
+    expect(banner().exists()).toBe(false);
+    wrapper!.unmount();
+    wrapper = undefined;
+    expect(connection.followerCount()).toBe(0);
+  });
+
+  it.each(['/vendors', '/alerts', '/bundles', '/server', '/settings', '/about', '/nowhere'])(
+    'says so on %s, with the address, when it retries, and a Retry button',
+    async (path) => {
+      vi.useFakeTimers({ toFake: ['Date', 'setInterval', 'clearInterval'] });
+      vi.setSystemTime(1_000_000);
+      const { connection } = await mountLost(path);
+      connection.set({ reachable: false, retryAt: 1_004_000 });
+      await settle();
+      expect(banner().attributes('role')).toBe('alert');
+      expect(banner().text()).toContain('The server at 127.0.0.1:8443 is not answering.');
+      expect(banner().text()).toContain('Retrying in 4 s.');
+      expect(banner().text()).toContain('trust-auditor serve --ui');
+      // Inside the main landmark, before the page: seen on every page, first.
+      expect(wrapper!.find('main#main').element.firstElementChild).toBe(banner().element);
+
+      vi.advanceTimersByTime(3000);
+      await settle();
+      expect(banner().text()).toContain('Retrying in 1 s.');
+
+      const retry = banner().find('button');
+      expect(retry.text()).toBe('Retry');
+      await retry.trigger('click');
+      expect(connection.retries()).toBe(1);
+      connection.set({ reachable: false, retryAt: null });
+      await settle();
+      expect(banner().text()).toContain('Retrying now…');
+      expect(banner().find('button').attributes('disabled')).toBeDefined();
+
+      connection.set({ reachable: true, retryAt: null });
+      await settle();
+      expect(banner().exists()).toBe(false);
+    },
+  );
+
+  it('reloads the Server page once the server answers again', async () => {
+    const { connection, testApi } = await mountLost('/server');
+    expect(testApi.calls.filter((call) => call === 'server.status')).toHaveLength(1);
+    connection.set({ reachable: false, retryAt: 1 });
+    await settle();
+    expect(wrapper!.find('[data-testid="server-live"]').text()).toBe(
+      'Not updating: the server is not answering',
+    );
+    // Not "Listening": nobody knows while it does not answer.
+    expect(wrapper!.find('[data-testid="server-state"]').text()).toBe('Not answering');
+    testApi.handlers.status = async () => sampleStatus({ startedAt: '2026-02-02T08:00:00Z' });
+    connection.set({ reachable: true, retryAt: null });
+    await settle();
+    expect(testApi.calls.filter((call) => call === 'server.status')).toHaveLength(2);
+    expect(wrapper!.find('time').attributes('datetime')).toBe('2026-02-02T08:00:00Z');
+    expect(wrapper!.find('[data-testid="server-live"]').text()).toBe('Updates live');
+    expect(wrapper!.find('[data-testid="server-state"]').text()).toBe('Listening');
+  });
+
+  it('loads the version it could not load while the server was away', async () => {
+    const connection = createTestConnection();
+    const testApi = createTestApi();
+    testApi.handlers.info = () => Promise.reject(new TypeError('Failed to fetch'));
+    const mounted = await mountWithApp(App, testApi, { path: '/vendors', connection });
+    wrapper = mounted.wrapper;
+    await settle();
+    expect(wrapper.find('[data-testid="app-mode"]').text()).not.toContain('v0.1.0');
+    connection.set({ reachable: false, retryAt: 1 });
+    await settle();
+    testApi.handlers.info = createTestApi().handlers.info;
+    connection.set({ reachable: true, retryAt: null });
+    await settle();
+    expect(wrapper.find('[data-testid="app-mode"]').text()).toContain('v0.1.0');
   });
 });

@@ -13,6 +13,11 @@ import type {
 } from '../../../shared/api';
 import type { BundleReport } from '../../../shared/bundles';
 import { createAuditorApiPlugin } from '../../../renderer/src/api/auditor';
+import {
+  createConnectionPlugin,
+  type ConnectionMonitor,
+  type ConnectionState,
+} from '../../../renderer/src/api/connection';
 import { createAppRouter } from '../../../renderer/src/router';
 
 export function sampleStatus(overrides: Partial<ServerStatus> = {}): ServerStatus {
@@ -169,6 +174,42 @@ export function createTestApi(): TestApi {
   };
 }
 
+export interface TestConnection {
+  monitor: ConnectionMonitor;
+  /** Changes the state and tells every follower, as the transport does. */
+  set(state: ConnectionState): void;
+  /** How many times Retry asked to reconnect now. */
+  retries(): number;
+  followerCount(): number;
+}
+
+/** A headless connection whose state the test sets. */
+export function createTestConnection(address = '127.0.0.1:8443'): TestConnection {
+  const followers = new Set<(state: ConnectionState) => void>();
+  let state: ConnectionState = { reachable: true, retryAt: null };
+  let retries = 0;
+  return {
+    monitor: {
+      address,
+      get state() {
+        return state;
+      },
+      onDidChange(listener) {
+        const entry = (next: ConnectionState) => listener(next);
+        followers.add(entry);
+        return () => followers.delete(entry);
+      },
+      retryNow: () => void retries++,
+    },
+    set(next) {
+      state = next;
+      followers.forEach((listener) => listener(next));
+    },
+    retries: () => retries,
+    followerCount: () => followers.size,
+  };
+}
+
 export interface Deferred<T> {
   promise: Promise<T>;
   resolve(value: T): void;
@@ -195,11 +236,18 @@ export interface Mounted {
   router: Router;
 }
 
-/** Mounts a component with Pinia, a memory router at `path` and the test API installed. */
+/**
+ * Mounts a component with Pinia, a memory router at `path` and the test API installed (and
+ * a test connection when given; without one the window is the desktop app's).
+ */
 export async function mountWithApp(
   component: Component,
   testApi: TestApi,
-  options: { path?: string; pinia?: Pinia } & ComponentMountingOptions<unknown> = {},
+  options: {
+    path?: string;
+    pinia?: Pinia;
+    connection?: TestConnection;
+  } & ComponentMountingOptions<unknown> = {},
 ) {
   const pinia = options.pinia ?? createPinia();
   const router = createAppRouter(createMemoryHistory());
@@ -207,7 +255,14 @@ export async function mountWithApp(
   await router.isReady();
   const wrapper = mount(component as never, {
     attachTo: document.body,
-    global: { plugins: [pinia, router, createAuditorApiPlugin(testApi.api)] },
+    global: {
+      plugins: [
+        pinia,
+        router,
+        createAuditorApiPlugin(testApi.api),
+        ...(options.connection ? [createConnectionPlugin(options.connection.monitor)] : []),
+      ],
+    },
   });
   return { wrapper, pinia, router };
 }

@@ -122,7 +122,7 @@ export function createTrustStore(options: { dir: string }): TrustStore {
       await mkdir(dir, { recursive: true, mode: 0o700 });
       try {
         // Store the canonical SPKI PEM: its SHA-256 is the key id.
-        await writeFile(join(dir, file), loaded.pem, { flag: 'wx', mode: 0o644 });
+        await writeFile(join(dir, file), loaded.pem, { flag: 'wx', mode: 0o600 });
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
           throw new AppError(

@@ -10,6 +10,7 @@ import {
   type HttpTransportOptions,
   type Timers,
 } from '../../../../renderer/src/api/transport';
+import { ALWAYS_CONNECTED } from '../../../../renderer/src/api/connection';
 import { sampleStatus, settle } from '../helpers';
 
 interface Request {
@@ -373,6 +374,143 @@ describe('HTTP transport: events', () => {
   });
 });
 
+describe('HTTP transport: whether the server answers', () => {
+  /** A server the test can stop and start: event streams and calls answer while it runs. */
+  function switchableServer() {
+    let up = true;
+    const streams: ReturnType<typeof eventStream>[] = [];
+    return {
+      streams,
+      stop() {
+        up = false;
+        streams.at(-1)?.close();
+      },
+      start() {
+        up = true;
+      },
+      answer(request: Request): Promise<FetchResponse> | FetchResponse {
+        if (!up) return Promise.reject(new TypeError('Failed to fetch'));
+        if (request.url.endsWith('/app/events')) {
+          streams.push(eventStream());
+          return streams.at(-1)!.response;
+        }
+        return jsonResponse(200, { result: null });
+      },
+    };
+  }
+
+  function setupWithClock() {
+    const server = switchableServer();
+    let now = 1_000_000;
+    const setupResult = setup((request) => server.answer(request), { now: () => now });
+    const states: unknown[] = [];
+    const stop = setupResult.transport.connection.onDidChange((state) => states.push(state));
+    return { ...setupResult, server, states, stop, advance: (ms: number) => (now += ms) };
+  }
+
+  it('names the server by host and port, and a monitor keeps the event stream open', async () => {
+    const { transport, requests, states, stop } = setupWithClock();
+    expect(transport.connection.address).toBe('127.0.0.1:8443');
+    await settle();
+    expect(requests.map((request) => request.url)).toEqual(['http://127.0.0.1:8443/app/events']);
+    expect(transport.eventsConnected).toBe(true);
+    expect(transport.connection.state).toEqual({ reachable: true, retryAt: null });
+    expect(states).toEqual([]);
+    stop();
+    expect(requests[0]!.init.signal?.aborted).toBe(true);
+  });
+
+  it('is lost when the stream drops, says when it retries, and is back when the stream is', async () => {
+    const { transport, server, states, clock } = setupWithClock();
+    await settle();
+    server.stop();
+    await settle();
+    expect(transport.connection.state).toEqual({ reachable: false, retryAt: 1_001_000 });
+    clock.fire(); // the retry fails: the server is still down
+    await settle();
+    expect(transport.connection.state).toEqual({ reachable: false, retryAt: 1_002_000 });
+    server.start();
+    clock.fire();
+    await settle();
+    expect(transport.connection.state).toEqual({ reachable: true, retryAt: null });
+    expect(states).toEqual([
+      { reachable: false, retryAt: 1_001_000 },
+      { reachable: false, retryAt: null },
+      { reachable: false, retryAt: 1_002_000 },
+      { reachable: false, retryAt: null },
+      { reachable: true, retryAt: null },
+    ]);
+  });
+
+  it('retries at once when asked, instead of waiting', async () => {
+    const { transport, server, requests, clock } = setupWithClock();
+    await settle();
+    server.stop();
+    await settle();
+    expect(clock.delays()).toEqual([1000]);
+    server.start();
+    transport.connection.retryNow();
+    expect(clock.delays()).toEqual([]);
+    await settle();
+    expect(requests).toHaveLength(2);
+    expect(transport.connection.state.reachable).toBe(true);
+    transport.connection.retryNow(); // connected: nothing to do
+    await settle();
+    expect(requests).toHaveLength(2);
+  });
+
+  it('a call that finds no server checks the stream at once: lost if it is gone too', async () => {
+    const { transport, server, requests, states } = setupWithClock();
+    await settle();
+    // The server is gone but the stream has not noticed yet (no end, no error).
+    const stale = server.streams[0]!;
+    const calls = requests.length;
+    server.answer = () => Promise.reject(new TypeError('Failed to fetch'));
+    await expect(transport.call('server.status', undefined)).rejects.toMatchObject({
+      code: 'APP_UNREACHABLE',
+    });
+    expect(states[0]).toEqual({ reachable: false, retryAt: null });
+    await settle();
+    expect(stale.cancelled).toBe(true);
+    expect(requests.slice(calls).map((request) => request.url)).toEqual([
+      'http://127.0.0.1:8443/app/rpc/server.status',
+      'http://127.0.0.1:8443/app/events',
+    ]);
+    expect(transport.connection.state).toEqual({ reachable: false, retryAt: 1_001_000 });
+  });
+
+  it('a call that failed while the stream is fine clears once the stream reconnects', async () => {
+    const { transport, server, states } = setupWithClock();
+    await settle();
+    const answer = server.answer;
+    server.answer = (request) =>
+      request.url.endsWith('/app/events')
+        ? answer(request)
+        : Promise.reject(new TypeError('reset'));
+    await expect(transport.call('app.info', undefined)).rejects.toMatchObject({
+      code: 'APP_UNREACHABLE',
+    });
+    await settle();
+    expect(server.streams).toHaveLength(2);
+    expect(states).toEqual([
+      { reachable: false, retryAt: null },
+      { reachable: true, retryAt: null },
+    ]);
+  });
+
+  it('waits at most 10 s between attempts by default', async () => {
+    const { transport, clock } = setup(() => Promise.reject(new TypeError('offline')));
+    transport.connection.onDidChange(() => undefined);
+    const delays: number[] = [];
+    for (let attempt = 0; attempt < 6; attempt++) {
+      await settle();
+      delays.push(...clock.delays());
+      clock.fire();
+    }
+    expect(delays).toEqual([1000, 2000, 4000, 8000, 10_000, 10_000]);
+  });
+});
+
 describe('resolveApi', () => {
   const base = {
     fetch: async () => jsonResponse(200, { result: sampleStatus() }),
@@ -380,11 +518,13 @@ describe('resolveApi', () => {
     token: 'T',
   };
 
-  it('uses the preload API when the desktop app exposes one', () => {
+  it('uses the preload API when the desktop app exposes one, always connected', () => {
     const preload = { app: {}, server: {} } as unknown as AuditorApi;
     const resolved = resolveApi({ ...base, preload });
     expect(resolved.kind).toBe('ipc');
     expect(resolved.api).toBe(preload);
+    expect(resolved.connection).toBe(ALWAYS_CONNECTED);
+    expect(resolved.connection.state).toEqual({ reachable: true, retryAt: null });
   });
 
   it('builds the contract over HTTP otherwise', async () => {
@@ -393,5 +533,6 @@ describe('resolveApi', () => {
     expect(Object.keys(resolved.api).sort()).toEqual(['app', 'bundles', 'server', 'vendors']);
     await expect(resolved.api.server.status()).resolves.toEqual(sampleStatus());
     expect(typeof resolved.api.server.onDidChangeStatus).toBe('function');
+    expect(resolved.connection.address).toBe('127.0.0.1:8443');
   });
 });

@@ -9,9 +9,9 @@ import {
   formatBytes,
   formatDuration,
   HISTORY_LIMIT,
-  shellQuote,
   useBundlesStore,
 } from '../../../../renderer/src/stores/bundles';
+import { shellQuote } from '../../../../shared/shellQuote';
 import { createTestApi, deferred, sampleReport, type TestApi } from '../helpers';
 
 let testApi: TestApi;
