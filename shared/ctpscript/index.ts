@@ -58,12 +58,12 @@ export type CompileResult =
  */
 export function compileCondition(source: string, options?: CompileOptions): CompileResult {
   const limits = resolveLimits(options?.limits);
-  const { tree, diagnostics } = analyze(source, limits);
+  const { tree, diagnostics, patterns } = analyze(source, limits);
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (tree === undefined || errors.length > 0) return { ok: false, diagnostics: errors };
   const warnings = diagnostics.filter((d) => d.severity === 'warning');
   try {
-    const { evaluator, variables } = compileTree(source, tree);
+    const { evaluator, variables } = compileTree(source, tree, patterns);
     return { ok: true, condition: { source, warnings, run: createRunner(evaluator, variables) } };
   } catch (error) {
     // The static check admits only trees the compiler knows; this is a bug, reported
@@ -122,6 +122,7 @@ export function evaluateCompiled(
       first === undefined
         ? { code: 'CTPSCRIPT_SYNTAX', message: 'the condition does not compile' }
         : { code: first.code, message: first.message, from: first.from, to: first.to },
+    steps: 0,
   };
 }
 

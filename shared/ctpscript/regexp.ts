@@ -18,10 +18,36 @@ export class RegexpSyntaxError extends Error {
   }
 }
 
+/**
+ * A pattern whose compiled program would be too large (a limit, not a malformed ERE):
+ * compiling costs several microseconds per instruction, and matching up to one step
+ * per instruction and character, so the size is refused before compiling.
+ */
+export class RegexpLimitError extends Error {}
+
 /** Bounds for patterns: they may come from measurement data, not only from conditions. */
 export interface RegexpLimits {
   /** Longest pattern, in characters. */
   maxPatternLength: number;
+  /** Most instructions its compiled program may have ({@link TranslatedEre.instructions}). */
+  maxProgramSize: number;
+}
+
+/** An ERE in RE2 syntax, with an upper bound of its compiled program's size. */
+export interface TranslatedEre {
+  text: string;
+  /**
+   * At least the number of instructions re2js compiles it to: one per character, class,
+   * anchor or `.`, one per alternative and optional repetition, and an interval
+   * `x{n,m}` as `m` copies of `x` (RE2 expands it so), plus the program's 2 (fail, match).
+   */
+  instructions: number;
+}
+
+/** A translated piece of pattern and its instruction count. */
+interface Piece {
+  text: string;
+  size: number;
 }
 
 /** `RE_DUP_MAX` as POSIX guarantees it (`_POSIX_RE_DUP_MAX`): larger counts are errors. */
@@ -54,7 +80,7 @@ function literal(codePoint: number): string {
 }
 
 /** Translates an ERE into RE2 syntax; throws {@link RegexpSyntaxError} when malformed. */
-export function translateEre(pattern: string): string {
+export function translateEre(pattern: string): TranslatedEre {
   const chars = Array.from(pattern);
   // Offsets in UTF-16 units, for error positions.
   const offsets: number[] = [];
@@ -73,21 +99,26 @@ export function translateEre(pattern: string): string {
   };
   const peek = (k = 0): string | undefined => chars[i + k];
 
-  const parseAlternation = (): string => {
+  const parseAlternation = (): Piece => {
     const branches = [parseBranch()];
     while (peek() === '|') {
       i++;
       branches.push(parseBranch());
     }
-    return branches.join('|');
+    return {
+      text: branches.map((branch) => branch.text).join('|'),
+      // One ALT instruction joins each further alternative.
+      size: branches.reduce((sum, branch) => sum + branch.size, branches.length - 1),
+    };
   };
 
-  const parseBranch = (): string => {
+  const parseBranch = (): Piece => {
     let out = '';
+    let size = 0;
     // Whether the last item may take a duplication symbol (XBD 9.4.6: not first in an
     // ERE, nor after "|", "(" or "^").
     let canRepeat = false;
-    let last = '';
+    let last: Piece = { text: '', size: 0 };
     let lastQuantified = false;
     for (;;) {
       const c = peek();
@@ -96,23 +127,31 @@ export function translateEre(pattern: string): string {
         if (!canRepeat) fail(`"${c}" has nothing to repeat`);
         const quantifier = parseQuantifier();
         // Stacked duplication ("a**") applies to the duplicated item: (a*)*.
-        last = lastQuantified ? `(?:${last})${quantifier}` : `${last}${quantifier}`;
+        last = {
+          text: lastQuantified
+            ? `(?:${last.text})${quantifier.text}`
+            : `${last.text}${quantifier.text}`,
+          size: quantifier.repeat(last.size),
+        };
         lastQuantified = true;
         continue;
       }
-      out += last;
+      out += last.text;
+      size += last.size;
       const atom = parseAtom();
-      last = atom.text;
+      last = atom;
       lastQuantified = false;
       canRepeat = atom.repeatable;
     }
-    return out + last;
+    // An empty branch compiles to one NOP.
+    return { text: out + last.text, size: Math.max(1, size + last.size) };
   };
 
-  const parseQuantifier = (): string => {
+  const parseQuantifier = (): { text: string; repeat: (size: number) => number } => {
     const c = chars[i++];
     if (c !== '{') {
-      return c as string;
+      // x*, x+ and x? add one ALT to x.
+      return { text: c as string, repeat: (size) => size + 1 };
     }
     const start = i - 1;
     const readNumber = (): number | undefined => {
@@ -136,10 +175,20 @@ export function translateEre(pattern: string): string {
     }
     if (max !== undefined && (min as number) > max)
       fail('interval {n,m} with n greater than m', start);
-    return open ? `{${min},}` : max === min ? `{${min}}` : `{${min},${max}}`;
+    const n = min as number;
+    if (open) {
+      // x{n,} is n copies of x and one ALT (x{0,} is x*).
+      return { text: `{${n},}`, repeat: (size) => Math.max(n, 1) * size + 1 };
+    }
+    const m = max as number;
+    return {
+      text: m === n ? `{${n}}` : `{${n},${m}}`,
+      // x{n,m} is m copies of x and one ALT per optional copy; x{0} one NOP.
+      repeat: (size) => (m === 0 ? 1 : m * size + (m - n)),
+    };
   };
 
-  const parseAtom = (): { text: string; repeatable: boolean } => {
+  const parseAtom = (): Piece & { repeatable: boolean } => {
     const start = i;
     const c = chars[i++] as string;
     switch (c) {
@@ -151,29 +200,33 @@ export function translateEre(pattern: string): string {
         if (peek() !== ')') fail('unmatched "("', start);
         i++;
         depth--;
-        return { text: `(?:${inner})`, repeatable: true };
+        return { text: `(?:${inner.text})`, size: inner.size, repeatable: true };
       }
       case ')':
         // XBD 9.4.3: ")" is special only when it matches a "(".
-        return { text: literal(0x29), repeatable: true };
+        return { text: literal(0x29), size: 1, repeatable: true };
       case '.':
-        return { text: '.', repeatable: true };
+        return { text: '.', size: 1, repeatable: true };
       case '^':
-        return { text: '^', repeatable: false };
+        return { text: '^', size: 1, repeatable: false };
       case '$':
-        return { text: '$', repeatable: false };
+        return { text: '$', size: 1, repeatable: false };
       case '[':
-        return { text: parseBracket(start), repeatable: true };
+        return { text: parseBracket(start), size: 1, repeatable: true };
       case '\\': {
         const next = chars[i++];
         if (next === undefined) fail('trailing backslash', start);
         if (!ESCAPABLE.has(next as string)) {
           fail(`"\\${next}" is not defined in POSIX EREs`, start);
         }
-        return { text: literal((next as string).codePointAt(0) as number), repeatable: true };
+        return {
+          text: literal((next as string).codePointAt(0) as number),
+          size: 1,
+          repeatable: true,
+        };
       }
       default:
-        return { text: literal(c.codePointAt(0) as number), repeatable: true };
+        return { text: literal(c.codePointAt(0) as number), size: 1, repeatable: true };
     }
   };
 
@@ -249,29 +302,58 @@ export function translateEre(pattern: string): string {
 
   const translated = parseAlternation();
   if (i < chars.length) fail(`unexpected "${chars[i]}"`);
-  return translated;
+  return { text: translated.text, instructions: translated.size + 2 };
 }
 
 /** A compiled ERE: `test(subject)` searches the subject for a match. */
 export interface CompiledRegexp {
+  /** Instructions of the compiled program (re2js's `programSize()`). */
+  readonly programSize: number;
   test(subject: string): boolean;
 }
 
 /**
- * Compiles an ERE for searching. Throws {@link RegexpSyntaxError} for malformed or
- * oversized patterns (RE2's own limits included).
+ * Checks a pattern's length, translates it and bounds its program size, without
+ * compiling. Throws {@link RegexpSyntaxError} when malformed, {@link RegexpLimitError}
+ * when too long or too large.
  */
-export function compileEre(pattern: string, limits: RegexpLimits): CompiledRegexp {
+export function prepareEre(pattern: string, limits: RegexpLimits): TranslatedEre {
   if (pattern.length > limits.maxPatternLength) {
-    throw new RegexpSyntaxError(
+    throw new RegexpLimitError(
       `regular expression longer than ${limits.maxPatternLength} characters`,
-      limits.maxPatternLength,
     );
   }
   const translated = translateEre(pattern);
+  if (translated.instructions > limits.maxProgramSize) {
+    throw new RegexpLimitError(programSizeMessage(translated.instructions, limits.maxProgramSize));
+  }
+  return translated;
+}
+
+/**
+ * Why a program of `instructions` (an upper bound) is refused: one pattern, or the
+ * patterns of a condition `together`.
+ */
+export function programSizeMessage(
+  instructions: number,
+  maxProgramSize: number,
+  together = false,
+): string {
+  const size = instructions < 1e9 ? `up to ${instructions}` : 'too many';
+  const what = together
+    ? `the regular expressions of this condition compile to ${size} instructions in all`
+    : `regular expression too large: it compiles to ${size} instructions`;
+  return `${what}, at most ${maxProgramSize} are allowed (an interval such as {0,255} repeats what it applies to 255 times)`;
+}
+
+/**
+ * Compiles a prepared ERE for searching. Throws {@link RegexpSyntaxError} when re2js
+ * refuses it (RE2's own limits).
+ */
+export function compilePrepared(translated: TranslatedEre): CompiledRegexp {
   let re: RE2JS;
   try {
-    re = RE2JS.compile(translated, RE2JS.DOTALL);
+    re = RE2JS.compile(translated.text, RE2JS.DOTALL);
   } catch (error) {
     throw new RegexpSyntaxError(
       `regular expression rejected: ${error instanceof Error ? error.message : String(error)}`,
@@ -280,8 +362,11 @@ export function compileEre(pattern: string, limits: RegexpLimits): CompiledRegex
   }
   // Measurement data repeats the same short strings (country codes, states) from one
   // result to the next: remember the answers for short subjects, in a bounded table.
+  // Callers charge every match as if it ran (decisions.md "CTPScript"), so a remembered
+  // answer changes how long an evaluation takes, never its outcome.
   const memo = new Map<string, boolean>();
   return {
+    programSize: re.programSize(),
     test: (subject) => {
       if (subject.length > MEMO_SUBJECT_LENGTH) return re.test(subject);
       let answer = memo.get(subject);
@@ -293,6 +378,11 @@ export function compileEre(pattern: string, limits: RegexpLimits): CompiledRegex
       return answer;
     },
   };
+}
+
+/** {@link prepareEre} then {@link compilePrepared}. */
+export function compileEre(pattern: string, limits: RegexpLimits): CompiledRegexp {
+  return compilePrepared(prepareEre(pattern, limits));
 }
 
 const MEMO_ENTRIES = 1024;
