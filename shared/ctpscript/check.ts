@@ -249,7 +249,8 @@ function checkVariable(source: string, node: SyntaxNode, diagnostics: Diagnostic
   });
 }
 
-function expressionChildren(node: SyntaxNode | null): SyntaxNode[] {
+/** The children of a node that are expressions (operands, arguments, elements). */
+export function expressionChildren(node: SyntaxNode | null): SyntaxNode[] {
   const out: SyntaxNode[] = [];
   for (let child = node?.firstChild ?? null; child !== null; child = child.nextSibling) {
     if (child.type.is('Expression')) out.push(child);

@@ -1,5 +1,6 @@
 import type { SyntaxNode, Tree } from '@lezer/common';
 
+import { expressionChildren } from './check';
 import { ConditionError } from './diagnostics';
 import type { SourceRange } from './diagnostics';
 import { charge } from './environment';
@@ -46,7 +47,7 @@ import {
   typeOf,
 } from './values';
 import type { CtpObject, CtpValue } from './values';
-import { parseSteps, textSteps } from './work';
+import { keySteps, parseSteps, textSteps } from './work';
 
 /**
  * Turns a checked syntax tree into closures, once; evaluating is then calling them.
@@ -151,14 +152,6 @@ const hasOwn = Object.prototype.hasOwnProperty;
 
 function constant(value: CtpValue): Compiled {
   return { run: () => value, constant: { value } };
-}
-
-function expressionChildren(node: SyntaxNode): SyntaxNode[] {
-  const out: SyntaxNode[] = [];
-  for (let child = node.firstChild; child !== null; child = child.nextSibling) {
-    if (child.type.is('Expression')) out.push(child);
-  }
-  return out;
 }
 
 function rangeOf(node: SyntaxNode): SourceRange {
@@ -358,8 +351,7 @@ class Compiler {
       run: (env) => {
         const o = target(env);
         const name = keyRun(env);
-        // A string key is read to find the field (hashed, or parsed as an index).
-        if (typeof name === 'string') charge(env, textSteps(name.length), range);
+        if (typeof name === 'string') charge(env, keySteps(name.length), range);
         return readField(o, name, range);
       },
     };

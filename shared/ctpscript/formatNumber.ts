@@ -41,6 +41,10 @@ function isExactDecimal(x: number, decimal: string): boolean {
   const digits = decimal.slice(0, e).replace('.', '');
   const fractionDigits = digits.length - 1;
   const exponent10 = Number(decimal.slice(e + 1)) - fractionDigits;
+  // The 8 digits D end in 5, so D is odd and D < 5^12: D·10^e is a double only if 5^-e
+  // divides D (e >= -11) or D·5^e < 2^53 (e <= 12). This spares the BigInt arithmetic,
+  // microseconds with large exponents, for every number but those near 1.
+  if (exponent10 < -11 || exponent10 > 12) return false;
   const { mantissa, exponent2 } = decompose(x);
   // x = mantissa * 2^exponent2, decimal = digits * 10^exponent10.
   let left = mantissa;

@@ -17,7 +17,7 @@ import {
   typeOf,
 } from './values';
 import type { CtpArray, CtpValue, FunctionName } from './values';
-import { compileSteps, matchSteps, parseSteps, textSteps } from './work';
+import { compileSteps, keySteps, matchSteps, parseSteps, textSteps } from './work';
 
 /** The 6 global functions of CTP 5.4.4 and their number of arguments. */
 export const GLOBAL_FUNCTIONS = {
@@ -365,8 +365,7 @@ export function callSelect(
       range,
     );
   }
-  // A key longer than a few characters is read again for each array row (getField).
-  charge(env, rows.length * (1 + (typeof s === 'string' ? textSteps(s.length) : 0)), range);
+  charge(env, rows.length * (1 + (typeof s === 'string' ? keySteps(s.length) : 0)), range);
   const out = new Array<CtpValue>(rows.length);
   for (let i = 0; i < rows.length; i++) {
     out[i] = getField(rows[i], s) ?? null;

@@ -380,10 +380,5 @@ export function compilePrepared(translated: TranslatedEre): CompiledRegexp {
   };
 }
 
-/** {@link prepareEre} then {@link compilePrepared}. */
-export function compileEre(pattern: string, limits: RegexpLimits): CompiledRegexp {
-  return compilePrepared(prepareEre(pattern, limits));
-}
-
 const MEMO_ENTRIES = 1024;
 const MEMO_SUBJECT_LENGTH = 256;
