@@ -1,8 +1,18 @@
-// CTPScript benchmark (issue 3): compile each realistic condition once, evaluate it
-// 1,000,000 times, and compare with hand-written JavaScript closures computing the same
-// thing, measured in the same run. Also reports parse+compile time per condition.
+// CTPScript benchmark: compile each realistic condition once, evaluate it 1,000,000
+// times, and compare with hand-written JavaScript closures computing the same thing,
+// measured in the same run (also parse+compile time per condition). Then the worst case
+// (decisions.md "CTPScript", "The work budget"): hostile conditions of at most 4 KiB that
+// pass the static check, each evaluated against the largest result the server accepts
+// (10,000 rows in 1 MiB), with cold caches; the slowest gives ms per evaluation.
 // Run: `node --import tsx bench/ctpscript.bench.ts` or `npm run bench -- ctpscript`.
-import { compileCondition, evaluateCondition } from '../shared/ctpscript/index';
+import { checkResultValue, MAX_RESULT_ROWS } from '../shared/ctp/results';
+import type { ResultColumn } from '../shared/ctp/types';
+import {
+  checkWorkBound,
+  compileCondition,
+  DEFAULT_LIMITS,
+  evaluateCondition,
+} from '../shared/ctpscript/index';
 import type { CompiledCondition } from '../shared/ctpscript/index';
 
 const ITERATIONS = 1_000_000;
@@ -154,6 +164,138 @@ function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
+// ---- The worst case -------------------------------------------------------------------
+
+const LARGEST_BYTES = 1_048_576; // the admin API's body limit for a result
+const WORST_FORMAT: ResultColumn[] = [
+  { name: 's', type: 'string' },
+  { name: 'n', type: 'number' },
+  { name: 'b', type: 'boolean' },
+  { name: 'p', type: 'string' },
+];
+// Patterns the provider's data may hold, for conditions that match against a column.
+const DATA_PATTERNS = [
+  '(a|b)*a(a|b){200}cd',
+  '.{0,255}.{0,255}.{0,255}cd',
+  `(${'ab|'.repeat(300)}x)`,
+];
+
+/**
+ * The largest result the server accepts, made hard: 10,000 rows whose strings defeat
+ * re2js's shortcuts (the literals patterns need occur, the matches fail late) and whose
+ * numbers are exact ties for `%e`, filling 1 MiB of JSON.
+ */
+function largestResult(seed: number): { value: unknown[]; updateTime: string } {
+  let x = seed;
+  const random = (): number => {
+    x = (x * 1103515245 + 12345) & 0x7fffffff;
+    return x;
+  };
+  const rowOverhead = JSON.stringify({ s: '', n: 1000000.5, b: true, p: 'x' }).length + 1;
+  const sLength = Math.floor((LARGEST_BYTES - 200) / MAX_RESULT_ROWS) - rowOverhead;
+  const value = Array.from({ length: MAX_RESULT_ROWS }, (_, i) => {
+    let s = '';
+    while (s.length < sLength - 3) s += random() % 2 === 0 ? 'a' : 'b';
+    return {
+      s: `${s}ccd`.slice(-sLength),
+      n: 1000000.5 + (i % 1000),
+      b: i % 2 === 0,
+      p: i < DATA_PATTERNS.length ? DATA_PATTERNS[i] : 'x',
+    };
+  });
+  const result = { value, updateTime: '2026-03-01T12:00:00.000Z' };
+  checkResultValue(value, WORST_FORMAT);
+  const bytes = JSON.stringify(result).length;
+  if (bytes > LARGEST_BYTES) throw new Error(`the largest result takes ${bytes} bytes`);
+  return result;
+}
+
+/**
+ * `part(0) || part(1) || …`, as many parts as a customer may submit: within 4 KiB and
+ * passing the static check (grouped so as not to nest beyond 64 levels).
+ */
+function orOf(part: (i: number) => string): string {
+  const parts: string[] = [];
+  for (let i = 0; ; i++) {
+    parts.push(part(i));
+    const source = orGroups(parts);
+    if (source.length > DEFAULT_LIMITS.maxSourceBytes || !checkWorkBound(source, WORST_FORMAT).ok) {
+      parts.pop();
+      return orGroups(parts);
+    }
+  }
+}
+
+function orGroups(parts: readonly string[]): string {
+  const groups: string[] = [];
+  for (let i = 0; i < parts.length; i += 32) groups.push(`(${parts.slice(i, i + 32).join('||')})`);
+  return groups.join('||');
+}
+
+const HOSTILE: Record<string, string> = {
+  'NFA pattern on many rows': orOf((i) => `matchRegexp("(a|b)*a(a|b){200}cd",value[${i}].s)`),
+  'largest pattern on many rows': orOf(
+    (i) => `matchRegexp(".{0,255}.{0,255}.{0,255}cd",value[${i}].s)`,
+  ),
+  'long alternation on many rows': orOf(
+    (i) => `matchRegexp("(${'ab|'.repeat(180)}x)$",value[${i}].s)`,
+  ),
+  'pattern over a column': 'matchRegexp("(a|b)*a(a|b){30}cd", select("s", value))',
+  'patterns from the data': orOf((i) => `matchRegexp(value[${i % 3}].p,value[${i}].s)`),
+  'toString of numbers': 'toString(select("n", value)) == "" || select("n", value).max() > 0',
+  'string comparisons': orOf(() => 'toString(select("s",value))==toString(select("s",value))'),
+  'selects and min': orOf(() => 'select("s",value).min()==""'),
+  'numbers from strings': orOf((i) => `value[${i}].s<1`),
+};
+
+interface WorstCase {
+  name: string;
+  bytes: number;
+  steps: number;
+  outcome: string;
+  median_ms: number;
+  max_ms: number;
+}
+
+// Cold: each evaluation gets a freshly compiled condition (no remembered answers, no
+// regexp states) and one of three different results.
+function measureHostile(name: string, source: string, results: readonly unknown[]): WorstCase {
+  const bound = checkWorkBound(source, WORST_FORMAT);
+  if (!bound.ok) throw new Error(`${name} does not pass the static check: ${bound.message}`);
+  const times: number[] = [];
+  let last = { steps: 0, outcome: '' };
+  for (let i = 0; i < 9; i++) {
+    const compiled = compileCondition(source);
+    if (!compiled.ok) throw new Error(`${name}: ${compiled.diagnostics[0]?.message}`);
+    const start = performance.now();
+    const evaluation = evaluateCondition(compiled.condition, results[i % results.length]);
+    times.push(performance.now() - start);
+    last = { steps: evaluation.steps, outcome: evaluation.error?.code ?? evaluation.outcome };
+  }
+  times.sort((a, b) => a - b);
+  return {
+    name,
+    bytes: new TextEncoder().encode(source).length,
+    ...last,
+    median_ms: round(times[Math.floor(times.length / 2)] as number),
+    max_ms: round(times[times.length - 1] as number),
+  };
+}
+
+const largest = [largestResult(1), largestResult(2), largestResult(3)];
+const worstCases = Object.entries(HOSTILE).map(([name, source]) =>
+  measureHostile(name, source, largest),
+);
+for (const w of worstCases) {
+  console.log(
+    `worst case: ${w.name.padEnd(30)} ${String(w.bytes).padStart(5)} B  ${String(w.steps).padStart(8)} steps  ${w.outcome.padEnd(16)} median ${w.median_ms.toFixed(1).padStart(6)} ms  max ${w.max_ms.toFixed(1).padStart(6)} ms`,
+  );
+}
+const worst = worstCases.reduce((a, b) => (b.median_ms > a.median_ms ? b : a));
+console.log(
+  `worst condition: ${worst.name}, ${worst.median_ms} ms per evaluation (goal <= 50 ms, budget ${DEFAULT_LIMITS.maxSteps} steps)`,
+);
+
 console.log(
   `BENCH ${JSON.stringify({
     name: 'ctpscript',
@@ -163,5 +305,7 @@ console.log(
     ratio: round(oursTotal / baselineTotal),
     compile_us_per_condition: round(compileTotalUs / cases.length),
     cases: perCase,
+    worst_case_ms_per_evaluation: worst.median_ms,
+    worst_case: worstCases,
   })}`,
 );

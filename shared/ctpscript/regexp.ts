@@ -38,7 +38,7 @@ export interface TranslatedEre {
   text: string;
   /**
    * At least the number of instructions re2js compiles it to: one per character, class,
-   * anchor or `.`, one per alternative and optional repetition, and an interval
+   * anchor or `.`, one per alternative and repetition (two for `*`), and an interval
    * `x{n,m}` as `m` copies of `x` (RE2 expands it so), plus the program's 2 (fail, match).
    */
   instructions: number;
@@ -150,8 +150,9 @@ export function translateEre(pattern: string): TranslatedEre {
   const parseQuantifier = (): { text: string; repeat: (size: number) => number } => {
     const c = chars[i++];
     if (c !== '{') {
-      // x*, x+ and x? add one ALT to x.
-      return { text: c as string, repeat: (size) => size + 1 };
+      // x+ and x? add one ALT to x; RE2 compiles x* as (x+)? when x can match the
+      // empty string, two.
+      return { text: c as string, repeat: (size) => size + (c === '*' ? 2 : 1) };
     }
     const start = i - 1;
     const readNumber = (): number | undefined => {
@@ -177,8 +178,8 @@ export function translateEre(pattern: string): TranslatedEre {
       fail('interval {n,m} with n greater than m', start);
     const n = min as number;
     if (open) {
-      // x{n,} is n copies of x and one ALT (x{0,} is x*).
-      return { text: `{${n},}`, repeat: (size) => Math.max(n, 1) * size + 1 };
+      // x{n,} is n copies of x and one ALT (x{0,} is x*, two).
+      return { text: `{${n},}`, repeat: (size) => (n === 0 ? size + 2 : n * size + 1) };
     }
     const m = max as number;
     return {

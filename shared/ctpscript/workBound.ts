@@ -86,8 +86,8 @@ export function boundWork(
   }
   const { node, steps, what, hint } = bound.costliest;
   const message =
-    `on a result of ${LARGEST_RESULT_ROWS} rows (the most the server accepts), this condition needs at least ${bound.steps} steps and an evaluation may spend ${limits.maxSteps}; ` +
-    `${what} alone needs ${steps}: ${hint}`;
+    `on a result of ${LARGEST_RESULT_ROWS} rows (the most the server accepts), this condition needs at least ${bound.steps} steps, more than the ${limits.maxSteps} an evaluation may spend; ` +
+    `its costliest part, ${what}, needs ${steps}: ${hint}`;
   return {
     steps: bound.steps,
     diagnostics: [
