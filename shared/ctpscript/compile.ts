@@ -19,6 +19,7 @@ import {
   isGlobalFunction,
   withLiteralPatterns,
 } from './functions';
+import type { PatternSource } from './functions';
 import { decodeIdentifier, decodeNumber, decodeString } from './literals';
 import {
   add,
@@ -409,7 +410,7 @@ class Compiler {
   }
 
   // Literal patterns were compiled by the static check; others compile per call site.
-  private patterns(): ReturnType<typeof withLiteralPatterns> {
+  private patterns(): PatternSource {
     return withLiteralPatterns(this.literalPatterns, createRegexpCache());
   }
 
