@@ -18,6 +18,7 @@ import { compileTree } from './compile';
 import type { Diagnostic } from './diagnostics';
 import { formatDiagnostic } from './diagnostics';
 import { createRunner } from './evaluate';
+import { parser } from './parser.generated';
 import type { EvaluationOptions, EvaluationResult } from './evaluate';
 import { resolveLimits } from './limits';
 import type { CtpScriptLimits } from './limits';
@@ -47,8 +48,8 @@ export interface CompiledCondition {
   readonly warnings: readonly Diagnostic[];
   /** @internal Runs the compiled closures; use {@link evaluateCondition}. */
   readonly run: (result: unknown, options?: EvaluationOptions) => EvaluationResult;
-  /** @internal The syntax tree and compiled pattern literals, for {@link checkWorkBound}. */
-  readonly analysis: { tree: Tree; patterns: ReadonlyMap<string, CompiledRegexp> };
+  /** @internal The compiled pattern literals (by pattern), for {@link checkWorkBound}. */
+  readonly patterns: ReadonlyMap<string, CompiledRegexp>;
 }
 
 /** Options of {@link compileCondition}, {@link checkCondition} and {@link checkWorkBound}. */
@@ -79,7 +80,7 @@ export function compileCondition(source: string, options?: CompileOptions): Comp
   try {
     const { evaluator, variables } = compileTree(source, tree, patterns);
     const run = createRunner(evaluator, variables);
-    return { ok: true, condition: { source, warnings, run, analysis: { tree, patterns } } };
+    return { ok: true, condition: { source, warnings, run, patterns } };
   } catch (error) {
     // The static check admits only trees the compiler knows; this is a bug, reported
     // as a diagnostic rather than thrown, so that callers can rely on "never throws".
@@ -157,13 +158,16 @@ export function checkWorkBound(
 ): WorkBound {
   const limits = resolveLimits(options?.limits);
   const source = typeof condition === 'string' ? condition : condition.source;
-  let analysis: CompiledCondition['analysis'];
+  let analysis: { tree: Tree; patterns: ReadonlyMap<string, CompiledRegexp> };
   if (typeof condition === 'string') {
     const { tree, diagnostics, patterns } = analyze(condition, limits);
     const errors = diagnostics.filter((d) => d.severity === 'error');
     if (tree === undefined || errors.length > 0) return refused(source, 0, limits, errors);
     analysis = { tree, patterns };
-  } else analysis = condition.analysis;
+  } else {
+    // Parsing again is cheap; keeping every compiled condition's tree would not be.
+    analysis = { tree: parser.parse(source), patterns: condition.patterns };
+  }
   const bound = boundWork(source, analysis.tree, analysis.patterns, resultFormat, limits);
   if (bound.diagnostics.length > 0) return refused(source, bound.steps, limits, bound.diagnostics);
   return { ok: true, steps: bound.steps, budget: limits.maxSteps, diagnostics: [] };

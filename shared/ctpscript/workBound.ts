@@ -165,9 +165,16 @@ class WorkBound {
     }
   }
 
-  private stringLiteral(node: SyntaxNode): Shape {
+  /** The value of a string literal; undefined for any other node. */
+  private literal(node: SyntaxNode | undefined): string | undefined {
+    if (node?.name !== 'String') return undefined;
     const decoded = decodeString(this.text(node));
-    return decoded.ok ? { kind: 'string', length: decoded.value.length } : EMPTY_STRING;
+    return decoded.ok ? decoded.value : undefined;
+  }
+
+  private stringLiteral(node: SyntaxNode): Shape {
+    const value = this.literal(node);
+    return value === undefined ? EMPTY_STRING : { kind: 'string', length: value.length };
   }
 
   private array(node: SyntaxNode): Shape {
@@ -201,10 +208,8 @@ class WorkBound {
   private constantKey(index: SyntaxNode): string | number | undefined {
     if (index.name === 'Number') return decodeNumber(this.text(index));
     const shape = this.shape(index);
-    if (index.name === 'String' && shape.kind === 'string') {
-      const decoded = decodeString(this.text(index));
-      if (decoded.ok) return decoded.value;
-    }
+    const literal = this.literal(index);
+    if (literal !== undefined) return literal;
     if (shape.kind === 'string') {
       this.spend(
         index,
@@ -266,7 +271,7 @@ class WorkBound {
         return BOOLEAN;
       case 'timeUTC':
         // "now" is read without parsing.
-        if (a.kind === 'string' && this.text(argNodes[0] as SyntaxNode).slice(1, -1) !== 'now') {
+        if (a.kind === 'string' && this.literal(argNodes[0]) !== 'now') {
           this.spend(
             node,
             textSteps(a.length),
@@ -300,8 +305,7 @@ class WorkBound {
 
   private select(node: SyntaxNode, keyNode: SyntaxNode | undefined, rows: Shape): Shape {
     if (rows.kind !== 'array') return UNKNOWN;
-    const key = keyNode?.name === 'String' ? decodeString(this.text(keyNode)) : undefined;
-    const name = key?.ok === true ? key.value : undefined;
+    const name = this.literal(keyNode);
     this.spend(
       node,
       rows.length * (1 + (name === undefined ? 0 : keySteps(name.length))),
@@ -314,9 +318,9 @@ class WorkBound {
 
   private matchRegexp(node: SyntaxNode, patternNode: SyntaxNode | undefined, subject: Shape): void {
     let programSize = SMALLEST_PROGRAM;
-    if (patternNode?.name === 'String') {
-      const pattern = decodeString(this.text(patternNode));
-      const compiled = pattern.ok ? this.patterns.get(pattern.value) : undefined;
+    const pattern = this.literal(patternNode);
+    if (pattern !== undefined) {
+      const compiled = this.patterns.get(pattern);
       // A malformed pattern fails before matching anything.
       if (compiled === undefined) return;
       programSize = compiled.programSize;

@@ -32,7 +32,7 @@ function expectStoppedAtBudget(evaluation: EvaluationResult, budget = BUDGET): v
 function programSize(pattern: string): number {
   const compiled = compileCondition(`matchRegexp(${JSON.stringify(pattern)}, "")`);
   if (!compiled.ok) throw new Error(`${pattern} does not compile`);
-  const regexp = compiled.condition.analysis.patterns.get(pattern);
+  const regexp = compiled.condition.patterns.get(pattern);
   if (regexp === undefined) throw new Error(`${pattern} was not compiled`);
   return regexp.programSize;
 }
