@@ -174,8 +174,9 @@ const WORST_FORMAT: ResultColumn[] = [
   { name: 'p', type: 'string' },
 ];
 // Patterns the provider's data may hold, for conditions that match against a column.
-// The first row's string: as long as a 610-instruction pattern may match within budget.
-const LONGEST_STRING = 1600;
+// The first rows' strings: as long as the hostile patterns below (207, 607 and 1,534
+// instructions) may match within the budget; the other rows share what is left of 1 MiB.
+const LONG_STRINGS = [4800, 1640, 650];
 const DATA_PATTERNS = [
   '(a|b)*a(a|b){200}cd',
   '.{0,255}.{0,255}.{0,255}cd',
@@ -188,6 +189,20 @@ const DATA_PATTERNS = [
  * numbers are exact ties for `%e`, filling 1 MiB of JSON.
  */
 function largestResult(seed: number): { value: unknown[]; updateTime: string } {
+  for (let rowLength = Math.floor(LARGEST_BYTES / MAX_RESULT_ROWS); ; rowLength--) {
+    const text = JSON.stringify({
+      value: hostileRows(seed, rowLength),
+      updateTime: '2026-03-01T12:00:00.000Z',
+    });
+    if (text.length > LARGEST_BYTES) continue;
+    // Parsed from its text, as the server holds it (flat strings, not the ropes built here).
+    const result = JSON.parse(text) as { value: unknown[]; updateTime: string };
+    checkResultValue(result.value, WORST_FORMAT);
+    return result;
+  }
+}
+
+function hostileRows(seed: number, rowLength: number): unknown[] {
   let x = seed;
   const random = (): number => {
     x = (x * 1103515245 + 12345) & 0x7fffffff;
@@ -199,22 +214,13 @@ function largestResult(seed: number): { value: unknown[]; updateTime: string } {
     return `${s}ccd`.slice(-length);
   };
   const rowOverhead = JSON.stringify({ s: '', n: 1000000.5, b: true, p: 'x' }).length + 1;
-  const sLength =
-    Math.floor((LARGEST_BYTES - 200 - LONGEST_STRING) / MAX_RESULT_ROWS) - rowOverhead;
-  const value = Array.from({ length: MAX_RESULT_ROWS }, (_, i) => {
-    return {
-      s: abc(i === 0 ? LONGEST_STRING : sLength),
-      n: 1000000.5 + (i % 1000),
-      b: i % 2 === 0,
-      p: i < DATA_PATTERNS.length ? DATA_PATTERNS[i] : 'x',
-    };
-  });
-  const text = JSON.stringify({ value, updateTime: '2026-03-01T12:00:00.000Z' });
-  if (text.length > LARGEST_BYTES) throw new Error(`the largest result takes ${text.length} bytes`);
-  // Parsed from its text, as the server holds it (flat strings, not the ropes built here).
-  const result = JSON.parse(text) as { value: unknown[]; updateTime: string };
-  checkResultValue(result.value, WORST_FORMAT);
-  return result;
+  const sLength = rowLength - rowOverhead;
+  return Array.from({ length: MAX_RESULT_ROWS }, (_, i) => ({
+    s: abc(LONG_STRINGS[i] ?? sLength),
+    n: 1000000.5 + (i % 1000),
+    b: i % 2 === 0,
+    p: i < DATA_PATTERNS.length ? DATA_PATTERNS[i] : 'x',
+  }));
 }
 
 /**
@@ -245,11 +251,15 @@ const ALTERNATIVES = Array.from({ length: 180 }, (_, i) =>
 ).join('|');
 
 const HOSTILE: Record<string, string> = {
-  'NFA pattern on many rows': orOf((i) => `matchRegexp("(a|b)*a(a|b){200}cd",value[${i}].s)`),
-  'largest pattern on many rows': orOf(
-    (i) => `matchRegexp(".{0,255}.{0,255}.{0,255}cd",value[${i}].s)`,
+  'NFA pattern on many rows': orOf((i) => `matchRegexp("(a|b)*a(a|b){200}cd",value[${i + 3}].s)`),
+  'a pattern on a long string': 'matchRegexp("(a|b)*a(a|b){200}cd", value[0].s)',
+  'a larger pattern on a long string':
+    'matchRegexp("(a|b)*a(a|b){255}(a|b){255}(a|b){90}cd", value[1].s)',
+  'the largest dense pattern on a long string':
+    'matchRegexp(".{0,255}.{0,255}.{0,255}cd", value[2].s)',
+  'the largest dense pattern on many rows': orOf(
+    (i) => `matchRegexp(".{0,255}.{0,255}.{0,255}cd",value[${i + 3}].s)`,
   ),
-  'NFA pattern on the longest string': 'matchRegexp("(a|b)*a(a|b){200}cd", value[0].s)',
   'long alternation on many rows': orOf(
     (i) => `matchRegexp("(${ALTERNATIVES})cd$",value[${i + 1}].s)`,
   ),

@@ -89,13 +89,19 @@ export function compilePrepared(translated: TranslatedEre): CompiledRegexp {
   // Callers charge every match as if it ran (decisions.md "CTPScript"), so a remembered
   // answer changes how long an evaluation takes, never its outcome.
   const memo = new Map<string, boolean>();
+  // Searched with a Matcher rather than re.test(): asking for the match's bounds keeps
+  // re2js off its lazy DFA, whose states cost up to ~100 ns per instruction and character
+  // to build when a pattern makes many (measured in bench/ctpscript.bench.ts), so that
+  // the charge of programSize × length bounds the time (one-pass patterns and literals
+  // keep their own fast paths).
+  const search = (subject: string): boolean => re.matcher(subject).find();
   return {
     programSize: re.programSize(),
     test: (subject) => {
-      if (subject.length > MEMO_SUBJECT_LENGTH) return re.test(subject);
+      if (subject.length > MEMO_SUBJECT_LENGTH) return search(subject);
       let answer = memo.get(subject);
       if (answer === undefined) {
-        answer = re.test(subject);
+        answer = search(subject);
         if (memo.size >= MEMO_ENTRIES) memo.clear();
         memo.set(subject, answer);
       }

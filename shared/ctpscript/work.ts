@@ -1,10 +1,10 @@
 /**
  * The cost model of an evaluation (decisions.md "CTPScript", "The work budget"): what each
  * kind of work costs, in steps. A step is about one regular expression instruction
- * applied to one character, the dearest unit of work an evaluation does (re2js runs its
- * NFA at up to ~20 ns a step); cheaper work is charged in fractions of it, so that the
- * budget bounds time whatever the condition does. Evaluation charges before it works,
- * and the static check (`workBound.ts`) adds up the same costs.
+ * applied to one character, the dearest unit of work an evaluation does (re2js's NFA,
+ * ~15-25 ns a step); cheaper work is charged in fractions of it, so that the budget
+ * bounds time whatever the condition does. Evaluation charges before it works, and the
+ * static check (`workBound.ts`) adds up the same costs.
  */
 
 /** Characters copied, compared or scanned per step (string building, `==`, timeUTC). */
