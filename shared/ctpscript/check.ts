@@ -5,7 +5,14 @@ import { ARRAY_METHODS, GLOBAL_FUNCTIONS, isArrayMethod, isGlobalFunction } from
 import type { CtpScriptLimits } from './limits';
 import { decodeIdentifier, decodeString } from './literals';
 import { parser } from './parser.generated';
-import { compileEre, RegexpSyntaxError } from './regexp';
+import {
+  compilePrepared,
+  prepareEre,
+  programSizeMessage,
+  RegexpLimitError,
+  RegexpSyntaxError,
+} from './regexp';
+import type { CompiledRegexp, TranslatedEre } from './regexp';
 import { suggestName } from './suggest';
 
 /** The 4 identifiers of CTP 5.4.8: the fields of a measurement result. */
@@ -19,6 +26,11 @@ export interface Analysis {
   /** Absent when the source was too large to parse. */
   tree?: Tree;
   diagnostics: Diagnostic[];
+  /**
+   * The regular expression literals given to matchRegexp, compiled, by pattern (absent
+   * when malformed; none at all when they are too large in all).
+   */
+  patterns: Map<string, CompiledRegexp>;
 }
 
 /** UTF-8 length of a string, without encoding it. */
@@ -58,6 +70,7 @@ export function analyze(source: string, limits: CtpScriptLimits): Analysis {
           message: `the condition is ${bytes} bytes long; at most ${limits.maxSourceBytes} are allowed`,
         },
       ],
+      patterns: new Map(),
     };
   }
   const tree = parser.parse(source);
@@ -71,8 +84,9 @@ export function analyze(source: string, limits: CtpScriptLimits): Analysis {
       code: 'CTPSCRIPT_SYNTAX',
       message: 'the condition is empty: write an expression such as value[0].percentage >= 99.9',
     });
-    return { tree, diagnostics };
+    return { tree, diagnostics, patterns: new Map() };
   }
+  const patterns = new PatternBook(source, diagnostics, limits);
   let depth = 0;
   let nestingReported = false;
   // Error recovery can cascade; the first syntax error is the one that matters.
@@ -109,7 +123,7 @@ export function analyze(source: string, limits: CtpScriptLimits): Analysis {
           checkIdentifier(source, node, diagnostics);
           break;
         case 'CallExpression':
-          checkCall(source, node, diagnostics, limits);
+          checkCall(source, node, diagnostics, patterns);
           break;
       }
       return undefined;
@@ -118,8 +132,9 @@ export function analyze(source: string, limits: CtpScriptLimits): Analysis {
       if (ref.type.is('Expression')) depth--;
     },
   });
+  const compiled = patterns.compile();
   diagnostics.sort((a, b) => a.from - b.from || a.to - b.to);
-  return { tree, diagnostics: dedupe(diagnostics) };
+  return { tree, diagnostics: dedupe(diagnostics), patterns: compiled };
 }
 
 function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {
@@ -234,7 +249,8 @@ function checkVariable(source: string, node: SyntaxNode, diagnostics: Diagnostic
   });
 }
 
-function expressionChildren(node: SyntaxNode | null): SyntaxNode[] {
+/** The children of a node that are expressions (operands, arguments, elements). */
+export function expressionChildren(node: SyntaxNode | null): SyntaxNode[] {
   const out: SyntaxNode[] = [];
   for (let child = node?.firstChild ?? null; child !== null; child = child.nextSibling) {
     if (child.type.is('Expression')) out.push(child);
@@ -257,7 +273,7 @@ function checkCall(
   source: string,
   node: SyntaxNode,
   diagnostics: Diagnostic[],
-  limits: CtpScriptLimits,
+  patterns: PatternBook,
 ): void {
   const callee = node.firstChild;
   const argList = node.getChild('ArgList');
@@ -271,8 +287,8 @@ function checkCall(
     if (isGlobalFunction(name)) {
       if (argumentsComplete)
         checkArity(name, GLOBAL_FUNCTIONS[name], args.length, node, diagnostics);
-      if (name === 'matchRegexp' && argumentsComplete)
-        checkPatternLiteral(source, args[0], diagnostics, limits);
+      if (name === 'matchRegexp' && argumentsComplete && args[0]?.name === 'String')
+        patterns.add(args[0]);
       return;
     }
     if (isArrayMethod(name)) {
@@ -346,27 +362,68 @@ function checkArity(
   });
 }
 
-// A malformed pattern written as a literal fails at every evaluation (CTP 5.4.4.6 step 2
-// makes it a run-time error, so it is only a warning here).
-function checkPatternLiteral(
-  source: string,
-  pattern: SyntaxNode | undefined,
-  diagnostics: Diagnostic[],
-  limits: CtpScriptLimits,
-): void {
-  if (pattern?.name !== 'String') return;
-  const decoded = decodeString(source.slice(pattern.from, pattern.to));
-  if (!decoded.ok) return;
-  try {
-    compileEre(decoded.value, { maxPatternLength: limits.maxPatternLength });
-  } catch (error) {
-    if (!(error instanceof RegexpSyntaxError)) throw error;
-    diagnostics.push({
-      from: pattern.from,
-      to: pattern.to,
-      severity: 'warning',
-      code: 'CTPSCRIPT_RUNTIME',
-      message: `malformed regular expression: ${error.message}; matchRegexp will fail at every evaluation`,
-    });
+/**
+ * The regular expression literals of a condition (matchRegexp's first argument): each
+ * is checked when met and compiled at the end, once per distinct pattern, if all of them
+ * together fit `maxProgramSize` (compiling takes microseconds per instruction).
+ */
+class PatternBook {
+  private readonly prepared = new Map<string, { translated: TranslatedEre; node: SyntaxNode }>();
+  private instructions = 0;
+
+  constructor(
+    private readonly source: string,
+    private readonly diagnostics: Diagnostic[],
+    private readonly limits: CtpScriptLimits,
+  ) {}
+
+  add(node: SyntaxNode): void {
+    const decoded = decodeString(this.source.slice(node.from, node.to));
+    if (!decoded.ok || this.prepared.has(decoded.value)) return;
+    let translated: TranslatedEre;
+    try {
+      translated = prepareEre(decoded.value, this.limits);
+    } catch (error) {
+      // CTP 5.4.4.6 step 2 makes a malformed pattern a run-time error, so the condition
+      // stays valid (a warning); a pattern too large to compile is refused.
+      if (error instanceof RegexpLimitError) this.report(node, 'error', error.message);
+      else if (error instanceof RegexpSyntaxError) this.report(node, 'warning', malformed(error));
+      else throw error;
+      return;
+    }
+    const before = this.instructions;
+    this.instructions += translated.instructions;
+    this.prepared.set(decoded.value, { translated, node });
+    if (before <= this.limits.maxProgramSize && this.instructions > this.limits.maxProgramSize) {
+      this.report(
+        node,
+        'error',
+        programSizeMessage(this.instructions, this.limits.maxProgramSize, true),
+      );
+    }
   }
+
+  /** The patterns compiled, unless they are too large in all (an error was reported). */
+  compile(): Map<string, CompiledRegexp> {
+    const compiled = new Map<string, CompiledRegexp>();
+    if (this.instructions > this.limits.maxProgramSize) return compiled;
+    for (const [pattern, { translated, node }] of this.prepared) {
+      try {
+        compiled.set(pattern, compilePrepared(translated));
+      } catch (error) {
+        if (!(error instanceof RegexpSyntaxError)) throw error;
+        this.report(node, 'warning', malformed(error));
+      }
+    }
+    return compiled;
+  }
+
+  private report(node: SyntaxNode, severity: Diagnostic['severity'], message: string): void {
+    const code = severity === 'error' ? 'CTPSCRIPT_LIMIT' : 'CTPSCRIPT_RUNTIME';
+    this.diagnostics.push({ from: node.from, to: node.to, severity, code, message });
+  }
+}
+
+function malformed(error: RegexpSyntaxError): string {
+  return `malformed regular expression: ${error.message}; matchRegexp will fail at every evaluation`;
 }

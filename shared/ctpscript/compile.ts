@@ -1,7 +1,9 @@
 import type { SyntaxNode, Tree } from '@lezer/common';
 
+import { expressionChildren } from './check';
 import { ConditionError } from './diagnostics';
 import type { SourceRange } from './diagnostics';
+import { charge } from './environment';
 import type { Environment, Evaluator } from './environment';
 import {
   FUNCTION_VALUES,
@@ -11,10 +13,13 @@ import {
   callMin,
   callSelect,
   callTimeUtc,
+  callToNumber,
   callToString,
   createRegexpCache,
   isGlobalFunction,
+  withLiteralPatterns,
 } from './functions';
+import type { PatternSource } from './functions';
 import { decodeIdentifier, decodeNumber, decodeString } from './literals';
 import {
   add,
@@ -31,6 +36,7 @@ import {
   remainder,
   subtract,
 } from './operators';
+import type { CompiledRegexp } from './regexp';
 import {
   describeValue,
   isCtpFunction,
@@ -39,20 +45,25 @@ import {
   getObjectField,
   isIntegral,
   toBoolean,
-  toNumber,
   typeOf,
 } from './values';
 import type { CtpObject, CtpValue } from './values';
+import { keySteps, parseSteps, textSteps } from './work';
 
 /**
  * Turns a checked syntax tree into closures, once; evaluating is then calling them.
  * The static check ({@link analyze}) must have passed: names, arity and nesting are
- * trusted here. Each closure throws {@link ConditionError} on a run-time error.
+ * trusted here; `literalPatterns` are its compiled pattern literals. Each closure throws
+ * {@link ConditionError} on a run-time error.
  */
-export function compileTree(source: string, tree: Tree): CompiledTree {
+export function compileTree(
+  source: string,
+  tree: Tree,
+  literalPatterns: ReadonlyMap<string, CompiledRegexp>,
+): CompiledTree {
   const top = tree.topNode.firstChild;
   if (top === null) throw new Error('compileTree needs a checked, non-empty tree');
-  const compiler = new Compiler(source);
+  const compiler = new Compiler(source, literalPatterns);
   const evaluator = compiler.expression(top).run;
   return { evaluator, variables: compiler.variables };
 }
@@ -144,14 +155,6 @@ function constant(value: CtpValue): Compiled {
   return { run: () => value, constant: { value } };
 }
 
-function expressionChildren(node: SyntaxNode): SyntaxNode[] {
-  const out: SyntaxNode[] = [];
-  for (let child = node.firstChild; child !== null; child = child.nextSibling) {
-    if (child.type.is('Expression')) out.push(child);
-  }
-  return out;
-}
-
 function rangeOf(node: SyntaxNode): SourceRange {
   return { from: node.from, to: node.to };
 }
@@ -171,19 +174,33 @@ function readField(target: CtpValue, key: CtpValue, range: SourceRange): CtpValu
       ? getArrayField(target, key)
       : getObjectField(target as CtpObject, key);
   }
-  const field = typeof key === 'string' ? JSON.stringify(key) : describeValue(key, 40);
   throw new ConditionError(
     'CTPSCRIPT_RUNTIME',
-    `cannot read field ${field} of ${article(typeOf(target))}`,
+    `cannot read field ${describeValue(key, 40)} of ${article(typeOf(target))}`,
     range,
   );
+}
+
+/**
+ * Steps for the text operands of an operator (`work.ts`): two strings are compared or
+ * joined character by character; a string meeting a non-string is read as a number
+ * (CTP 5.4.6). Numbers, booleans and the rest cost nothing.
+ */
+function operandSteps(x: CtpValue, y: CtpValue): number {
+  if (typeof x === 'string') {
+    return typeof y === 'string' ? textSteps(x.length + y.length) : parseSteps(x.length);
+  }
+  return typeof y === 'string' ? parseSteps(y.length) : 0;
 }
 
 class Compiler {
   /** The identifiers read, so that evaluation fetches only those from the result. */
   readonly variables = new Set<VariableName>();
 
-  constructor(private readonly source: string) {}
+  constructor(
+    private readonly source: string,
+    private readonly literalPatterns: ReadonlyMap<string, CompiledRegexp>,
+  ) {}
 
   private text(node: SyntaxNode): string {
     return this.source.slice(node.from, node.to);
@@ -331,7 +348,14 @@ class Compiler {
       return { run: (env) => readField(target(env), k ?? null, range) };
     }
     const keyRun = key.run;
-    return { run: (env) => readField(target(env), keyRun(env), range) };
+    return {
+      run: (env) => {
+        const o = target(env);
+        const name = keyRun(env);
+        if (typeof name === 'string') charge(env, keySteps(name.length), range);
+        return readField(o, name, range);
+      },
+    };
   }
 
   private call(node: SyntaxNode): Compiled {
@@ -349,14 +373,14 @@ class Compiler {
         case 'toBoolean':
           return { run: (env) => toBoolean(a(env)) };
         case 'toNumber':
-          return { run: (env) => toNumber(a(env)) };
+          return { run: (env) => callToNumber(a(env), env, range) };
         case 'select':
           return { run: (env) => callSelect(a(env), b(env), env, range) };
         case 'timeUTC':
           return { run: (env) => callTimeUtc(a(env), env, range) };
         case 'matchRegexp': {
-          const compile = createRegexpCache();
-          return { run: (env) => callMatchRegexp(a(env), b(env), env, range, compile) };
+          const patterns = this.patterns();
+          return { run: (env) => callMatchRegexp(a(env), b(env), env, range, patterns) };
         }
       }
     }
@@ -372,7 +396,7 @@ class Compiler {
     }
     // Anything else calls whatever the callee evaluates to: (toString)(x), value[0](x).
     const callee = this.expression(calleeNode).run;
-    const compile = createRegexpCache();
+    const patterns = this.patterns();
     return {
       run: (env: Environment) =>
         callFunctionValue(
@@ -380,9 +404,14 @@ class Compiler {
           args.map((arg) => arg(env)),
           env,
           range,
-          compile,
+          patterns,
         ),
     };
+  }
+
+  // Literal patterns were compiled by the static check; others compile per call site.
+  private patterns(): PatternSource {
+    return withLiteralPatterns(this.literalPatterns, createRegexpCache());
   }
 
   private unary(node: SyntaxNode): Compiled {
@@ -428,7 +457,7 @@ class Compiler {
           },
         };
       case '+':
-        return this.fold(left, right, {
+        return this.fold(left, right, add, {
           run: (env) => {
             const x = l(env);
             const y = r(env);
@@ -440,6 +469,7 @@ class Compiler {
                   range,
                 );
               }
+              charge(env, textSteps(x.length + y.length), range);
               return x + y;
             }
             return add(x, y);
@@ -448,24 +478,44 @@ class Compiler {
     }
     const operator = BINARY[op];
     if (operator === undefined) throw new Error(`unknown operator ${op}`);
+    if (!COMPARISONS.has(op)) {
+      return this.fold(left, right, operator, { run: (env) => operator(l(env), r(env)) });
+    }
     const rightConstant = right.constant?.value;
     if (typeof rightConstant === 'number' && left.constant === undefined) {
-      const inline = compareWithNumber(op, l, rightConstant);
+      const inline = compareWithNumber(op, l, rightConstant, range);
       if (inline !== undefined) return { run: inline };
     }
-    return this.fold(left, right, { run: (env) => operator(l(env), r(env)) });
+    return this.fold(left, right, operator, {
+      run: (env) => {
+        const x = l(env);
+        const y = r(env);
+        if (typeof x === 'string' || typeof y === 'string') {
+          charge(env, operandSteps(x, y), range);
+        }
+        return operator(x, y);
+      },
+    });
   }
 
   // Operators never fail and never read the environment: constant operands give a
-  // constant (an oversized string is left to fail at run time).
-  private fold(left: Compiled, right: Compiled, compiled: Compiled): Compiled {
+  // constant, computed once here (two strings are left to run time, where joining them
+  // is bounded and charged).
+  private fold(
+    left: Compiled,
+    right: Compiled,
+    operator: (x: CtpValue, y: CtpValue) => CtpValue,
+    compiled: Compiled,
+  ): Compiled {
     if (left.constant === undefined || right.constant === undefined) return compiled;
     const x = left.constant.value;
     const y = right.constant.value;
     if (typeof x === 'string' && typeof y === 'string') return compiled;
-    return constant(compiled.run(undefined as unknown as Environment));
+    return constant(operator(x, y));
   }
 }
+
+const COMPARISONS = new Set(['<', '<=', '>', '>=', '==', '!=']);
 
 const BINARY: Record<string, (a: CtpValue, b: CtpValue) => CtpValue> = {
   '-': subtract,
@@ -481,38 +531,51 @@ const BINARY: Record<string, (a: CtpValue, b: CtpValue) => CtpValue> = {
   '+': add,
 };
 
-/** A comparison with a number literal, the number-number case inline (the common case). */
-function compareWithNumber(op: string, l: Evaluator, c: number): Evaluator | undefined {
+/**
+ * A comparison with a number literal, the number-number case inline (the common case);
+ * a string on the left is read as a number (CTP 5.4.6), which is charged.
+ */
+function compareWithNumber(
+  op: string,
+  l: Evaluator,
+  c: number,
+  range: SourceRange,
+): Evaluator | undefined {
+  const operator = BINARY[op];
+  const slow = (x: CtpValue, env: Environment): CtpValue => {
+    if (typeof x === 'string') charge(env, parseSteps(x.length), range);
+    return (operator as (a: CtpValue, b: CtpValue) => CtpValue)(x, c);
+  };
   switch (op) {
     case '<':
       return (env) => {
         const x = l(env);
-        return typeof x === 'number' ? x < c : lessThan(x, c);
+        return typeof x === 'number' ? x < c : slow(x, env);
       };
     case '<=':
       return (env) => {
         const x = l(env);
-        return typeof x === 'number' ? x <= c : lessOrEqual(x, c);
+        return typeof x === 'number' ? x <= c : slow(x, env);
       };
     case '>':
       return (env) => {
         const x = l(env);
-        return typeof x === 'number' ? x > c : greaterThan(x, c);
+        return typeof x === 'number' ? x > c : slow(x, env);
       };
     case '>=':
       return (env) => {
         const x = l(env);
-        return typeof x === 'number' ? x >= c : greaterOrEqual(x, c);
+        return typeof x === 'number' ? x >= c : slow(x, env);
       };
     case '==':
       return (env) => {
         const x = l(env);
-        return typeof x === 'number' ? x === c : equals(x, c);
+        return typeof x === 'number' ? x === c : slow(x, env);
       };
     case '!=':
       return (env) => {
         const x = l(env);
-        return typeof x === 'number' ? x !== c : notEquals(x, c);
+        return typeof x === 'number' ? x !== c : slow(x, env);
       };
   }
   return undefined;

@@ -15,21 +15,26 @@ export interface Environment {
   /** Milliseconds since the epoch, like `Date.now`. */
   now: () => number;
   limits: CtpScriptLimits;
-  /** Work units spent so far (see {@link charge}). */
+  /** Steps spent so far (see {@link charge}); never more than `limits.maxSteps`. */
   steps: number;
 }
 
 /** A compiled expression: evaluates to a value, or throws {@link ConditionError}. */
 export type Evaluator = (env: Environment) => CtpValue;
 
-/** Spends `units` of the evaluation's budget; exceeding it is an error (limit). */
-export function charge(env: Environment, units: number, range: SourceRange): void {
-  env.steps += units;
-  if (env.steps > env.limits.maxSteps) {
+/**
+ * Spends `steps` of the evaluation's budget before the work they pay for; work that
+ * would cross the budget is refused, undone, as an error (limit).
+ */
+export function charge(env: Environment, steps: number, range: SourceRange): void {
+  const spent = env.steps + steps;
+  // Written so that a NaN count is refused too.
+  if (!(spent <= env.limits.maxSteps)) {
     throw new ConditionError(
       'CTPSCRIPT_LIMIT',
-      `evaluation needs more than ${env.limits.maxSteps} steps; simplify the condition`,
+      `evaluation needs more than ${env.limits.maxSteps} steps (this part asks for ${steps} after ${env.steps}); simplify the condition`,
       range,
     );
   }
+  env.steps = spent;
 }

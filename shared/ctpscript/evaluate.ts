@@ -36,6 +36,11 @@ export interface EvaluationResult {
   value?: CtpValue;
   /** Why the outcome is `error`, and where in the condition. */
   error?: EvaluationError;
+  /**
+   * Steps spent (`work.ts`), at most the budget (`limits.maxSteps`): work that would have
+   * crossed it was refused, not done.
+   */
+  steps: number;
 }
 
 // The result envelope is the caller's own data (parsed JSON, or an object the server
@@ -86,10 +91,10 @@ export function createRunner(
         options?.limits === undefined ? DEFAULT_LIMITS : { ...DEFAULT_LIMITS, ...options.limits };
       env.steps = 0;
       const value = evaluator(env);
-      evaluation = { outcome: toBoolean(value) ? 'true' : 'false', value };
+      evaluation = { outcome: toBoolean(value) ? 'true' : 'false', value, steps: env.steps };
     } catch (error) {
       // Never throws: every failure, even an exhausted stack, is an `error` (CTP 5.4.9).
-      evaluation = { outcome: 'error', error: toEvaluationError(error) };
+      evaluation = { outcome: 'error', error: toEvaluationError(error), steps: env.steps };
     }
     // Drop the references to the result (so that it can be collected); keep env.
     env.value = env.updateTime = env.authorityId = env.signature = null;

@@ -33,35 +33,21 @@ export function formatNumber(x: number): string {
 }
 
 /**
- * True when `decimal` (a `toExponential` text such as `1.2345675e+3`) is exactly the
- * binary value `x` (positive and finite), compared as rationals with BigInt.
+ * True when `decimal` (a `toExponential(7)` text such as `1.2345675e+3`, whose 8 digits
+ * D end in 5, so that D is odd) is exactly the binary value `x` (positive and finite).
+ * D·10^e = D·5^e·2^e is a double when the odd integer D·5^e fits the 53-bit significand
+ * (e >= 0), or when 5^-e divides D (e < 0); plain double arithmetic is exact in both
+ * tests, so no BigInt is needed.
  */
 function isExactDecimal(x: number, decimal: string): boolean {
   const e = decimal.indexOf('e');
   const digits = decimal.slice(0, e).replace('.', '');
-  const fractionDigits = digits.length - 1;
-  const exponent10 = Number(decimal.slice(e + 1)) - fractionDigits;
-  const { mantissa, exponent2 } = decompose(x);
-  // x = mantissa * 2^exponent2, decimal = digits * 10^exponent10.
-  let left = mantissa;
-  let right = BigInt(digits);
-  if (exponent2 >= 0) left <<= BigInt(exponent2);
-  else right <<= BigInt(-exponent2);
-  if (exponent10 >= 0) right *= 10n ** BigInt(exponent10);
-  else left *= 10n ** BigInt(-exponent10);
-  return left === right;
-}
-
-/** Splits a positive finite double into an integer mantissa and a power of two. */
-export function decompose(x: number): { mantissa: bigint; exponent2: number } {
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, x);
-  const high = view.getUint32(0);
-  const low = view.getUint32(4);
-  const biased = (high >>> 20) & 0x7ff;
-  const fractionHigh = high & 0xfffff;
-  let mantissa = (BigInt(fractionHigh) << 32n) | BigInt(low);
-  if (biased === 0) return { mantissa, exponent2: -1074 };
-  mantissa |= 1n << 52n;
-  return { mantissa, exponent2: biased - 1075 };
+  const exponent10 = Number(decimal.slice(e + 1)) - (digits.length - 1);
+  const d = Number(digits);
+  if (exponent10 >= 0) {
+    const odd = d * 5 ** exponent10;
+    return odd < 2 ** 53 && x === odd * 2 ** exponent10;
+  }
+  const fives = 5 ** -exponent10;
+  return d % fives === 0 && x === d / fives / 2 ** -exponent10;
 }

@@ -2,9 +2,9 @@ import { ConditionError } from './diagnostics';
 import type { SourceRange } from './diagnostics';
 import { charge } from './environment';
 import type { Environment } from './environment';
-import { lessOrEqual, greaterOrEqual, compareString } from './operators';
-import { compileEre, RegexpSyntaxError } from './regexp';
-import type { CompiledRegexp } from './regexp';
+import { compareString } from './operators';
+import { compilePrepared, prepareEre, RegexpLimitError, RegexpSyntaxError } from './regexp';
+import type { CompiledRegexp, TranslatedEre } from './regexp';
 import { parseDateTime } from './time';
 import {
   CtpFunction,
@@ -17,6 +17,7 @@ import {
   typeOf,
 } from './values';
 import type { CtpArray, CtpValue, FunctionName } from './values';
+import { compileSteps, keySteps, matchSteps, parseSteps, textSteps } from './work';
 
 /** The 6 global functions of CTP 5.4.4 and their number of arguments. */
 export const GLOBAL_FUNCTIONS = {
@@ -62,13 +63,16 @@ function article(type: string): string {
   return type === 'null' ? 'null' : /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
 
-/** `toString(a)` (CTP 5.4.4.1). */
+/**
+ * `toString(a)` (CTP 5.4.4.1), charged for each array element, each number printed and
+ * the text built (`toStringValue`).
+ */
 export function callToString(a: CtpValue, env: Environment, range: SourceRange): string {
   try {
     return toStringValue(a, {
       maxStringLength: env.limits.maxStringLength,
       maxDepth: env.limits.maxValueDepth,
-      charge: (units) => charge(env, units, range),
+      charge: (steps) => charge(env, steps, range),
     });
   } catch (error) {
     if (error instanceof ValueLimitError)
@@ -82,8 +86,9 @@ export function callToBoolean(a: CtpValue): boolean {
   return toBoolean(a);
 }
 
-/** `toNumber(a)` (CTP 5.4.4.3). */
-export function callToNumber(a: CtpValue): number {
+/** `toNumber(a)` (CTP 5.4.4.3): a string costs one step per character read. */
+export function callToNumber(a: CtpValue, env: Environment, range: SourceRange): number {
+  if (typeof a === 'string') charge(env, parseSteps(a.length), range);
   return toNumber(a);
 }
 
@@ -115,13 +120,21 @@ function extreme(
   if (n === 1) return fromHost(array[0]);
   charge(env, n, range);
   let strings = 0;
+  let characters = 0;
   let numbersOrLike = 0;
   for (let i = 0; i < n; i++) {
-    const type = typeof array[i];
-    if (type === 'string') strings++;
-    else if (type === 'number' || type === 'boolean' || array[i] === null) numbersOrLike++;
+    const element = array[i];
+    const type = typeof element;
+    if (type === 'string') {
+      strings++;
+      characters += (element as string).length;
+    } else if (type === 'number' || type === 'boolean' || element === null) numbersOrLike++;
   }
-  if (strings === n) return extremeOfStrings(array as readonly string[], which);
+  if (strings === n) {
+    // Each comparison reads at most the shorter string: the text once in all.
+    charge(env, textSteps(characters), range);
+    return extremeOfStrings(array as readonly string[], which);
+  }
   if (strings === 0 && numbersOrLike === n) return extremeOfNumbers(array, which);
   return extremeByPairs(array, env, range, which);
 }
@@ -153,6 +166,13 @@ function extremeOfNumbers(array: CtpArray, which: 'min' | 'max'): CtpValue {
   return fromHost(array[best]);
 }
 
+/**
+ * CTP 5.4.4.4 word for word: the first (min) or last (max) element that is `<=` (`>=`)
+ * every other. Two strings compare as text (CTP 5.4.6), any other pair through toNumber,
+ * which is read once per element (one step a character for strings). Each candidate is
+ * charged for comparing with all elements before it is tried: n steps, plus its text
+ * per comparison when it is a string.
+ */
 function extremeByPairs(
   array: CtpArray,
   env: Environment,
@@ -160,75 +180,128 @@ function extremeByPairs(
   which: 'min' | 'max',
 ): CtpValue {
   const n = array.length;
-  const relation = which === 'min' ? lessOrEqual : greaterOrEqual;
-  const order = which === 'min' ? ascending(n) : descending(n);
-  for (const i of order) {
-    let holds = true;
-    for (let j = 0; j < n && holds; j++) {
-      if (j !== i) holds = relation(array[i], array[j]);
+  const numbers = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const element = array[i];
+    if (typeof element === 'string') charge(env, parseSteps(element.length), range);
+    numbers[i] = toNumber(element);
+  }
+  const holds = (i: number, j: number): boolean => {
+    const a = array[i];
+    const b = array[j];
+    if (typeof a === 'string' && typeof b === 'string') {
+      const order = compareString(a, b);
+      return which === 'min' ? order <= 0 : order >= 0;
     }
-    charge(env, n, range);
-    if (holds) return fromHost(array[i]);
+    // a <= b is a < b || a == b: false when either is NaN (CTP 5.4.6).
+    const x = numbers[i] as number;
+    const y = numbers[j] as number;
+    return which === 'min' ? x <= y : x >= y;
+  };
+  for (let k = 0; k < n; k++) {
+    const i = which === 'min' ? k : n - 1 - k;
+    const candidate = array[i];
+    charge(env, n * (1 + (typeof candidate === 'string' ? textSteps(candidate.length) : 0)), range);
+    let all = true;
+    for (let j = 0; j < n && all; j++) {
+      if (j !== i) all = holds(i, j);
+    }
+    if (all) return fromHost(candidate);
   }
   return null;
 }
 
-function* ascending(n: number): Generator<number> {
-  for (let i = 0; i < n; i++) yield i;
-}
-
-function* descending(n: number): Generator<number> {
-  for (let i = n - 1; i >= 0; i--) yield i;
-}
-
-/** Compiles patterns for one call site, remembering the last few (and their errors). */
-export function createRegexpCache(): (
+/** What matchRegexp uses to find a compiled pattern (and pay for compiling it). */
+export type PatternSource = (
   pattern: string,
   env: Environment,
   range: SourceRange,
-) => CompiledRegexp {
-  const cache = new Map<string, CompiledRegexp | ConditionError>();
+) => CompiledRegexp;
+
+/** A prepared pattern and, once compiled, its program. */
+interface PatternEntry {
+  translated: TranslatedEre;
+  regexp?: CompiledRegexp;
+}
+
+/**
+ * Compiles patterns computed during evaluation for one call site, remembering the last
+ * few (and their errors). Compiling is charged at every evaluation, remembered or not, so
+ * that the outcome never depends on what was evaluated before (decisions.md "CTPScript").
+ */
+export function createRegexpCache(): PatternSource {
+  const cache = new Map<string, PatternEntry | ConditionError>();
   return (pattern, env, range) => {
     let entry = cache.get(pattern);
     if (entry === undefined) {
-      entry = compilePattern(pattern, env, range);
+      entry = preparePattern(pattern, env, range);
       if (cache.size >= 32) cache.clear();
       cache.set(pattern, entry);
     }
     if (entry instanceof ConditionError) throw new ConditionError(entry.code, entry.message, range);
-    return entry;
+    charge(env, compileSteps(entry.translated.instructions), range);
+    if (entry.regexp === undefined) {
+      try {
+        entry.regexp = compilePrepared(entry.translated);
+      } catch (error) {
+        const failure = patternError(pattern, error, range);
+        cache.set(pattern, failure);
+        throw failure;
+      }
+    }
+    return entry.regexp;
   };
 }
 
-function compilePattern(
+/** Patterns written as literals, compiled with the condition, looked up before the cache. */
+export function withLiteralPatterns(
+  literals: ReadonlyMap<string, CompiledRegexp>,
+  computed: PatternSource,
+): PatternSource {
+  return (pattern, env, range) => literals.get(pattern) ?? computed(pattern, env, range);
+}
+
+function preparePattern(
   pattern: string,
   env: Environment,
   range: SourceRange,
-): CompiledRegexp | ConditionError {
+): PatternEntry | ConditionError {
   try {
-    return compileEre(pattern, { maxPatternLength: env.limits.maxPatternLength });
+    return { translated: prepareEre(pattern, env.limits) };
   } catch (error) {
-    if (error instanceof RegexpSyntaxError) {
-      return new ConditionError(
-        'CTPSCRIPT_RUNTIME',
-        `malformed regular expression ${JSON.stringify(pattern.slice(0, 80))}: ${error.message} (at character ${error.index + 1})`,
-        range,
-      );
-    }
-    throw error;
+    return patternError(pattern, error, range);
   }
+}
+
+function patternError(pattern: string, error: unknown, range: SourceRange): ConditionError {
+  const shown = JSON.stringify(pattern.slice(0, 80));
+  if (error instanceof RegexpLimitError) {
+    return new ConditionError(
+      'CTPSCRIPT_LIMIT',
+      `regular expression ${shown}: ${error.message}`,
+      range,
+    );
+  }
+  if (error instanceof RegexpSyntaxError) {
+    return new ConditionError(
+      'CTPSCRIPT_RUNTIME',
+      `malformed regular expression ${shown}: ${error.message} (at character ${error.index + 1})`,
+      range,
+    );
+  }
+  throw error;
 }
 
 /**
  * `matchRegexp(r, v)` (CTP 5.4.4.6): `r` a POSIX ERE, `v` a string or an array whose
- * elements all match (an empty array matches). `regexp` is `r` compiled.
+ * elements all match (an empty array matches). `patterns` compiles `r`.
  */
 export function callMatchRegexp(
   r: CtpValue,
   v: CtpValue,
   env: Environment,
   range: SourceRange,
-  compile: (pattern: string, env: Environment, range: SourceRange) => CompiledRegexp,
+  patterns: PatternSource,
 ): boolean {
   if (typeof r !== 'string') {
     fail(
@@ -236,7 +309,7 @@ export function callMatchRegexp(
       range,
     );
   }
-  const regexp = compile(r as string, env, range);
+  const regexp = patterns(r as string, env, range);
   return matchValue(regexp, v, env, range, 0);
 }
 
@@ -248,8 +321,8 @@ function matchValue(
   depth: number,
 ): boolean {
   if (typeof v === 'string') {
-    // Matching is linear in the subject: charge for its length.
-    charge(env, 1 + (v.length >> 8), range);
+    // Charged in full even when the answer is remembered (see compilePrepared).
+    charge(env, matchSteps(regexp.programSize, v.length), range);
     return regexp.test(v);
   }
   if (Array.isArray(v)) {
@@ -260,6 +333,7 @@ function matchValue(
         range,
       );
     }
+    charge(env, v.length, range);
     for (let i = 0; i < v.length; i++) {
       if (!matchValue(regexp, fromHost(v[i]), env, range, depth + 1)) return false;
     }
@@ -291,7 +365,7 @@ export function callSelect(
       range,
     );
   }
-  charge(env, rows.length, range);
+  charge(env, rows.length * (1 + (typeof s === 'string' ? keySteps(s.length) : 0)), range);
   const out = new Array<CtpValue>(rows.length);
   for (let i = 0; i < rows.length; i++) {
     out[i] = getField(rows[i], s) ?? null;
@@ -304,6 +378,7 @@ export function callTimeUtc(s: CtpValue, env: Environment, range: SourceRange): 
   if (typeof s !== 'string') fail(`timeUTC expects a string, not ${article(typeOf(s))}`, range);
   const text = s as string;
   if (text === 'now') return env.now() / 1000;
+  charge(env, textSteps(text.length), range);
   const seconds = parseDateTime(text);
   if (seconds === undefined) {
     fail(
@@ -320,7 +395,7 @@ export function callFunctionValue(
   args: CtpValue[],
   env: Environment,
   range: SourceRange,
-  compile: (pattern: string, env: Environment, range: SourceRange) => CompiledRegexp,
+  patterns: PatternSource,
 ): CtpValue {
   if (!(callee instanceof CtpFunction)) fail(`${article(typeOf(callee))} is not a function`, range);
   const name = (callee as CtpFunction).name;
@@ -346,9 +421,9 @@ export function callFunctionValue(
     case 'toBoolean':
       return callToBoolean(a);
     case 'toNumber':
-      return callToNumber(a);
+      return callToNumber(a, env, range);
     case 'matchRegexp':
-      return callMatchRegexp(a, b, env, range, compile);
+      return callMatchRegexp(a, b, env, range, patterns);
     case 'select':
       return callSelect(a, b, env, range);
     case 'timeUTC':

@@ -8,7 +8,10 @@ export interface CtpScriptLimits {
   maxSourceBytes: number;
   /** Deepest nesting of expressions inside one another (operands, arguments, elements). */
   maxNesting: number;
-  /** Work units one evaluation may spend in functions that walk arrays. */
+  /**
+   * Steps one evaluation may spend (`work.ts`: a step is about one regular expression
+   * instruction applied to one character). One budget for objectives and triggers.
+   */
   maxSteps: number;
   /** Longest string an evaluation may produce, in UTF-16 code units. */
   maxStringLength: number;
@@ -18,6 +21,12 @@ export interface CtpScriptLimits {
   maxValueDepth: number;
   /** Longest regular expression, in characters. */
   maxPatternLength: number;
+  /**
+   * Most instructions the regular expressions written in a condition compile to, in all
+   * (and any one pattern computed during evaluation): an upper bound counted before
+   * compiling, which takes microseconds per instruction.
+   */
+  maxProgramSize: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<CtpScriptLimits> = Object.freeze({
@@ -28,6 +37,7 @@ export const DEFAULT_LIMITS: Readonly<CtpScriptLimits> = Object.freeze({
   maxArrayLength: 100_000,
   maxValueDepth: 64,
   maxPatternLength: 4096,
+  maxProgramSize: 2000,
 });
 
 /** The defaults with some bounds overridden (tests, or a stricter server). */

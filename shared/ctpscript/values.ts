@@ -1,5 +1,6 @@
 import { formatNumber } from './formatNumber';
 import { parseNumber } from './parseNumber';
+import { NUMBER_FORMAT_STEPS, textSteps } from './work';
 
 /**
  * A CTPScript value (CTP 5.4.3.1): string, number, boolean, null, object, array or
@@ -165,8 +166,12 @@ export class ValueLimitError extends Error {}
 export interface ToStringLimits {
   maxStringLength: number;
   maxDepth: number;
-  /** Called with the number of elements of each array visited (the step budget). */
-  charge?: (units: number) => void;
+  /**
+   * Charges the step budget before the work (`work.ts`): one step per element of each
+   * array visited, {@link NUMBER_FORMAT_STEPS} per number printed, the text each array
+   * joins.
+   */
+  charge?: (steps: number) => void;
 }
 
 /**
@@ -189,6 +194,7 @@ function stringify(a: unknown, limits: ToStringLimits, depth: number): string {
     case 'string':
       return a as string;
     case 'number':
+      limits.charge?.(NUMBER_FORMAT_STEPS);
       return formatNumber(a as number);
     case 'boolean':
       return a ? 'true' : 'false';
@@ -204,34 +210,43 @@ function stringify(a: unknown, limits: ToStringLimits, depth: number): string {
       }
       const array = a as CtpArray;
       limits.charge?.(array.length);
-      let out = '';
+      // Joined at once into a flat string: appending piece by piece builds a rope that
+      // costs ~10 ns a character to flatten when compared or matched later.
+      const pieces = new Array<string>(array.length);
+      let length = array.length - 1;
       for (let i = 0; i < array.length; i++) {
-        if (i > 0) out += ',';
-        out += stringify(array[i], limits, depth + 1);
-        if (out.length > limits.maxStringLength) {
+        const piece = stringify(array[i], limits, depth + 1);
+        length += piece.length;
+        if (length > limits.maxStringLength) {
           throw new ValueLimitError(
             `toString result longer than ${limits.maxStringLength} characters`,
           );
         }
+        pieces[i] = piece;
       }
-      return out;
+      limits.charge?.(textSteps(length));
+      return pieces.join(',');
     }
   }
 }
 
 /**
- * Shows a value as CTPScript source would write it (for the editor's preview and the
- * CLI's `--json`): strings quoted, `-0`, `NaN`, `Infinity`, `function toString`.
+ * Shows a value as CTPScript source would write it (for the editor's preview, the CLI's
+ * `--json` and error messages): strings quoted, `-0`, `NaN`, `Infinity`, `function
+ * toString`. Stops building past `maxLength`, so that a large value costs no more than
+ * a small one.
  */
 export function describeValue(a: unknown, maxLength = 200): string {
-  const text = describe(a, 0);
+  const text = describe(a, 0, maxLength);
   return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
 }
 
-function describe(a: unknown, depth: number): string {
+// At least `room` characters of the description (more when it is that long), so that
+// the caller can tell it was cut.
+function describe(a: unknown, depth: number, room: number): string {
   switch (typeOf(a)) {
     case 'string':
-      return JSON.stringify(a);
+      return JSON.stringify((a as string).slice(0, room + 1));
     case 'number':
       return Object.is(a, -0) ? '-0' : String(a);
     case 'boolean':
@@ -240,18 +255,32 @@ function describe(a: unknown, depth: number): string {
       return 'null';
     case 'function':
       return `function ${(a as CtpFunction).name}`;
-    case 'array':
+    case 'array': {
       if (depth > 8) return '[…]';
-      return `[${(a as CtpArray).map((item) => describe(item, depth + 1)).join(', ')}]`;
+      const items = (a as CtpArray).values();
+      return `[${describeItems(items, (item, left) => describe(item, depth + 1, left), room)}]`;
+    }
     case 'object': {
       if (depth > 8) return '{…}';
       const object = a as CtpObject;
-      const fields = Object.keys(object).map(
-        (key) => `${JSON.stringify(key)}: ${describe(object[key], depth + 1)}`,
-      );
-      return `{${fields.join(', ')}}`;
+      const describeField = (key: string, left: number): string =>
+        `${JSON.stringify(key.slice(0, left + 1))}: ${describe(object[key], depth + 1, left)}`;
+      return `{${describeItems(Object.keys(object).values(), describeField, room)}}`;
     }
   }
+}
+
+function describeItems<T>(
+  items: Iterator<T>,
+  describeItem: (item: T, room: number) => string,
+  room: number,
+): string {
+  let out = '';
+  for (let next = items.next(); !next.done; next = items.next()) {
+    if (out.length > room) break;
+    out += (out === '' ? '' : ', ') + describeItem(next.value, room - out.length);
+  }
+  return out;
 }
 
 /**

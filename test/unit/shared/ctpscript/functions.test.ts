@@ -14,6 +14,17 @@ describe('toString(a) (CTP 5.4.4.1)', () => {
     ['step 2: large exponents have 3 digits', 'toString(1e300)', '1.000000e+300'],
     ['step 2: exact ties round to even (SPEC-NOTES 8)', 'toString(1234568.5)', '1.234568e+06'],
     ['step 2: exact ties round to even, odd case', 'toString(1234567.5)', '1.234568e+06'],
+    [
+      'step 2: an exact tie with the largest exponent ties have',
+      'toString(10000005e12)',
+      '1.000000e+19',
+    ],
+    ['step 2: the same, rounding up to even', 'toString(10000015e12)', '1.000002e+19'],
+    [
+      'step 2: an exact tie with the smallest exponent ties have',
+      'toString(0.00048828125)',
+      '4.882812e-04',
+    ],
     ['step 2: negative zero (SPEC-NOTES 8)', 'toString(-0)', '-0.000000e+00'],
     ['step 2: zero', 'toString(0)', '0.000000e+00'],
     ['step 2: infinity (SPEC-NOTES 8)', 'toString(1/0)', 'inf'],
