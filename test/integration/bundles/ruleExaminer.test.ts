@@ -3,7 +3,7 @@
 // worker that dies or fails is a coded error, never a hang or an unhandled rejection.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 
 import { BSON } from 'bson';
@@ -31,7 +31,16 @@ import { SHARED } from '../../helpers/processes';
 import { useTempDirs } from '../../helpers/tempDir';
 
 const FIXTURES = join(SHARED, 'fixtures', 'openwatch-rules-2025-10');
-const BUNDLES_DIR = join(import.meta.dirname, '..', '..', '..', 'electron', 'core', 'bundles', 'verify');
+const BUNDLES_DIR = join(
+  import.meta.dirname,
+  '..',
+  '..',
+  '..',
+  'electron',
+  'core',
+  'bundles',
+  'verify',
+);
 const tempDir = useTempDirs();
 
 const examiners: RuleExaminer[] = [];
@@ -201,11 +210,19 @@ describe('the worker examiner', () => {
         body: JSON.stringify(rule),
       })),
     ]);
+    const EIGHT_MIB = 8 * 1024 * 1024;
     let given = 0;
+    let holding = true;
     const held: (() => void)[] = [];
+    let crossed: () => void = () => undefined;
+    const pastEightMib = new Promise<void>((resolve) => {
+      crossed = resolve;
+    });
     const slowExaminer: RuleExaminer = {
       examine: (files, lenient) => {
         given += files.reduce((sum, file) => sum + file.bytes.length, 0);
+        if (given > EIGHT_MIB) crossed();
+        if (!holding) return inThreadRuleExaminer.examine(files, lenient);
         return new Promise((resolve) => {
           held.push(() => resolve(inThreadRuleExaminer.examine(files, lenient)));
         });
@@ -222,20 +239,19 @@ describe('the worker examiner', () => {
         finished = true;
       });
 
-    // Until the read stops handing over files.
-    let seen = -1;
-    while (given !== seen) {
-      seen = given;
-      await sleep(100);
-    }
+    // Batches are handed over from within the parser's slice; the reader asks its pace
+    // when the slice is done, before this continuation runs. Held, it hands nothing more
+    // over, however many turns of the event loop pass.
+    await pastEightMib;
+    const handedOver = given;
+    for (let turn = 0; turn < 1000; turn += 1) await nextTurn();
+    expect(given).toBe(handedOver);
     expect(finished).toBe(false);
-    expect(given).toBeGreaterThan(8 * 1024 * 1024);
+    expect(given).toBeGreaterThan(EIGHT_MIB);
     expect(given).toBeLessThan(9 * 1024 * 1024);
 
-    while (!finished) {
-      for (const release of held.splice(0)) release();
-      await sleep(10);
-    }
+    holding = false;
+    for (const release of held.splice(0)) release();
     const { report } = await verification;
     expect(report.counts).toMatchObject({ ruleFiles: 160, validRules: 160 });
   });
