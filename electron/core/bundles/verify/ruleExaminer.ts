@@ -34,11 +34,12 @@ export const inThreadRuleExaminer: RuleExaminer = {
 };
 
 /**
- * Rule bytes an examiner examines on the calling thread before it starts its worker:
- * below this, starting a thread costs a one-shot command more than the thread saves it
- * (measured: docs/decisions.md "The rule-examiner worker starts past 8 MiB").
+ * Rule bytes an examiner examines on the calling thread before it starts its worker.
+ * Starting the worker costs about as much CPU as examining this much on the calling
+ * thread, so below it the thread cannot pay for itself, least of all in a one-shot
+ * command (docs/decisions.md "The rule-examiner worker starts past 16 MiB of rules").
  */
-export const WORKER_AFTER_BYTES = 8 * 1024 * 1024;
+export const WORKER_AFTER_BYTES = 16 * 1024 * 1024;
 
 export interface WorkerRuleExaminerOptions {
   /** Starts the worker (default: ruleExaminerWorker beside this module). */
