@@ -328,7 +328,10 @@ class ArchiveRead {
       const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received);
       const file: ArchiveFile = { ...target, bytes };
       const nested = nestedArchiveFinding(file, raw);
-      if (nested !== null) return void this.refused.push(nested);
+      if (nested !== null) {
+        this.refused.push(nested);
+        return;
+      }
       this.files.push(file);
       this.options.onFile?.(file);
     });
