@@ -70,7 +70,7 @@ export function createWorkerRuleExaminer(options: WorkerRuleExaminerOptions = {}
         throw new AppError('APP_DISPOSED', 'The rule examiner is closed.', { expected: false });
       }
       if (files.length === 0) return [];
-      if (!thread.started && examinedHere < workerAfterBytes) {
+      if (!thread.running && examinedHere < workerAfterBytes) {
         for (const file of files) examinedHere += file.bytes.length;
         return inThreadRuleExaminer.examine(files, lenient);
       }
@@ -106,8 +106,8 @@ function packBatch(files: readonly ArchiveFile[], lenient: boolean): Batch {
 }
 
 interface ExaminerThread {
-  /** Whether a worker is running (false again once it died). */
-  readonly started: boolean;
+  /** Whether a worker is running (false again once it died or was closed). */
+  readonly running: boolean;
   examine(batch: Batch): Promise<RuleExamination[]>;
   close(): Promise<void>;
 }
@@ -124,7 +124,7 @@ function createExaminerThread(startWorker: () => Worker): ExaminerThread {
     pending.clear();
   };
 
-  const running = (): Worker => {
+  const ensureWorker = (): Worker => {
     if (worker !== null) return worker;
     const started = startWorker();
     const lost = (reason: string): void => {
@@ -147,13 +147,13 @@ function createExaminerThread(startWorker: () => Worker): ExaminerThread {
   };
 
   return {
-    get started() {
+    get running() {
       return worker !== null;
     },
     examine(batch) {
       const request: ExamineRequest = { id: nextId, ...batch };
       nextId += 1;
-      const thread = running();
+      const thread = ensureWorker();
       return new Promise<RuleExamination[]>((resolve, reject) => {
         pending.set(request.id, { resolve, reject });
         thread.ref();
