@@ -3,7 +3,7 @@
 // worker that dies or fails is a coded error, never a hang or an unhandled rejection.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 
 import { BSON } from 'bson';
@@ -14,6 +14,7 @@ import type { ArchiveFile } from '../../../electron/core/bundles/archive/readBun
 import {
   createWorkerRuleExaminer,
   inThreadRuleExaminer,
+  WORKER_AFTER_BYTES,
 } from '../../../electron/core/bundles/verify/ruleExaminer';
 import type { RuleExaminer } from '../../../electron/core/bundles/verify/ruleExaminer';
 import { createTrustStore } from '../../../electron/core/bundles/signing/trustStore';
@@ -41,8 +42,9 @@ const examiners: RuleExaminer[] = [];
 afterEach(async () => {
   await Promise.all(examiners.splice(0).map((examiner) => examiner.close()));
 });
-const workerExaminer = (startWorker?: () => Worker): RuleExaminer => {
-  const examiner = createWorkerRuleExaminer({ startWorker });
+/** A worker examiner that hands every batch to its worker (no bytes on the calling thread first). */
+const workerExaminer = (startWorker?: () => Worker, workerAfterBytes = 0): RuleExaminer => {
+  const examiner = createWorkerRuleExaminer({ startWorker, workerAfterBytes });
   examiners.push(examiner);
   return examiner;
 };
@@ -134,12 +136,56 @@ describe('the worker examiner', () => {
       examiner,
     });
     for (let run = 0; run < 3; run += 1) {
-      // 400 rules of ~700 bytes: two batches each.
+      // 400 rules of ~310 bytes: one batch each.
       const { report } = await verifier.verify(validBundle(400));
       expect(report.verdict).toBe('valid-unsigned');
       expect(report.counts.validRules).toBe(400);
     }
     expect(started).toBe(1);
+  });
+
+  it('examines on the calling thread until workerAfterBytes, then starts its worker, with the same reports', async () => {
+    let started = 0;
+    const counting = (): Worker => {
+      started += 1;
+      return startModuleWorker(BUNDLES_DIR, 'ruleExaminerWorker');
+    };
+    const trustStore = createTrustStore({ dir: tempDir() });
+    const inThread = createBundleVerifier({ trustStore, clock: () => NOW });
+    const verifier = createBundleVerifier({
+      trustStore,
+      clock: () => NOW,
+      // 400 rules of ~310 bytes are one batch of ~126 KB: the first verification is
+      // examined on the calling thread, which then has examined more than 100 KiB.
+      examiner: workerExaminer(counting, 100 * 1024),
+    });
+    const bundle = validBundle(400);
+    const expected = comparable(await inThread.verify(bundle));
+    const startedAfter: number[] = [];
+    for (let run = 0; run < 3; run += 1) {
+      expect(comparable(await verifier.verify(bundle))).toEqual(expected);
+      startedAfter.push(started);
+    }
+    expect(startedAfter).toEqual([0, 1, 1]);
+  });
+
+  it('starts no worker for a bundle under WORKER_AFTER_BYTES by default', async () => {
+    let started = 0;
+    const examiner = createWorkerRuleExaminer({
+      startWorker: () => {
+        started += 1;
+        return startModuleWorker(BUNDLES_DIR, 'ruleExaminerWorker');
+      },
+    });
+    examiners.push(examiner);
+    const verifier = createBundleVerifier({
+      trustStore: createTrustStore({ dir: tempDir() }),
+      examiner,
+    });
+    const { report } = await verifier.verify(validBundle(400));
+    expect(report.counts.validRules).toBe(400);
+    expect(report.bundle.uncompressedBytes).toBeLessThan(WORKER_AFTER_BYTES);
+    expect(started).toBe(0);
   });
 
   it('fails a verification whose worker dies with BUNDLE_EXAMINER_FAILED, and starts a new one next time', async () => {
@@ -204,11 +250,19 @@ describe('the worker examiner', () => {
         body: JSON.stringify(rule),
       })),
     ]);
+    const EIGHT_MIB = 8 * 1024 * 1024;
     let given = 0;
+    let holding = true;
     const held: (() => void)[] = [];
+    let crossed: () => void = () => undefined;
+    const pastEightMib = new Promise<void>((resolve) => {
+      crossed = resolve;
+    });
     const slowExaminer: RuleExaminer = {
       examine: (files, lenient) => {
         given += files.reduce((sum, file) => sum + file.bytes.length, 0);
+        if (given > EIGHT_MIB) crossed();
+        if (!holding) return inThreadRuleExaminer.examine(files, lenient);
         return new Promise((resolve) => {
           held.push(() => resolve(inThreadRuleExaminer.examine(files, lenient)));
         });
@@ -225,20 +279,19 @@ describe('the worker examiner', () => {
         finished = true;
       });
 
-    // Until the read stops handing over files.
-    let seen = -1;
-    while (given !== seen) {
-      seen = given;
-      await sleep(100);
-    }
+    // Batches are handed over from within the parser's slice; the reader asks its pace
+    // when the slice is done, before this continuation runs. Held, it hands nothing more
+    // over, however many turns of the event loop pass.
+    await pastEightMib;
+    const handedOver = given;
+    for (let turn = 0; turn < 1000; turn += 1) await nextTurn();
+    expect(given).toBe(handedOver);
     expect(finished).toBe(false);
-    expect(given).toBeGreaterThan(8 * 1024 * 1024);
+    expect(given).toBeGreaterThan(EIGHT_MIB);
     expect(given).toBeLessThan(9 * 1024 * 1024);
 
-    while (!finished) {
-      for (const release of held.splice(0)) release();
-      await sleep(10);
-    }
+    holding = false;
+    for (const release of held.splice(0)) release();
     const { report } = await verification;
     expect(report.counts).toMatchObject({ ruleFiles: 160, validRules: 160 });
   });

@@ -17,6 +17,9 @@
  * unexpected paths, duplicates (also after NFC + case folding) and nested archives make
  * the whole bundle fail. The archive must end with tar's end-of-archive marker.
  *
+ * The pieces: inflateMeter.ts checks the byte streams, classifyEntry.ts each entry,
+ * pacedParser.ts paces the parser; this module wires them to zlib and node-tar.
+ *
  * On any problem this throws `AppError('BUNDLE_ARCHIVE_UNSAFE')` whose
  * `details.findings` lists every problem found (limit and corruption problems stop the
  * read at once; entry problems are collected for the whole archive, without keeping the
@@ -36,10 +39,20 @@ import type {
   BundleFinding,
   BundleLimits,
   BundleProgressListener,
-  FindingCode,
 } from '../../../../shared/bundles';
 import { AppError } from '../../../../shared/errors';
-import { checkEntryPath, duplicateKey, looksLikeArchive } from './archivePaths';
+import { archiveFinding, limitFinding } from './archiveFindings';
+import {
+  createEntryClassifier,
+  MAX_META_ENTRY_BYTES,
+  nestedArchiveFinding,
+  tarErrorFinding,
+} from './classifyEntry';
+import type { EntryClassifier, EntryHeader } from './classifyEntry';
+import { createInflateMeter, gzipErrorFinding } from './inflateMeter';
+import type { InflateMeter } from './inflateMeter';
+import { createPacedParser } from './pacedParser';
+import type { PacedParser } from './pacedParser';
 
 /** One accepted file of a bundle, held in memory. */
 export interface ArchiveFile {
@@ -89,12 +102,6 @@ const CHUNK_BYTES = 64 * 1024;
  * chunk, so a limit is overshot by at most this much before inflating stops.
  */
 const INFLATE_CHUNK_BYTES = 1024 * 1024;
-/** How far inflating may run ahead of parsing (bounds the inflated data held waiting). */
-const INFLATE_AHEAD_BYTES = 4 * 1024 * 1024;
-/** How much inflated tar the parser takes between two turns of the event loop. */
-const PARSE_SLICE_BYTES = 128 * 1024;
-/** pax and GNU long-name headers are small; anything larger is refused. */
-const MAX_META_ENTRY_BYTES = 64 * 1024;
 
 /** Reads a bundle from a file, refusing it before reading when it is too large. */
 export async function readBundleFile(
@@ -115,12 +122,8 @@ export async function readBundleFile(
     );
   }
   if (size > limits.maxCompressedBytes) {
-    throw archiveError([
-      limitFinding(
-        'ARCHIVE_LIMIT_COMPRESSED',
-        `The bundle is ${size} bytes; the limit is ${limits.maxCompressedBytes} bytes compressed.`,
-      ),
-    ]);
+    const message = `The bundle is ${size} bytes; the limit is ${limits.maxCompressedBytes} bytes compressed.`;
+    throw archiveError([limitFinding('ARCHIVE_LIMIT_COMPRESSED', message)]);
   }
   const stream = createReadStream(path, { highWaterMark: CHUNK_BYTES });
   try {
@@ -139,374 +142,7 @@ export async function readBundle(
   options: ReadBundleOptions = {},
 ): Promise<BundleArchive> {
   const limits: BundleLimits = { ...DEFAULT_BUNDLE_LIMITS, ...options.limits };
-  const findings: BundleFinding[] = [];
-  const files: ArchiveFile[] = [];
-  const seen = new Map<string, string>();
-  const hash = createHash('sha256');
-  let compressed = 0;
-  let inflated = 0;
-  let entryCount = 0;
-  let hasRulesDirectory = false;
-  let sawEndMarker = false;
-  let sniffedInflated = false;
-  let current: string | null = null;
-
-  let fatal: BundleFinding | null = null;
-  const aborter = new AbortController();
-  const gunzip = createGunzip({ chunkSize: INFLATE_CHUNK_BYTES });
-  const parser = new Parser({
-    strict: true,
-    maxMetaEntrySize: MAX_META_ENTRY_BYTES,
-    // We inflate ourselves; the parser must never inflate a second layer on its own.
-    zstd: false,
-    brotli: false,
-    maxDecompressionRatio: 1,
-  });
-
-  const fail = (finding: BundleFinding): void => {
-    if (fatal !== null) return;
-    fatal = finding;
-    aborter.abort();
-    gunzip.destroy();
-  };
-
-  let resolveDone: () => void = () => undefined;
-  const done = new Promise<void>((resolve) => {
-    resolveDone = resolve;
-  });
-  aborter.signal.addEventListener('abort', () => resolveDone());
-
-  gunzip.on('data', (chunk: Buffer) => {
-    if (fatal !== null) return;
-    if (!sniffedInflated) {
-      sniffedInflated = true;
-      // A gzip stream inside the gzip stream: node-tar would inflate it again by itself.
-      if (chunk[0] === 0x1f && chunk[1] === 0x8b) {
-        fail(
-          finding(
-            'ARCHIVE_NESTED',
-            'error',
-            '',
-            'The bundle is compressed twice (gzip inside gzip). Build it with `bundle create`, which compresses once.',
-          ),
-        );
-        return;
-      }
-    }
-    inflated += chunk.length;
-    if (inflated > limits.maxUncompressedBytes) {
-      fail(
-        limitFinding(
-          'ARCHIVE_LIMIT_TOTAL',
-          `The bundle inflates to more than ${limits.maxUncompressedBytes} bytes; reading stopped there.`,
-        ),
-      );
-      return;
-    }
-    const consumed = Math.max(gunzip.bytesWritten, 1);
-    if (inflated > limits.ratioGraceBytes && inflated / consumed > limits.maxCompressionRatio) {
-      fail(
-        limitFinding(
-          'ARCHIVE_LIMIT_RATIO',
-          `The bundle inflates more than ${limits.maxCompressionRatio}:1 (a compression bomb?); reading stopped after ${inflated} bytes.`,
-        ),
-      );
-      return;
-    }
-    // Inflating (zlib's thread pool) goes on while this thread parses what is inflated,
-    // up to INFLATE_AHEAD_BYTES ahead.
-    queue.push(chunk);
-    queuedBytes += chunk.length;
-    if (queuedBytes > INFLATE_AHEAD_BYTES) gunzip.pause();
-    if (!parsing) void parseQueue();
-  });
-  const queue: Buffer[] = [];
-  let queuedBytes = 0;
-  let parsing = false;
-  let inflateEnded = false;
-  // A 1 MiB chunk holds hundreds of entries: it is parsed in slices, with a turn of the
-  // event loop between them (issue 5: under 50 ms of event-loop delay while verifying).
-  const parseQueue = async (): Promise<void> => {
-    parsing = true;
-    while (queue.length > 0 && fatal === null) {
-      const chunk = queue.shift()!;
-      for (let offset = 0; offset < chunk.length && fatal === null; offset += PARSE_SLICE_BYTES) {
-        toParser(() => parser.write(chunk.subarray(offset, offset + PARSE_SLICE_BYTES)));
-        await (options.pace?.() ?? new Promise((resolve) => setImmediate(resolve)));
-      }
-      queuedBytes -= chunk.length;
-      if (queuedBytes <= INFLATE_AHEAD_BYTES && fatal === null) gunzip.resume();
-    }
-    parsing = false;
-    if (inflateEnded && fatal === null) toParser(() => parser.end());
-  };
-  // The parser calls our entry handlers and the caller's onFile synchronously: a throw
-  // there stops the read and is rethrown to the caller instead of escaping as an
-  // unhandled rejection.
-  let thrown = null as { error: unknown } | null;
-  const toParser = (step: () => void): void => {
-    try {
-      step();
-    } catch (error) {
-      thrown ??= { error };
-      fail(
-        finding('ARCHIVE_CORRUPT', 'error', current ?? '', 'Reading stopped on an internal error.'),
-      );
-    }
-  };
-  gunzip.on('error', (error: NodeJS.ErrnoException) => {
-    if (fatal !== null) return;
-    const truncated = error.code === 'Z_BUF_ERROR' || /unexpected end/i.test(error.message);
-    fail(
-      truncated
-        ? finding(
-            'ARCHIVE_TRUNCATED',
-            'error',
-            '',
-            'The gzip stream ends early: the file is truncated. Download or copy it again.',
-          )
-        : finding(
-            'ARCHIVE_CORRUPT',
-            'error',
-            '',
-            `The gzip stream is damaged (${error.message}). Download or copy it again.`,
-          ),
-    );
-  });
-  gunzip.on('end', () => {
-    inflateEnded = true;
-    if (!parsing && fatal === null) toParser(() => parser.end());
-  });
-
-  parser.on('error', (error: Error & { tarCode?: string }) => {
-    if (fatal !== null) return;
-    const truncated = /truncated/i.test(error.message);
-    fail(
-      finding(
-        truncated ? 'ARCHIVE_TRUNCATED' : 'ARCHIVE_CORRUPT',
-        'error',
-        current ?? '',
-        truncated
-          ? 'The tar data ends in the middle of an entry: the bundle is truncated.'
-          : `The tar data is damaged (${error.message.replace(/^TAR_[A-Z_]+: /, '')}). Rebuild the bundle with \`bundle create\`.`,
-      ),
-    );
-  });
-  parser.on('eof', () => {
-    sawEndMarker = true;
-  });
-  parser.on('end', () => resolveDone());
-  parser.on('ignoredEntry', (entry: ReadEntry) => {
-    if (fatal !== null) return;
-    entryCount += 1;
-    const path = rawPath(entry);
-    findings.push(
-      finding(
-        'ARCHIVE_ENTRY_TYPE',
-        'error',
-        path,
-        entry.meta
-          ? `A pax or long-name header before ${JSON.stringify(path)} is larger than ${MAX_META_ENTRY_BYTES} bytes.`
-          : `${JSON.stringify(path)} has an unknown tar entry type (${String(entry.type)}); only regular files and directories are allowed.`,
-      ),
-    );
-  });
-  parser.on('entry', (entry: ReadEntry) => {
-    if (fatal !== null) {
-      entry.resume();
-      return;
-    }
-    onEntry(entry);
-  });
-
-  function onEntry(entry: ReadEntry): void {
-    entryCount += 1;
-    const raw = rawPath(entry);
-    current = raw;
-    if (entryCount > limits.maxEntries) {
-      fail(
-        limitFinding(
-          'ARCHIVE_LIMIT_ENTRIES',
-          `The bundle has more than ${limits.maxEntries} entries; reading stopped there.`,
-        ),
-      );
-      entry.resume();
-      return;
-    }
-    if (entry.size > limits.maxEntryBytes) {
-      fail({
-        ...limitFinding(
-          'ARCHIVE_LIMIT_ENTRY',
-          `${JSON.stringify(raw)} is ${entry.size} bytes; one entry may hold at most ${limits.maxEntryBytes} bytes.`,
-        ),
-        path: raw,
-      });
-      entry.resume();
-      return;
-    }
-    const isDirectory = entry.type === 'Directory';
-    if (!isDirectory && entry.type !== 'File' && entry.type !== 'OldFile') {
-      const target = entry.linkpath ? ` → ${JSON.stringify(entry.linkpath)}` : '';
-      findings.push(
-        finding(
-          'ARCHIVE_ENTRY_TYPE',
-          'error',
-          raw,
-          `${JSON.stringify(raw)} is a ${describeType(entry.type)}${target}; a bundle may hold only regular files and directories.`,
-        ),
-      );
-      entry.resume();
-      return;
-    }
-    const check = checkEntryPath(raw, isDirectory);
-    if (!check.ok) {
-      findings.push(finding(check.code, 'error', raw, check.message));
-      entry.resume();
-      return;
-    }
-    if (check.kind !== 'root') {
-      const key = duplicateKey(check.path);
-      const earlier = seen.get(key);
-      if (earlier !== undefined) {
-        findings.push(
-          finding(
-            'ARCHIVE_DUPLICATE',
-            'error',
-            raw,
-            earlier === raw
-              ? `${JSON.stringify(raw)} appears twice; the second copy could replace the verified one.`
-              : `${JSON.stringify(raw)} collides with ${JSON.stringify(earlier)} once case and Unicode normalization are ignored; rename one of them.`,
-          ),
-        );
-        entry.resume();
-        return;
-      }
-      seen.set(key, raw);
-    }
-    if (isDirectory || check.kind === 'root' || check.kind === 'rules-dir') {
-      if (check.kind === 'rules-dir') hasRulesDirectory = true;
-      entry.resume();
-      return;
-    }
-    const kind = check.kind;
-    const path = check.path;
-    const chunks: Buffer[] = [];
-    let received = 0;
-    entry.on('data', (chunk: Buffer) => {
-      if (fatal !== null) return;
-      received += chunk.length;
-      if (received > limits.maxEntryBytes) {
-        fail({
-          ...limitFinding(
-            'ARCHIVE_LIMIT_ENTRY',
-            `${JSON.stringify(raw)} holds more than ${limits.maxEntryBytes} bytes.`,
-          ),
-          path: raw,
-        });
-        return;
-      }
-      chunks.push(chunk);
-    });
-    entry.on('end', () => {
-      if (fatal !== null) return;
-      // A small file arrives in one chunk: a view of the inflated data, no copy.
-      const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received);
-      const name = path.slice(path.lastIndexOf('/') + 1);
-      if (looksLikeArchive(name, bytes.subarray(0, 512))) {
-        findings.push(
-          finding(
-            'ARCHIVE_NESTED',
-            'error',
-            raw,
-            `${JSON.stringify(raw)} is itself an archive or compressed file; bundles may not nest archives.`,
-          ),
-        );
-        return;
-      }
-      const file: ArchiveFile = { path, kind, bytes };
-      files.push(file);
-      options.onFile?.(file);
-    });
-  }
-
-  const feed = async (): Promise<void> => {
-    let first = true;
-    for await (const piece of chunked(source)) {
-      if (fatal !== null) return;
-      const chunk = Buffer.isBuffer(piece) ? piece : Buffer.from(piece);
-      if (first && chunk.length > 0) {
-        first = false;
-        if (chunk[0] !== 0x1f || (chunk.length > 1 && chunk[1] !== 0x8b)) {
-          fail(
-            finding(
-              'ARCHIVE_NOT_GZIP',
-              'error',
-              '',
-              'The file is not gzip-compressed; a bundle is a .tar.gz file. Build one with `bundle create`.',
-            ),
-          );
-          return;
-        }
-      }
-      compressed += chunk.length;
-      if (compressed > limits.maxCompressedBytes) {
-        fail(
-          limitFinding(
-            'ARCHIVE_LIMIT_COMPRESSED',
-            `The bundle is larger than ${limits.maxCompressedBytes} bytes compressed.`,
-          ),
-        );
-        return;
-      }
-      hash.update(chunk);
-      options.onRawChunk?.(chunk);
-      options.onProgress?.({
-        phase: 'read',
-        done: compressed,
-        total: options.totalBytes ?? 0,
-        current,
-      });
-      if (!gunzip.write(chunk)) {
-        try {
-          await once(gunzip, 'drain', { signal: aborter.signal });
-        } catch {
-          return;
-        }
-      }
-    }
-    if (fatal !== null) return;
-    if (first) {
-      fail(
-        finding('ARCHIVE_NOT_GZIP', 'error', '', 'The file is empty; a bundle is a .tar.gz file.'),
-      );
-      return;
-    }
-    gunzip.end();
-  };
-
-  await feed();
-  await done;
-  if (thrown !== null) throw thrown.error;
-  if (fatal === null && !sawEndMarker) {
-    fail(
-      finding(
-        'ARCHIVE_TRUNCATED',
-        'error',
-        '',
-        'The tar data has no end-of-archive marker: the bundle is truncated or was not closed properly.',
-      ),
-    );
-  }
-  if (fatal !== null) throw archiveError([...findings, fatal]);
-  if (findings.length > 0) throw archiveError(findings);
-  return {
-    sha256: hash.digest('hex'),
-    compressedBytes: compressed,
-    uncompressedBytes: inflated,
-    entryCount,
-    files,
-    hasRulesDirectory,
-  };
+  return new ArchiveRead(limits, options).read(source);
 }
 
 /** The findings of a BUNDLE_ARCHIVE_UNSAFE error, or null for any other error. */
@@ -514,6 +150,211 @@ export function archiveErrorFindings(error: unknown): BundleFinding[] | null {
   if (!(error instanceof AppError) || error.code !== 'BUNDLE_ARCHIVE_UNSAFE') return null;
   const findings = error.details?.findings;
   return Array.isArray(findings) ? (findings as BundleFinding[]) : null;
+}
+
+/**
+ * One read of one archive: the compressed source goes through the meter and the hash
+ * into zlib, the inflated chunks through the meter and the paced parser into node-tar,
+ * and each entry through the classifier into `files` or `refused`.
+ */
+class ArchiveRead {
+  private readonly meter: InflateMeter;
+  private readonly entries: EntryClassifier;
+  private readonly hash = createHash('sha256');
+  private readonly gunzip = createGunzip({ chunkSize: INFLATE_CHUNK_BYTES });
+  private readonly parser = new Parser({
+    strict: true,
+    maxMetaEntrySize: MAX_META_ENTRY_BYTES,
+    // We inflate ourselves; the parser must never inflate a second layer on its own.
+    zstd: false,
+    brotli: false,
+    maxDecompressionRatio: 1,
+  });
+  private readonly paced: PacedParser;
+  private readonly aborter = new AbortController();
+  /** Settles when the parser has ended or the read has failed. */
+  private readonly done: Promise<void>;
+  private readonly files: ArchiveFile[] = [];
+  /** Unsafe entries: collected while reading goes on. */
+  private readonly refused: BundleFinding[] = [];
+  /** The problem that stopped the read (a limit, damaged data). */
+  private fatal: BundleFinding | null = null;
+  /** A throw of our entry handlers or the caller's onFile, rethrown to the caller. */
+  private thrown: { error: unknown } | null = null;
+  /** The raw path of the entry being read, for findings about damaged data. */
+  private current: string | null = null;
+  private sawEndMarker = false;
+
+  constructor(
+    private readonly limits: BundleLimits,
+    private readonly options: ReadBundleOptions,
+  ) {
+    this.meter = createInflateMeter(limits);
+    this.entries = createEntryClassifier(limits);
+    this.paced = createPacedParser({
+      parser: {
+        write: (slice) => this.guard(() => this.parser.write(slice)),
+        end: () => this.guard(() => this.parser.end()),
+      },
+      inflater: this.gunzip,
+      pace: options.pace,
+      stopped: () => this.fatal !== null,
+    });
+    this.done = new Promise<void>((resolve) => {
+      this.aborter.signal.addEventListener('abort', () => resolve());
+      this.parser.on('end', () => resolve());
+    });
+    this.listen();
+  }
+
+  async read(source: Uint8Array | AsyncIterable<Uint8Array>): Promise<BundleArchive> {
+    await this.feed(source);
+    await this.done;
+    return this.result();
+  }
+
+  private listen(): void {
+    this.gunzip.on('data', (chunk: Buffer) => this.onInflated(chunk));
+    this.gunzip.on('error', (error: NodeJS.ErrnoException) => this.fail(gzipErrorFinding(error)));
+    this.gunzip.on('end', () => this.paced.end());
+    this.parser.on('error', (error: Error) =>
+      this.fail(tarErrorFinding(error.message, this.current ?? '')),
+    );
+    this.parser.on('eof', () => {
+      this.sawEndMarker = true;
+    });
+    this.parser.on('ignoredEntry', (entry: ReadEntry) => {
+      if (this.fatal !== null) return;
+      this.refused.push(this.entries.ignored(entryHeader(entry), Boolean(entry.meta)));
+    });
+    this.parser.on('entry', (entry: ReadEntry) => this.onEntry(entry));
+  }
+
+  /** Stops the read at once: no more inflating, no more parsing. */
+  private fail(finding: BundleFinding): void {
+    if (this.fatal !== null) return;
+    this.fatal = finding;
+    this.aborter.abort();
+    this.gunzip.destroy();
+  }
+
+  /**
+   * The parser calls our entry handlers and the caller's onFile synchronously: a throw
+   * there stops the read and is rethrown to the caller instead of escaping as an
+   * unhandled rejection.
+   */
+  private guard(step: () => void): void {
+    try {
+      step();
+    } catch (error) {
+      this.thrown ??= { error };
+      const message = 'Reading stopped on an internal error.';
+      this.fail(archiveFinding('ARCHIVE_CORRUPT', this.current ?? '', message));
+    }
+  }
+
+  private async feed(source: Uint8Array | AsyncIterable<Uint8Array>): Promise<void> {
+    for await (const piece of chunked(source)) {
+      if (this.fatal !== null) return;
+      const chunk = Buffer.isBuffer(piece) ? piece : Buffer.from(piece);
+      const stop = this.meter.acceptCompressed(chunk);
+      if (stop !== null) return this.fail(stop);
+      this.hash.update(chunk);
+      this.options.onRawChunk?.(chunk);
+      this.options.onProgress?.({
+        phase: 'read',
+        done: this.meter.compressedBytes,
+        total: this.options.totalBytes ?? 0,
+        current: this.current,
+      });
+      if (!this.gunzip.write(chunk) && !(await this.drained())) return;
+    }
+    if (this.fatal !== null) return;
+    const empty = this.meter.endOfInput();
+    if (empty !== null) return this.fail(empty);
+    this.gunzip.end();
+  }
+
+  /** Waits until zlib takes more input; false when the read failed meanwhile. */
+  private async drained(): Promise<boolean> {
+    try {
+      await once(this.gunzip, 'drain', { signal: this.aborter.signal });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private onInflated(chunk: Buffer): void {
+    if (this.fatal !== null) return;
+    const stop = this.meter.acceptInflated(chunk, this.gunzip.bytesWritten);
+    if (stop !== null) return this.fail(stop);
+    this.paced.push(chunk);
+  }
+
+  private onEntry(entry: ReadEntry): void {
+    if (this.fatal !== null) {
+      entry.resume();
+      return;
+    }
+    const header = entryHeader(entry);
+    this.current = header.path;
+    const decision = this.entries.classify(header);
+    if (decision.action === 'keep') {
+      this.collect(entry, header.path, { path: decision.path, kind: decision.kind });
+      return;
+    }
+    if (decision.action === 'stop') this.fail(decision.finding);
+    if (decision.action === 'refuse') this.refused.push(decision.finding);
+    entry.resume();
+  }
+
+  /** Gathers a kept entry's content, then hands the file over. */
+  private collect(entry: ReadEntry, raw: string, target: Omit<ArchiveFile, 'bytes'>): void {
+    const chunks: Buffer[] = [];
+    let received = 0;
+    entry.on('data', (chunk: Buffer) => {
+      if (this.fatal !== null) return;
+      received += chunk.length;
+      if (received > this.limits.maxEntryBytes) {
+        const message = `${JSON.stringify(raw)} holds more than ${this.limits.maxEntryBytes} bytes.`;
+        return this.fail(limitFinding('ARCHIVE_LIMIT_ENTRY', message, raw));
+      }
+      chunks.push(chunk);
+    });
+    entry.on('end', () => {
+      if (this.fatal !== null) return;
+      // A small file arrives in one chunk: a view of the inflated data, no copy.
+      const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received);
+      const file: ArchiveFile = { ...target, bytes };
+      const nested = nestedArchiveFinding(file, raw);
+      if (nested !== null) {
+        this.refused.push(nested);
+        return;
+      }
+      this.files.push(file);
+      this.options.onFile?.(file);
+    });
+  }
+
+  private result(): BundleArchive {
+    if (this.thrown !== null) throw this.thrown.error;
+    if (this.fatal === null && !this.sawEndMarker) {
+      const message =
+        'The tar data has no end-of-archive marker: the bundle is truncated or was not closed properly.';
+      this.fail(archiveFinding('ARCHIVE_TRUNCATED', '', message));
+    }
+    if (this.fatal !== null) throw archiveError([...this.refused, this.fatal]);
+    if (this.refused.length > 0) throw archiveError(this.refused);
+    return {
+      sha256: this.hash.digest('hex'),
+      compressedBytes: this.meter.compressedBytes,
+      uncompressedBytes: this.meter.inflatedBytes,
+      entryCount: this.entries.entryCount,
+      files: this.files,
+      hasRulesDirectory: this.entries.hasRulesDirectory,
+    };
+  }
 }
 
 function archiveError(findings: BundleFinding[]): AppError {
@@ -526,42 +367,15 @@ function archiveError(findings: BundleFinding[]): AppError {
   );
 }
 
-function finding(
-  code: FindingCode,
-  severity: BundleFinding['severity'],
-  path: string,
-  message: string,
-): BundleFinding {
-  return { code, severity, path, message };
-}
-
-function limitFinding(code: FindingCode, message: string): BundleFinding {
-  return finding(code, 'error', '', `${message} Limits protect against compression bombs.`);
-}
-
-/** The path exactly as the archive stores it (node-tar rewrites `\` on Windows). */
-function rawPath(entry: ReadEntry): string {
+/** The header as the archive stores it (node-tar rewrites `\` on Windows). */
+function entryHeader(entry: ReadEntry): EntryHeader {
   const headerPath = (entry.header as { path?: unknown }).path;
-  return typeof headerPath === 'string' && headerPath.length > 0 ? headerPath : String(entry.path);
-}
-
-function describeType(type: string): string {
-  switch (type) {
-    case 'SymbolicLink':
-      return 'symbolic link';
-    case 'Link':
-      return 'hard link';
-    case 'CharacterDevice':
-      return 'character device';
-    case 'BlockDevice':
-      return 'block device';
-    case 'FIFO':
-      return 'FIFO';
-    case 'ContiguousFile':
-      return 'contiguous file';
-    default:
-      return `${type} entry`;
-  }
+  return {
+    path: typeof headerPath === 'string' && headerPath.length > 0 ? headerPath : String(entry.path),
+    type: String(entry.type),
+    size: entry.size,
+    linkpath: entry.linkpath,
+  };
 }
 
 async function* chunked(

@@ -1,10 +1,13 @@
 /**
- * Manifest checks (spec §1 "Validation Rules", SPEC-NOTES "Manifest"). Pure: the
- * verifier passes the parsed manifest and the rule file names.
+ * The manifest (spec §1 "Validation Rules", SPEC-NOTES "Manifest"): finding and decoding
+ * it among the archive's files, and checking its fields. Pure: the verifier passes the
+ * archive's files, then the decoded manifest and the rule file names.
  */
 import type { BundleFinding } from '../../../../shared/bundles';
 import { hasControlCharacter } from '../archive/archivePaths';
-import { formatOfName } from '../archive/documents';
+import { decodeDocument, formatOfName } from '../archive/documents';
+import type { DocumentFormat } from '../archive/documents';
+import type { ArchiveFile } from '../archive/readBundle';
 import { parseZonedTimestamp } from './timestamps';
 
 /** The official SemVer 2.0.0 regular expression (semver.org). */
@@ -25,6 +28,52 @@ export interface ManifestCheck {
   findings: BundleFinding[];
   /** The checked `rules` list, or null when the manifest has none (or it is malformed). */
   ruleEntries: ManifestRuleEntry[] | null;
+}
+
+/** The bundle's manifest file, decoded. */
+export interface ManifestFile {
+  /** Null when the bundle has none, has two, or it does not decode. */
+  value: Record<string, unknown> | null;
+  /** Its archive path (`manifest.json` when there is not exactly one). */
+  path: string;
+  /** Null when there is not exactly one. */
+  format: DocumentFormat | null;
+  findings: BundleFinding[];
+}
+
+/** Finds the one manifest among a bundle's files and decodes it. */
+export function readManifest(files: readonly ArchiveFile[]): ManifestFile {
+  const manifests = files.filter((file) => file.kind !== 'rule-file');
+  const none = { value: null, path: 'manifest.json', format: null };
+  const [file] = manifests;
+  if (file === undefined || manifests.length > 1) {
+    const finding: BundleFinding =
+      file === undefined
+        ? {
+            code: 'MANIFEST_MISSING',
+            severity: 'error',
+            path: '',
+            message:
+              'The bundle has no manifest.json (or manifest.bson) at its root; `bundle create` writes one.',
+          }
+        : {
+            code: 'MANIFEST_BOTH',
+            severity: 'error',
+            path: '',
+            message: 'The bundle has both manifest.json and manifest.bson; keep exactly one.',
+          };
+    return { ...none, findings: [finding] };
+  }
+  const format = file.kind === 'manifest-bson' ? 'bson' : 'json';
+  const decoded = decodeDocument(file.bytes, format);
+  if (decoded.ok) return { value: decoded.value, path: file.path, format, findings: [] };
+  const finding: BundleFinding = {
+    code: 'MANIFEST_PARSE',
+    severity: 'error',
+    path: file.path,
+    message: `${file.path} ${decoded.message}; fix or regenerate it.`,
+  };
+  return { value: null, path: file.path, format, findings: [finding] };
 }
 
 /**
@@ -117,56 +166,62 @@ export function checkManifest(
     }
   }
 
-  let ruleEntries: ManifestRuleEntry[] | null = null;
-  const rules = manifest.rules;
-  if (rules !== undefined) {
-    if (!Array.isArray(rules)) {
-      error(
-        'MANIFEST_FIELD_INVALID',
-        'rules',
-        'rules must be an array of {rule_id, filename, hash}.',
-      );
-    } else {
-      ruleEntries = [];
-      rules.forEach((entry: unknown, index) => {
-        const where = `rules/${index}`;
-        const record =
-          typeof entry === 'object' && entry !== null && !Array.isArray(entry)
-            ? (entry as Record<string, unknown>)
-            : null;
-        const problems: string[] = [];
-        if (record === null) problems.push('it is not an object');
-        else {
-          if (typeof record.rule_id !== 'string' || record.rule_id === '')
-            problems.push('rule_id is missing');
-          if (
-            typeof record.filename !== 'string' ||
-            /[/\\]/.test(record.filename) ||
-            hasControlCharacter(record.filename) ||
-            record.filename === '.' ||
-            record.filename === '..'
-          ) {
-            problems.push('filename must be the bare file name inside rules/');
-          }
-          if (typeof record.hash !== 'string' || !RULE_HASH.test(record.hash)) {
-            problems.push('hash must be "sha256:" followed by 64 lowercase hex digits');
-          }
-        }
-        if (problems.length > 0 || record === null) {
-          error(
-            'MANIFEST_RULE_ENTRY_INVALID',
-            where,
-            `Entry ${index} of rules: ${problems.join('; ')}.`,
-          );
-          return;
-        }
-        ruleEntries?.push({
-          rule_id: record.rule_id as string,
-          filename: record.filename as string,
-          hash: record.hash as string,
-        });
-      });
-    }
-  }
+  const ruleEntries = manifest.rules === undefined ? null : checkRuleEntries(manifest.rules, error);
   return { findings, ruleEntries };
+}
+
+/** The manifest's `rules` list: null when it is not a list; malformed entries are left out. */
+function checkRuleEntries(
+  rules: unknown,
+  error: (code: BundleFinding['code'], field: string, message: string) => void,
+): ManifestRuleEntry[] | null {
+  if (!Array.isArray(rules)) {
+    error(
+      'MANIFEST_FIELD_INVALID',
+      'rules',
+      'rules must be an array of {rule_id, filename, hash}.',
+    );
+    return null;
+  }
+  const entries: ManifestRuleEntry[] = [];
+  rules.forEach((entry: unknown, index) => {
+    const record =
+      typeof entry === 'object' && entry !== null && !Array.isArray(entry)
+        ? (entry as Record<string, unknown>)
+        : null;
+    const problems = record === null ? ['it is not an object'] : ruleEntryProblems(record);
+    if (problems.length > 0 || record === null) {
+      error(
+        'MANIFEST_RULE_ENTRY_INVALID',
+        `rules/${index}`,
+        `Entry ${index} of rules: ${problems.join('; ')}.`,
+      );
+      return;
+    }
+    entries.push({
+      rule_id: record.rule_id as string,
+      filename: record.filename as string,
+      hash: record.hash as string,
+    });
+  });
+  return entries;
+}
+
+function ruleEntryProblems(record: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  if (typeof record.rule_id !== 'string' || record.rule_id === '')
+    problems.push('rule_id is missing');
+  if (
+    typeof record.filename !== 'string' ||
+    /[/\\]/.test(record.filename) ||
+    hasControlCharacter(record.filename) ||
+    record.filename === '.' ||
+    record.filename === '..'
+  ) {
+    problems.push('filename must be the bare file name inside rules/');
+  }
+  if (typeof record.hash !== 'string' || !RULE_HASH.test(record.hash)) {
+    problems.push('hash must be "sha256:" followed by 64 lowercase hex digits');
+  }
+  return problems;
 }

@@ -1,8 +1,9 @@
 /**
  * Who examines a bundle's rule files (examineRule.ts) for the verifier: on the calling
  * thread, or on a worker thread so that hashing, decoding and validating the rules runs
- * beside the main thread's reading of the archive (issue 5's benchmark: node-tar's parser
- * and the examination each take about as long, and each needs a thread of its own).
+ * beside the main thread's reading of the archive (node-tar's parser and the examination
+ * each take about as long, and each needs a thread of its own: docs/decisions.md
+ * "Rule files are examined on a worker thread").
  */
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,40 +33,98 @@ export const inThreadRuleExaminer: RuleExaminer = {
   close: async () => undefined,
 };
 
+/**
+ * Rule bytes an examiner examines on the calling thread before it starts its worker.
+ * Starting the worker costs about as much CPU as examining this much on the calling
+ * thread, so below it the thread cannot pay for itself, least of all in a one-shot
+ * command (docs/decisions.md "The rule-examiner worker starts past 16 MiB of rules").
+ */
+export const WORKER_AFTER_BYTES = 16 * 1024 * 1024;
+
 export interface WorkerRuleExaminerOptions {
   /** Starts the worker (default: ruleExaminerWorker beside this module). */
   startWorker?: (() => Worker) | undefined;
+  /** Rule bytes examined on the calling thread first (default WORKER_AFTER_BYTES). */
+  workerAfterBytes?: number | undefined;
 }
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
 /**
- * Examines on one worker thread, started at the first batch and kept for the next
- * verifications (it does not keep the process alive while idle). If the worker dies,
- * the batches it held fail with BUNDLE_EXAMINER_FAILED and the next batch starts a new one.
+ * Examines on the calling thread until it has examined `workerAfterBytes` of rule files
+ * (over all its verifications), then on one worker thread, started then and kept for
+ * the next verifications (it does not keep the process alive while idle). If the worker
+ * dies, the batches it held fail with BUNDLE_EXAMINER_FAILED and the next batch starts a
+ * new one.
  */
 export function createWorkerRuleExaminer(options: WorkerRuleExaminerOptions = {}): RuleExaminer {
-  const startWorker = options.startWorker ?? (() => startModuleWorker(HERE, 'ruleExaminerWorker'));
-  const pending = new Map<
-    number,
-    { resolve: (value: RuleExamination[]) => void; reject: (error: Error) => void }
-  >();
+  const thread = createExaminerThread(
+    options.startWorker ?? (() => startModuleWorker(HERE, 'ruleExaminerWorker')),
+  );
+  const workerAfterBytes = options.workerAfterBytes ?? WORKER_AFTER_BYTES;
+  let examinedHere = 0;
+  let closed = false;
+  return {
+    async examine(files, lenient) {
+      if (closed) {
+        throw new AppError('APP_DISPOSED', 'The rule examiner is closed.', { expected: false });
+      }
+      if (files.length === 0) return [];
+      if (!thread.running && examinedHere < workerAfterBytes) {
+        for (const file of files) examinedHere += file.bytes.length;
+        return inThreadRuleExaminer.examine(files, lenient);
+      }
+      return thread.examine(packBatch(files, lenient));
+    },
+    async close() {
+      closed = true;
+      await thread.close();
+    },
+  };
+}
+
+type Batch = Omit<ExamineRequest, 'id'>;
+
+/**
+ * The batch as one buffer of its own, to be moved to the worker: posting each file's
+ * view would copy the whole inflated chunk the view points into.
+ */
+function packBatch(files: readonly ArchiveFile[], lenient: boolean): Batch {
+  const ends: number[] = [];
+  let total = 0;
+  for (const file of files) {
+    total += file.bytes.length;
+    ends.push(total);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const file of files) {
+    bytes.set(file.bytes, offset);
+    offset += file.bytes.length;
+  }
+  return { lenient, paths: files.map((file) => file.path), ends, bytes: bytes.buffer };
+}
+
+interface ExaminerThread {
+  /** Whether a worker is running (false again once it died or was closed). */
+  readonly running: boolean;
+  examine(batch: Batch): Promise<RuleExamination[]>;
+  close(): Promise<void>;
+}
+
+/** One worker thread, started at its first batch, and the batches it holds. */
+function createExaminerThread(startWorker: () => Worker): ExaminerThread {
+  type Waiting = { resolve: (value: RuleExamination[]) => void; reject: (error: Error) => void };
+  const pending = new Map<number, Waiting>();
   let worker: Worker | null = null;
   let nextId = 1;
-  let closed = false;
 
   const failPending = (reason: string): void => {
-    for (const { reject } of pending.values()) {
-      reject(
-        new AppError('BUNDLE_EXAMINER_FAILED', `Examining the rule files stopped: ${reason}.`, {
-          expected: false,
-        }),
-      );
-    }
+    for (const { reject } of pending.values()) reject(examinerFailed(`stopped: ${reason}`));
     pending.clear();
   };
 
-  const running = (): Worker => {
+  const ensureWorker = (): Worker => {
     if (worker !== null) return worker;
     const started = startWorker();
     const lost = (reason: string): void => {
@@ -78,15 +137,8 @@ export function createWorkerRuleExaminer(options: WorkerRuleExaminerOptions = {}
       if (waiting === undefined) return;
       pending.delete(reply.id);
       if (pending.size === 0) started.unref();
-      if ('error' in reply) {
-        waiting.reject(
-          new AppError(
-            'BUNDLE_EXAMINER_FAILED',
-            `Examining the rule files failed: ${reply.error}.`,
-            { expected: false },
-          ),
-        );
-      } else waiting.resolve(reply.examinations);
+      if ('error' in reply) waiting.reject(examinerFailed(`failed: ${reply.error}`));
+      else waiting.resolve(reply.examinations);
     });
     started.on('error', (error) => lost(`the worker thread failed (${error.message})`));
     started.on('exit', (code) => lost(`the worker thread exited (code ${code})`));
@@ -95,34 +147,13 @@ export function createWorkerRuleExaminer(options: WorkerRuleExaminerOptions = {}
   };
 
   return {
-    async examine(files, lenient) {
-      if (closed) {
-        throw new AppError('APP_DISPOSED', 'The rule examiner is closed.', { expected: false });
-      }
-      if (files.length === 0) return [];
-      // One buffer of the batch's own, moved to the worker: posting each file's view would
-      // copy the whole inflated chunk the view points into.
-      const ends: number[] = [];
-      let total = 0;
-      for (const file of files) {
-        total += file.bytes.length;
-        ends.push(total);
-      }
-      const bytes = new Uint8Array(total);
-      let offset = 0;
-      for (const file of files) {
-        bytes.set(file.bytes, offset);
-        offset += file.bytes.length;
-      }
-      const request: ExamineRequest = {
-        id: nextId,
-        lenient,
-        paths: files.map((file) => file.path),
-        ends,
-        bytes: bytes.buffer,
-      };
+    get running() {
+      return worker !== null;
+    },
+    examine(batch) {
+      const request: ExamineRequest = { id: nextId, ...batch };
       nextId += 1;
-      const thread = running();
+      const thread = ensureWorker();
       return new Promise<RuleExamination[]>((resolve, reject) => {
         pending.set(request.id, { resolve, reject });
         thread.ref();
@@ -130,11 +161,16 @@ export function createWorkerRuleExaminer(options: WorkerRuleExaminerOptions = {}
       });
     },
     async close() {
-      closed = true;
       const stopping = worker;
       worker = null;
       failPending('the examiner was closed');
       await stopping?.terminate();
     },
   };
+}
+
+function examinerFailed(what: string): AppError {
+  return new AppError('BUNDLE_EXAMINER_FAILED', `Examining the rule files ${what}.`, {
+    expected: false,
+  });
 }

@@ -40,23 +40,8 @@ export interface RuleContext {
 /** Every deviation of one rule from the spec. */
 export function validateRule(rule: Record<string, unknown>, context: RuleContext): BundleFinding[] {
   const findings: BundleFinding[] = [];
-  const add = (
-    code: FindingCode,
-    severity: FindingSeverity,
-    pointer: string,
-    message: string,
-  ): void => {
-    findings.push({ code, severity, path: `${context.path}#${pointer}`, message });
-  };
-  const missing = (field: string, hint: string): void =>
-    add(
-      'RULE_FIELD_MISSING',
-      'error',
-      `/${field}`,
-      `The rule has no ${field} (required); ${hint}.`,
-    );
-  const invalid = (pointer: string, message: string): void =>
-    add('RULE_FIELD_INVALID', 'error', pointer, message);
+  const reporter = ruleReporter(context.path, findings);
+  const { add, missing, invalid } = reporter;
 
   if ('_id' in rule) {
     add(
@@ -67,42 +52,11 @@ export function validateRule(rule: Record<string, unknown>, context: RuleContext
     );
   }
 
-  // rule_id
   const ruleId = rule.rule_id;
   if (ruleId === undefined) missing('rule_id', 'add "rule_id": "ow-<name>"');
   else if (typeof ruleId !== 'string')
     invalid('/rule_id', 'rule_id must be a string such as "ow-account_unique_id".');
-  else {
-    const problems: string[] = [];
-    if (!ruleId.startsWith('ow-')) problems.push('it must start with "ow-"');
-    if (ruleId.length > MAX_RULE_ID_LENGTH)
-      problems.push(`it is longer than ${MAX_RULE_ID_LENGTH} characters`);
-    if (/[A-Z]/.test(ruleId)) problems.push('it contains upper-case letters (use lower case)');
-    const body = ruleId.startsWith('ow-') ? ruleId.slice(3) : ruleId;
-    if (body.length === 0) problems.push('nothing follows "ow-"');
-    if (/[^a-zA-Z0-9_]/.test(body))
-      problems.push(
-        'only letters, digits and underscores may follow "ow-" (hyphens become underscores)',
-      );
-    if (problems.length === 0 && !RULE_ID.test(ruleId))
-      problems.push('it does not match ^ow-[a-z0-9_]+$');
-    if (problems.length > 0) {
-      add(
-        'RULE_ID_INVALID',
-        'error',
-        '/rule_id',
-        `rule_id ${JSON.stringify(ruleId)} is invalid: ${problems.join('; ')}.`,
-      );
-    }
-    if (context.fileStem !== null && context.fileStem !== ruleId) {
-      add(
-        'RULE_FILE_NAME',
-        'error',
-        '',
-        `The file is named ${context.fileStem} but holds rule ${JSON.stringify(ruleId)}; name it rules/${ruleId}.json (or .bson).`,
-      );
-    }
-  }
+  else checkRuleId(ruleId, context.fileStem, add);
 
   // metadata.name
   const metadata = rule.metadata;
@@ -159,7 +113,77 @@ export function validateRule(rule: Record<string, unknown>, context: RuleContext
   if (isLatest === undefined) missing('is_latest', 'add "is_latest": true');
   else if (typeof isLatest !== 'boolean') invalid('/is_latest', 'is_latest must be true or false.');
 
-  // frameworks
+  checkLists(rule, reporter);
+  return findings;
+}
+
+type AddFinding = (
+  code: FindingCode,
+  severity: FindingSeverity,
+  pointer: string,
+  message: string,
+) => void;
+
+/** rule_id's form, and the file name that must match it. */
+function checkRuleId(ruleId: string, fileStem: string | null, add: AddFinding): void {
+  const problems: string[] = [];
+  if (!ruleId.startsWith('ow-')) problems.push('it must start with "ow-"');
+  if (ruleId.length > MAX_RULE_ID_LENGTH)
+    problems.push(`it is longer than ${MAX_RULE_ID_LENGTH} characters`);
+  if (/[A-Z]/.test(ruleId)) problems.push('it contains upper-case letters (use lower case)');
+  const body = ruleId.startsWith('ow-') ? ruleId.slice(3) : ruleId;
+  if (body.length === 0) problems.push('nothing follows "ow-"');
+  if (/[^a-zA-Z0-9_]/.test(body))
+    problems.push(
+      'only letters, digits and underscores may follow "ow-" (hyphens become underscores)',
+    );
+  if (problems.length === 0 && !RULE_ID.test(ruleId))
+    problems.push('it does not match ^ow-[a-z0-9_]+$');
+  if (problems.length > 0) {
+    add(
+      'RULE_ID_INVALID',
+      'error',
+      '/rule_id',
+      `rule_id ${JSON.stringify(ruleId)} is invalid: ${problems.join('; ')}.`,
+    );
+  }
+  if (fileStem !== null && fileStem !== ruleId) {
+    add(
+      'RULE_FILE_NAME',
+      'error',
+      '',
+      `The file is named ${fileStem} but holds rule ${JSON.stringify(ruleId)}; name it rules/${ruleId}.json (or .bson).`,
+    );
+  }
+}
+
+/** The findings of one rule, with their paths. */
+interface RuleReporter {
+  add: AddFinding;
+  missing(field: string, hint: string): void;
+  invalid(pointer: string, message: string): void;
+}
+
+function ruleReporter(path: string, findings: BundleFinding[]): RuleReporter {
+  const add: AddFinding = (code, severity, pointer, message) => {
+    findings.push({ code, severity, path: `${path}#${pointer}`, message });
+  };
+  return {
+    add,
+    missing: (field, hint) =>
+      add(
+        'RULE_FIELD_MISSING',
+        'error',
+        `/${field}`,
+        `The rule has no ${field} (required); ${hint}.`,
+      ),
+    invalid: (pointer, message) => add('RULE_FIELD_INVALID', 'error', pointer, message),
+  };
+}
+
+/** frameworks and platforms. */
+function checkLists(rule: Record<string, unknown>, reporter: RuleReporter): void {
+  const { add, missing, invalid } = reporter;
   const frameworks = rule.frameworks;
   if (frameworks === undefined)
     missing('frameworks', 'add "frameworks": {} or the rule\'s framework mappings');
@@ -169,12 +193,8 @@ export function validateRule(rule: Record<string, unknown>, context: RuleContext
       'frameworks must be an object of {"controls": [...], "applicable": true} per framework.',
     );
   else {
-    for (const [key, value] of Object.entries(frameworks)) {
-      checkFramework(key, value, add);
-    }
+    for (const [key, value] of Object.entries(frameworks)) checkFramework(key, value, add);
   }
-
-  // platforms
   const platforms = rule.platforms;
   if (platforms === undefined) missing('platforms', 'add "platforms": ["rhel8", ...]');
   else if (!Array.isArray(platforms))
@@ -186,14 +206,9 @@ export function validateRule(rule: Record<string, unknown>, context: RuleContext
       }
     });
   }
-  return findings;
 }
 
-function checkFramework(
-  key: string,
-  value: unknown,
-  add: (code: FindingCode, severity: FindingSeverity, pointer: string, message: string) => void,
-): void {
+function checkFramework(key: string, value: unknown, add: AddFinding): void {
   const pointer = `/frameworks/${escapePointer(key)}`;
   if (!(FRAMEWORK_KEYS as readonly string[]).includes(key)) {
     const alias = FRAMEWORK_KEY_ALIASES[key];
@@ -267,11 +282,7 @@ function checkFramework(
   }
 }
 
-function reportDuplicates(
-  list: unknown[],
-  pointer: string,
-  add: (code: FindingCode, severity: FindingSeverity, pointer: string, message: string) => void,
-): void {
+function reportDuplicates(list: unknown[], pointer: string, add: AddFinding): void {
   const seen = new Set<unknown>();
   const duplicates = new Set<unknown>();
   for (const item of list) {
