@@ -25,7 +25,7 @@ import {
   openDetachedSignature,
 } from '../../../../../electron/core/bundles/verify/signatureChecks';
 import { useTempDirs } from '../../../../helpers/tempDir';
-import { NOW, specRule, testKeys } from './helpers';
+import { NOW, specRule, testKeys } from '../../../../fixtures/bundles';
 
 const ruleFile = (path: string, value: unknown): ArchiveFile => ({
   path,
