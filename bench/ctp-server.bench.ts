@@ -183,7 +183,7 @@ async function main(): Promise<void> {
 
     // Publishing to a measurement with 1,000 triggers (half of the results alert on all).
     for (let i = 0; i < 1000; i++) {
-      services.triggers.create('sv', {
+      await services.triggers.create('sv', {
         measurement: 'https://bench/ctp/measurements/m2',
         condition: 'value[0].percentage < 50',
         notification: 'xmpp:bench@example.com',

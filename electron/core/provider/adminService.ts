@@ -1,11 +1,13 @@
 import { formatRfc3339 } from '../../../shared/ctp/time';
 import type { LogRecord, MeasurementRecord } from '../../../shared/ctp/types';
-import { compileConditionOrThrow } from '../../../shared/ctpscript';
 import { AppError } from '../../../shared/errors';
 import type { SqliteDatabase } from '../store/database';
 import { createChangeIds } from './changeIds';
-import type { Publisher } from './publisher';
+import { checkCondition } from './conditionCheck';
+import type { ConditionEvaluator } from './conditionEvaluator';
+import { writeAfterEvaluating } from './evaluatedWrite';
 import type { CtpRepositories } from './repositories';
+import type { TriggerEvaluation } from './triggerEvaluation';
 
 export type DeletableKind =
   | 'serviceViews'
@@ -34,7 +36,7 @@ export interface AdminService {
   /** Deletes a resource and everything under it; 409 for a metric still in use. */
   delete(kind: DeletableKind, id: string): void;
   /** Sets (or removes, with null) a measurement's objective and evaluates it (CTP 5.3.1). */
-  setObjective(measurementId: string, condition: string | null): MeasurementRecord;
+  setObjective(measurementId: string, condition: string | null): Promise<MeasurementRecord>;
   history(measurementId: string, limit: number): Array<{ result: unknown; receivedAt: string }>;
   outbox(options: { unsentOnly: boolean; limit: number }): OutboxItem[];
   /** Marks outbox rows sent (the XMPP notifier's acknowledgement). */
@@ -44,10 +46,11 @@ export interface AdminService {
 export function createAdminService(deps: {
   db: SqliteDatabase;
   clock: () => Date;
+  conditions: ConditionEvaluator;
   repositories: CtpRepositories;
-  publisher: Publisher;
+  evaluation: TriggerEvaluation;
 }): AdminService {
-  const { db, clock, repositories, publisher } = deps;
+  const { db, clock, repositories, evaluation } = deps;
   const changeIds = createChangeIds(db);
   const notFound = (what: string, id: string) =>
     new AppError('CTP_NOT_FOUND', `No ${what} with id "${id}".`);
@@ -168,21 +171,36 @@ export function createAdminService(deps: {
 
   return {
     delete: (kind, id) => remove.immediate(kind, id),
-    setObjective: db.transaction((measurementId: string, condition: string | null) => {
-      if (repositories.measurement(measurementId) === undefined)
-        throw notFound('measurement', measurementId);
-      if (condition !== null) compileConditionOrThrow(condition);
-      const nowMs = clock().getTime();
-      statements.setObjective.run(
-        condition,
-        condition === null ? null : 'false',
-        condition === null ? null : formatRfc3339(nowMs),
-        measurementId,
-      );
-      publisher.evaluateObjective(measurementId, nowMs);
-      changeIds.measurement(measurementId);
-      return repositories.measurement(measurementId)!;
-    }),
+    async setObjective(measurementId, condition) {
+      const measurement = repositories.measurement(measurementId);
+      if (measurement === undefined) throw notFound('measurement', measurementId);
+      if (condition !== null) {
+        const format = repositories.metric(measurement.metricId)?.resultFormat;
+        const problem = checkCondition(condition, format);
+        if (problem !== null) throw new AppError('CTP_BAD_REQUEST', `condition: ${problem}`);
+      }
+      return writeAfterEvaluating(deps, {
+        predict() {
+          const resultText = repositories.measurement(measurementId)?.resultText ?? null;
+          return condition === null || resultText === null
+            ? []
+            : [{ source: condition, resultText }];
+        },
+        write(outcomeOf, nowMs) {
+          if (repositories.measurement(measurementId) === undefined)
+            throw notFound('measurement', measurementId);
+          statements.setObjective.run(
+            condition,
+            condition === null ? null : 'false',
+            condition === null ? null : formatRfc3339(nowMs),
+            measurementId,
+          );
+          evaluation.evaluateObjective(measurementId, nowMs, outcomeOf);
+          changeIds.measurement(measurementId);
+          return repositories.measurement(measurementId)!;
+        },
+      });
+    },
     history(measurementId, limit) {
       if (repositories.measurement(measurementId) === undefined)
         throw notFound('measurement', measurementId);

@@ -136,7 +136,7 @@ export async function adminRoutes(
       },
     },
     async (request, reply) => {
-      const measurement = admin.setObjective(request.params.id, request.body.condition);
+      const measurement = await admin.setObjective(request.params.id, request.body.condition);
       return reply
         .type('application/json; charset=utf-8')
         .send(encodeMeasurementText(baseOf(request), measurement));

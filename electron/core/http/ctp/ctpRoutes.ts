@@ -490,9 +490,9 @@ export async function ctpRoutes(app: FastifyInstance, options: CtpRoutesOptions)
     'POST',
     '/serviceViews/:id/triggers',
     { params: ID_PARAMS, querystring: NO_QUERY, body: TRIGGER_BODY },
-    (request, reply) => {
+    async (request, reply) => {
       guard(request, 'serviceView', request.params.id);
-      const { trigger } = triggers.create(request.params.id, request.body as TriggerInput);
+      const { trigger } = await triggers.create(request.params.id, request.body as TriggerInput);
       const encoded = encodeTrigger(baseOf(request), trigger);
       return reply.code(201).header('location', encoded.self).send(encoded);
     },
