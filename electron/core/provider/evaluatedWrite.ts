@@ -13,9 +13,9 @@ export type OutcomeOf = (source: string, resultText: string) => ConditionOutcome
 /**
  * A write whose content depends on evaluating conditions (a publish, a new trigger, an
  * import, an objective). `write` decides what to evaluate from what it reads inside its
- * transaction (CTP 5.3.2 on the trigger states of that moment) and takes the outcomes
- * from `outcomeOf`; `predict` names, from a read without the lock, the evaluations the
- * write will probably ask for.
+ * transaction (CTP 5.3.2 on the trigger states of that moment, at `nowMs`, the time of
+ * the write) and takes the outcomes from `outcomeOf`; `predict` names, from a read
+ * without the lock, the evaluations the write will probably ask for.
  */
 export interface EvaluatedWrite<R> {
   predict(nowMs: number): OutcomeRequest[];
@@ -31,11 +31,12 @@ class MissedPrediction extends Error {}
 /**
  * Runs `work` so that no condition is evaluated while the write lock is held: predict,
  * evaluate the predictions (no lock, other requests served in between), then write in a
- * short IMMEDIATE transaction. An outcome depends only on the condition, the result and
- * the time, so a predicted outcome is as good as one computed inside the transaction;
- * when the write needs one that was not predicted (a trigger created or an objective
- * changed in between), the attempt is rolled back and made again. After
- * {@link OPTIMISTIC_ATTEMPTS} such misses, the write evaluates inside its transaction.
+ * short IMMEDIATE transaction. An outcome depends only on the condition and the result
+ * (and, through `timeUTC("now")`, on when it was evaluated: just before the write), so a
+ * predicted outcome is as good as one computed inside the transaction. When the write
+ * needs one that was not predicted (a trigger created or an objective changed in
+ * between), the attempt is rolled back and made again; after {@link OPTIMISTIC_ATTEMPTS}
+ * such misses, the write evaluates inside its transaction.
  */
 export async function writeAfterEvaluating<R>(
   deps: { db: SqliteDatabase; clock: () => Date; conditions: ConditionEvaluator },
@@ -43,29 +44,27 @@ export async function writeAfterEvaluating<R>(
 ): Promise<R> {
   const { db, clock, conditions } = deps;
   const predict = db.transaction((nowMs: number) => work.predict(nowMs));
-  const write = db.transaction((outcomeOf: OutcomeOf, nowMs: number) =>
-    work.write(outcomeOf, nowMs),
-  );
+  // The write's time is read once it holds the lock: the order of the writes' times is
+  // the order of the writes, whatever the evaluations before them took.
+  const write = db.transaction((outcomeOf: OutcomeOf) => work.write(outcomeOf, clock().getTime()));
   for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
     const nowMs = clock().getTime();
     const known = await evaluateAll(conditions, predict(nowMs), nowMs);
-    const outcomeOf: OutcomeOf = (source, resultText) => {
-      const outcome = known.get(resultText)?.get(source);
-      if (outcome === undefined) throw new MissedPrediction();
-      return outcome;
-    };
     try {
-      return write.immediate(outcomeOf, nowMs);
+      return write.immediate((source, resultText) => {
+        const outcome = known.get(resultText)?.get(source);
+        if (outcome === undefined) throw new MissedPrediction();
+        return outcome;
+      });
     } catch (error) {
       if (!(error instanceof MissedPrediction)) throw error;
     }
   }
-  const nowMs = clock().getTime();
   const parsed = parsedResults();
+  const nowMs = clock().getTime();
   return write.immediate(
     (source, resultText) =>
       conditions.evaluateNow([{ source, result: parsed(resultText) }], nowMs)[0]!,
-    nowMs,
   );
 }
 
