@@ -92,19 +92,21 @@ export async function rpcRoutes(app: FastifyInstance, options: RpcRoutesOptions)
       validation !== undefined ||
       (statusCode !== undefined && statusCode >= 400 && statusCode < 500)
     ) {
-      return sendError(
-        reply,
-        new AppError('APP_INVALID_ARGUMENT', `Bad request: ${(error as Error).message}`),
+      // Fastify's own status stands (413 for a body over the limit, as on the CTP API).
+      const invalid = new AppError(
+        'APP_INVALID_ARGUMENT',
+        `Bad request: ${(error as Error).message}`,
       );
+      return sendError(reply, invalid, validation === undefined ? statusCode : undefined);
     }
     app.log.error({ err: error }, 'RPC call failed');
     return sendError(reply, new AppError('APP_INTERNAL', 'internal', { expected: false }));
   });
 }
 
-function sendError(reply: FastifyReply, error: AppError): FastifyReply {
+function sendError(reply: FastifyReply, error: AppError, status = error.status): FastifyReply {
   return reply
-    .code(error.status)
+    .code(status)
     .type('application/json')
     .send({ error: serializeError(error) });
 }

@@ -34,6 +34,8 @@ const VIEWS = {
   maxItems: 10_000,
   items: { type: 'string', pattern: CTP_ID_SCHEMA_PATTERN },
 } as const;
+/** A count in a query string (declared as a string: bodies and queries are never coerced). */
+const COUNT = { type: 'string', pattern: '^[0-9]{1,7}$' } as const;
 const DELETABLE: DeletableKind[] = [
   'serviceViews',
   'dependencies',
@@ -109,18 +111,14 @@ export async function adminRoutes(
     { schema: { params: ID_PARAMS, body: { type: 'object' } } },
     async (request) => publisher.publish(request.params.id, rawBodies.get(request) ?? ''),
   );
-  app.get<{ Params: { id: string }; Querystring: { limit?: number } }>(
+  app.get<{ Params: { id: string }; Querystring: { limit?: string } }>(
     '/measurements/:id/history',
     {
-      schema: {
-        params: ID_PARAMS,
-        querystring: {
-          type: 'object',
-          properties: { limit: { type: 'integer', minimum: 1, maximum: 100_000 } },
-        },
-      },
+      schema: { params: ID_PARAMS, querystring: { type: 'object', properties: { limit: COUNT } } },
     },
-    async (request) => ({ results: admin.history(request.params.id, request.query.limit ?? 1000) }),
+    async (request) => ({
+      results: admin.history(request.params.id, limitOf(request.query.limit, 1000, 100_000)),
+    }),
   );
   app.put<{ Params: { id: string }; Body: { condition: string | null } }>(
     '/measurements/:id/objective',
@@ -201,24 +199,21 @@ export async function adminRoutes(
     }),
   );
 
-  app.get<{ Querystring: { unsent?: boolean; limit?: number } }>(
+  app.get<{ Querystring: { unsent?: 'true' | 'false'; limit?: string } }>(
     '/outbox',
     {
       schema: {
         querystring: {
           type: 'object',
-          properties: {
-            unsent: { type: 'boolean' },
-            limit: { type: 'integer', minimum: 1, maximum: 10_000 },
-          },
+          properties: { unsent: { type: 'string', enum: ['true', 'false'] }, limit: COUNT },
         },
       },
     },
     async (request) => {
       const base = baseOf(request);
       const items = admin.outbox({
-        unsentOnly: request.query.unsent === true,
-        limit: request.query.limit ?? 1000,
+        unsentOnly: request.query.unsent === 'true',
+        limit: limitOf(request.query.limit, 1000, 10_000),
       });
       return {
         items: items.map(({ log, ...item }) => ({
@@ -243,4 +238,13 @@ export async function adminRoutes(
     async (request) => ({ marked: admin.markSent(request.body.seqs) }),
   );
   app.get('/status', async () => ({ serverInfo: repositories.serverInfo() }));
+}
+
+/** `?limit=` read from its digits: `fallback` when absent, 400 outside 1..`max`. */
+function limitOf(text: string | undefined, fallback: number, max: number): number {
+  if (text === undefined) return fallback;
+  const limit = Number(text);
+  if (limit < 1 || limit > max)
+    throw new AppError('CTP_BAD_REQUEST', `limit must be a whole number from 1 to ${max}.`);
+  return limit;
 }
