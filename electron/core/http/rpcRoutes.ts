@@ -4,6 +4,7 @@ import { AppError, serializeError } from '../../../shared/errors';
 import type { Dispatcher } from '../dispatcher';
 import type { EventBus } from '../events';
 import { bearerMatches } from './adminToken';
+import { describeValidation } from './validation';
 
 export interface RpcRoutesOptions {
   dispatcher: Dispatcher;
@@ -93,10 +94,10 @@ export async function rpcRoutes(app: FastifyInstance, options: RpcRoutesOptions)
       (statusCode !== undefined && statusCode >= 400 && statusCode < 500)
     ) {
       // Fastify's own status stands (413 for a body over the limit, as on the CTP API).
-      const invalid = new AppError(
-        'APP_INVALID_ARGUMENT',
-        `Bad request: ${(error as Error).message}`,
-      );
+      const problem = isValidation(validation)
+        ? validation.map(describeValidation).join('; ')
+        : (error as Error).message;
+      const invalid = new AppError('APP_INVALID_ARGUMENT', `Bad request: ${problem}`);
       return sendError(reply, invalid, validation === undefined ? statusCode : undefined);
     }
     app.log.error({ err: error }, 'RPC call failed');
@@ -109,4 +110,8 @@ function sendError(reply: FastifyReply, error: AppError, status = error.status):
     .code(status)
     .type('application/json')
     .send({ error: serializeError(error) });
+}
+
+function isValidation(value: unknown): value is Parameters<typeof describeValidation>[0][] {
+  return Array.isArray(value);
 }
