@@ -32,7 +32,7 @@ export function predictImportEvaluations(
       requests.push({ source: m.objective, resultText });
     if (newResult && id !== undefined) {
       const after = { state: m.state, resultText: current.text };
-      requests.push(...triggerRequests(after, repositories.triggersOfMeasurement(id), nowMs));
+      requests.push(...triggerRequests(after, repositories.triggerStatesOfMeasurement(id), nowMs));
     }
   };
   walkTree<string | undefined>(doc.serviceViews, {

@@ -65,7 +65,7 @@ export function createPublisher(deps: PublisherDependencies): Publisher {
     const objective = before.objective?.condition;
     return [
       ...(objective === undefined ? [] : [{ source: objective, resultText: text }]),
-      ...triggerRequests(after, repositories.triggersOfMeasurement(measurementId), nowMs),
+      ...triggerRequests(after, repositories.triggerStatesOfMeasurement(measurementId), nowMs),
     ];
   };
 

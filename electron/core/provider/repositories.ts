@@ -72,7 +72,14 @@ export interface CtpRepositories {
   /** CTP 5.2.18: filtered, then paginated, in (creationTime, insertion) order. */
   logs(serviceViewId: string, filter: LogFilter): CollectionPage;
   triggersOfMeasurement(measurementId: string): TriggerRecord[];
+  /** What CTP 5.3.2 decides on, for each trigger of a measurement (no tags parsed). */
+  triggerStatesOfMeasurement(measurementId: string): TriggerState[];
 }
+
+export type TriggerState = Pick<
+  TriggerRecord,
+  'condition' | 'status' | 'statusUpdateTime' | 'guardTime'
+>;
 
 interface ViewRow {
   id: string;
@@ -235,6 +242,9 @@ export function createCtpRepositories(db: SqliteDatabase): CtpRepositories {
     `${MEASUREMENT_SELECT} WHERE m.id = ?`,
   );
   const triggerById = db.prepare<[string], TriggerRow>('SELECT * FROM triggers WHERE id = ?');
+  const triggerStates = db.prepare<[string], TriggerState>(`
+    SELECT condition, status, status_update_time AS statusUpdateTime, guard_time AS guardTime
+    FROM triggers WHERE measurement_id = ?`);
   const triggersByMeasurement = db.prepare<[string], TriggerRow>(
     'SELECT * FROM triggers WHERE measurement_id = ? ORDER BY rowid',
   );
@@ -363,5 +373,6 @@ export function createCtpRepositories(db: SqliteDatabase): CtpRepositories {
       };
     },
     triggersOfMeasurement: (id) => triggersByMeasurement.all(id).map(toTrigger),
+    triggerStatesOfMeasurement: (id) => triggerStates.all(id),
   };
 }

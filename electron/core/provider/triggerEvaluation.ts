@@ -4,6 +4,7 @@ import type { SqliteDatabase } from '../store/database';
 import { createChangeIds } from './changeIds';
 import type { OutcomeOf, OutcomeRequest } from './evaluatedWrite';
 import { newCtpId } from './ids';
+import type { TriggerState } from './repositories';
 import { alertKind, shouldEvaluateTrigger } from './triggerRules';
 
 /** One alert written by a trigger evaluation (CTP 5.3.2). */
@@ -22,11 +23,11 @@ type Evaluated = Pick<MeasurementRecord, 'state' | 'resultText'>;
  * The triggers CTP 5.3.2 evaluates now: none unless the measurement is `activated` with
  * a result; else those in `false`, and those in `true` past their guard time. Pure.
  */
-export function triggersDue(
+export function triggersDue<T extends TriggerState>(
   measurement: Evaluated,
-  triggers: readonly TriggerRecord[],
+  triggers: readonly T[],
   nowMs: number,
-): TriggerRecord[] {
+): T[] {
   if (measurement.state !== 'activated' || measurement.resultText === null) return [];
   return triggers.filter((trigger) =>
     shouldEvaluateTrigger(
@@ -41,7 +42,7 @@ export function triggersDue(
 /** The evaluations {@link TriggerEvaluation.runTriggers} will ask for (a prediction). */
 export function triggerRequests(
   measurement: Evaluated,
-  triggers: readonly TriggerRecord[],
+  triggers: readonly TriggerState[],
   nowMs: number,
 ): OutcomeRequest[] {
   const resultText = measurement.resultText;
