@@ -2,28 +2,15 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { FastifyInstance } from 'fastify';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { createDispatcher, type ApiHandlers } from '../../../electron/core/dispatcher';
-import { createEventBus } from '../../../electron/core/events';
-import { buildServer } from '../../../electron/core/http/buildServer';
-import { createLogger } from '../../../electron/core/logger';
-import { createProviderServices } from '../../../electron/core/provider/services';
-import type { SqliteDatabase } from '../../../electron/core/store/database';
 import { BIN, ROOT } from '../../helpers/processes';
 import { useTempDirs } from '../../helpers/tempDir';
-import { ACME, ADMIN_TOKEN, GLOBEX } from '../../fixtures/ctpApps';
-import { interleavingEvaluator, openServerDb, sampleProvider } from '../../fixtures/provider';
+import { ACME, ADMIN_TOKEN, GLOBEX, useCtpApps } from '../../fixtures/ctpApps';
+import { interleavingEvaluator, sampleProvider } from '../../fixtures/provider';
 
 const tempDir = useTempDirs();
-const open: Array<{ app: FastifyInstance; db: SqliteDatabase }> = [];
-afterEach(async () => {
-  for (const { app, db } of open.splice(0)) {
-    await app.close();
-    db.close();
-  }
-});
+const start = useCtpApps();
 
 /** Every host of an inventory follows the naming rule: a regular expression over 10,000 names. */
 const SLOW_CONDITION = 'matchRegexp("^host-[0-9]+[.]example[.]com$", select("host", value))';
@@ -49,24 +36,9 @@ function provider() {
 
 /** The real server on 127.0.0.1 over a real server.db, its evaluations held at will. */
 async function serve(dir: string) {
-  const db = openServerDb(dir);
   const interleave = interleavingEvaluator();
-  const services = createProviderServices({
-    db,
-    clock: () => new Date(),
-    conditions: interleave.evaluator,
-  });
-  await services.importer.importDocument(provider());
-  const app = await buildServer({
-    dispatcher: createDispatcher({} as ApiHandlers, () => false),
-    events: createEventBus(() => undefined),
-    logger: createLogger({ level: 'silent' }),
-    adminToken: ADMIN_TOKEN,
-    uiDir: null,
-    https: null,
-    ctp: { services, rateLimit: null },
-  });
-  open.push({ app, db });
+  const options = { provider: provider(), conditions: interleave.evaluator, realTime: true };
+  const { app, db } = await start(dir, options);
   const origin = await app.listen({ host: '127.0.0.1', port: 0 });
   return { db, interleave, origin };
 }
