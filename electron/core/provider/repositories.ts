@@ -189,13 +189,74 @@ function listing(db: SqliteDatabase, table: string, word: string, where: string)
   };
 }
 
-export function createCtpRepositories(db: SqliteDatabase): CtpRepositories {
-  const info = db.prepare<[], ServerInfo>('SELECT name, annotation, provider FROM server_info');
-  const ownChanges = db.prepare<[], number>('SELECT total_changes()').pluck();
-  const otherChanges = db.prepare<[], number>('PRAGMA data_version').pluck();
-  const viewById = db.prepare<[string], ViewRow>(`
-    SELECT v.*, (p.parent_id IS NOT NULL) AS parent_is_dependency
-    FROM service_views v LEFT JOIN service_views p ON p.id = v.parent_id WHERE v.id = ?`);
+type CollectionReads = Pick<
+  CtpRepositories,
+  | 'serviceViews'
+  | 'dependencies'
+  | 'assets'
+  | 'attributes'
+  | 'measurements'
+  | 'metrics'
+  | 'triggers'
+  | 'logs'
+>;
+
+/** The collections of the served tree, a page at a time (CTP 4.1.6, 5.2.18). */
+function createCollectionReads(db: SqliteDatabase): CollectionReads {
+  const allViews = listing(
+    db,
+    'service_views',
+    'serviceViews',
+    'parent_id IS NULL AND (@all = 1 OR id IN (SELECT value FROM json_each(@visible)))',
+  );
+  const dependencies = listing(db, 'service_views', 'dependencies', 'parent_id = @parent');
+  const assetList = listing(db, 'assets', 'assets', 'service_view_id = @parent');
+  const attributeList = listing(db, 'attributes', 'attributes', 'asset_id = @parent');
+  const measurementList = listing(db, 'measurements', 'measurements', 'attribute_id = @parent');
+  const metricList = listing(db, 'metrics', 'metrics', '1 = 1');
+  const triggerList = listing(db, 'triggers', 'triggers', 'service_view_id = @parent');
+  // Logs have no name (CTP 4.1.5.3): the name filter matches nothing but the empty name.
+  const logWhere = `service_view_id = @parent
+      AND (@oldest IS NULL OR creation_ms >= @oldest)
+      AND (@newest IS NULL OR creation_ms < @newest)
+      AND NOT EXISTS (SELECT 1 FROM json_each(@tags) wanted
+                      WHERE wanted.value NOT IN (SELECT value FROM json_each(l.tags)))`;
+  const logCount = db.prepare<unknown[], { n: number }>(
+    `SELECT count(*) AS n FROM logs l WHERE ${logWhere} AND (@name IS NULL OR @name = '')`,
+  );
+  const logPage = db.prepare<unknown[], CollectionItem>(
+    `SELECT '/logs/' || id AS path, '' AS name FROM logs l WHERE ${logWhere}
+     AND (@name IS NULL OR @name = '') ORDER BY creation_ms, seq LIMIT @limit OFFSET @offset`,
+  );
+
+  return {
+    serviceViews: (visible, window) =>
+      allViews({ all: visible === null ? 1 : 0, visible: JSON.stringify(visible ?? []) }, window),
+    dependencies: (parent, window) => dependencies({ parent }, window),
+    assets: (parent, window) => assetList({ parent }, window),
+    attributes: (parent, window) => attributeList({ parent }, window),
+    measurements: (parent, window) => measurementList({ parent }, window),
+    metrics: (window) => metricList({}, window),
+    triggers: (parent, window) => triggerList({ parent }, window),
+    logs(parent, filter) {
+      const params = {
+        parent,
+        oldest: filter.oldestMs,
+        newest: filter.newestMs,
+        tags: JSON.stringify(filter.tags),
+        name: filter.name,
+      };
+      const total = logCount.get(params)?.n ?? 0;
+      return {
+        total,
+        items: logPage.all({ ...params, limit: filter.limit, offset: filter.offset }),
+      };
+    },
+  };
+}
+
+/** The root service view of a resource, on which visibility is decided (CTP 6.1). */
+function createRootViewOf(db: SqliteDatabase): CtpRepositories['rootViewOf'] {
   const rootOfView = db.prepare<[string], { id: string; is_root: number }>(`
     WITH RECURSIVE chain(id, parent_id, depth) AS (
       SELECT id, parent_id, 0 FROM service_views WHERE id = ?
@@ -223,6 +284,25 @@ export function createCtpRepositories(db: SqliteDatabase): CtpRepositories {
       'SELECT service_view_id AS root FROM logs WHERE id = ?',
     ),
   };
+  return (kind, id) => {
+    if (kind === 'serviceView' || kind === 'dependency') {
+      const row = rootOfView.get(id);
+      if (row === undefined) return undefined;
+      // A root view is not a dependency and a dependency is not a root view.
+      if ((kind === 'serviceView') !== (row.is_root === 1)) return undefined;
+      return row.id;
+    }
+    return rootQueries[kind].get(id)?.root;
+  };
+}
+
+export function createCtpRepositories(db: SqliteDatabase): CtpRepositories {
+  const info = db.prepare<[], ServerInfo>('SELECT name, annotation, provider FROM server_info');
+  const ownChanges = db.prepare<[], number>('SELECT total_changes()').pluck();
+  const otherChanges = db.prepare<[], number>('PRAGMA data_version').pluck();
+  const viewById = db.prepare<[string], ViewRow>(`
+    SELECT v.*, (p.parent_id IS NOT NULL) AS parent_is_dependency
+    FROM service_views v LEFT JOIN service_views p ON p.id = v.parent_id WHERE v.id = ?`);
   const assetById = db.prepare<[string], AssetRecord>(`
     SELECT id, service_view_id AS serviceViewId, name, annotation, asset_class AS assetClass,
            change_id AS changeId FROM assets WHERE id = ?`);
@@ -261,47 +341,11 @@ export function createCtpRepositories(db: SqliteDatabase): CtpRepositories {
     }
   >('SELECT * FROM logs WHERE id = ?');
 
-  const allViews = listing(
-    db,
-    'service_views',
-    'serviceViews',
-    'parent_id IS NULL AND (@all = 1 OR id IN (SELECT value FROM json_each(@visible)))',
-  );
-  const dependencies = listing(db, 'service_views', 'dependencies', 'parent_id = @parent');
-  const assetList = listing(db, 'assets', 'assets', 'service_view_id = @parent');
-  const attributeList = listing(db, 'attributes', 'attributes', 'asset_id = @parent');
-  const measurementList = listing(db, 'measurements', 'measurements', 'attribute_id = @parent');
-  const metricList = listing(db, 'metrics', 'metrics', '1 = 1');
-  const triggerList = listing(db, 'triggers', 'triggers', 'service_view_id = @parent');
-  // Logs have no name (CTP 4.1.5.3): the name filter matches nothing but the empty name.
-  const logWhere = `service_view_id = @parent
-      AND (@oldest IS NULL OR creation_ms >= @oldest)
-      AND (@newest IS NULL OR creation_ms < @newest)
-      AND NOT EXISTS (SELECT 1 FROM json_each(@tags) wanted
-                      WHERE wanted.value NOT IN (SELECT value FROM json_each(l.tags)))`;
-  const logCount = db.prepare<unknown[], { n: number }>(
-    `SELECT count(*) AS n FROM logs l WHERE ${logWhere} AND (@name IS NULL OR @name = '')`,
-  );
-  const logPage = db.prepare<unknown[], CollectionItem>(
-    `SELECT '/logs/' || id AS path, '' AS name FROM logs l WHERE ${logWhere}
-     AND (@name IS NULL OR @name = '') ORDER BY creation_ms, seq LIMIT @limit OFFSET @offset`,
-  );
-
   return {
     ownWrites: () => ownChanges.get() ?? 0,
     otherWrites: () => otherChanges.get() ?? 0,
     serverInfo() {
       return info.get() ?? { name: '', annotation: '', provider: '' };
-    },
-    rootViewOf(kind, id) {
-      if (kind === 'serviceView' || kind === 'dependency') {
-        const row = rootOfView.get(id);
-        if (row === undefined) return undefined;
-        // A root view is not a dependency and a dependency is not a root view.
-        if ((kind === 'serviceView') !== (row.is_root === 1)) return undefined;
-        return row.id;
-      }
-      return rootQueries[kind].get(id)?.root;
     },
     serviceView(id) {
       const row = viewById.get(id);
@@ -350,28 +394,8 @@ export function createCtpRepositories(db: SqliteDatabase): CtpRepositories {
         tags: JSON.parse(row.tags) as string[],
       };
     },
-    serviceViews: (visible, window) =>
-      allViews({ all: visible === null ? 1 : 0, visible: JSON.stringify(visible ?? []) }, window),
-    dependencies: (parent, window) => dependencies({ parent }, window),
-    assets: (parent, window) => assetList({ parent }, window),
-    attributes: (parent, window) => attributeList({ parent }, window),
-    measurements: (parent, window) => measurementList({ parent }, window),
-    metrics: (window) => metricList({}, window),
-    triggers: (parent, window) => triggerList({ parent }, window),
-    logs(parent, filter) {
-      const params = {
-        parent,
-        oldest: filter.oldestMs,
-        newest: filter.newestMs,
-        tags: JSON.stringify(filter.tags),
-        name: filter.name,
-      };
-      const total = logCount.get(params)?.n ?? 0;
-      return {
-        total,
-        items: logPage.all({ ...params, limit: filter.limit, offset: filter.offset }),
-      };
-    },
+    ...createCollectionReads(db),
+    rootViewOf: createRootViewOf(db),
     triggersOfMeasurement: (id) => triggersByMeasurement.all(id).map(toTrigger),
     triggerStatesOfMeasurement: (id) => triggerStates.all(id),
   };
