@@ -106,13 +106,9 @@ export function createImportWriter(deps: {
   ) => {
     const { id, changed } = rows.upsert(rowOf.measurement(m, attributeId), s);
     const newResult = writeResults(id, work.results.get(m), work, s);
-    let touched = changed || newResult;
-    if (changed || newResult) {
-      const before = repositories.measurement(id)?.objective?.status ?? null;
-      const after = evaluation.evaluateObjective(id, work.nowMs, work.outcomeOf);
-      if (before !== after) touched = true;
-    }
-    if (touched) changeIds.measurement(id);
+    if (!changed && !newResult) return;
+    evaluation.evaluateObjective(id, work.nowMs, work.outcomeOf);
+    changeIds.measurement(id);
     if (newResult) {
       const measurement = repositories.measurement(id)!;
       const triggers = repositories.triggersOfMeasurement(id);
