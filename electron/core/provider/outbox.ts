@@ -39,33 +39,15 @@ export function createOutbox(db: SqliteDatabase, clock: () => Date): Outbox {
   };
   return {
     outbox({ unsentOnly, limit }) {
-      return statements.outbox.all(unsentOnly ? 1 : 0, limit).map((row) => {
-        const payload = JSON.parse(row.payload) as {
-          id: string;
-          serviceViewId: string;
-          triggerId: string;
-          creationTime: string;
-          resultText: string | null;
-          error: string | null;
-          tags: string[];
-        };
-        return {
-          seq: row.seq,
-          notification: row.notification,
-          createdAt: row.created_at,
-          attempts: row.attempts,
-          sentAt: row.sent_at,
-          log: {
-            id: payload.id,
-            serviceViewId: payload.serviceViewId,
-            triggerId: payload.triggerId,
-            creationTime: payload.creationTime,
-            resultText: payload.resultText,
-            error: payload.error,
-            tags: payload.tags,
-          },
-        };
-      });
+      // The payload is the log entry as written with the alert (triggerEvaluation.ts).
+      return statements.outbox.all(unsentOnly ? 1 : 0, limit).map((row) => ({
+        seq: row.seq,
+        notification: row.notification,
+        createdAt: row.created_at,
+        attempts: row.attempts,
+        sentAt: row.sent_at,
+        log: JSON.parse(row.payload) as LogRecord,
+      }));
     },
     markSent: db.transaction((seqs: readonly number[]) => {
       const now = clock().toISOString();
