@@ -17,6 +17,7 @@ interface ServeOptions {
   publicEntryPoint?: boolean;
   publicMetrics?: boolean;
   rateLimit: string;
+  maxTriggersPerAccount: string;
   logLevel: string;
 }
 
@@ -38,6 +39,11 @@ export function registerServeCommand(program: Command, context: CliContext): voi
       'requests per second per account: PER_SECOND[,BURST] or off',
       '50,200',
     )
+    .option(
+      '--max-triggers-per-account <n>',
+      'triggers an account may hold in the service views it sees',
+      '100',
+    )
     .option('--log-level <level>', 'log level on stderr (fatal…trace, silent)', 'info')
     .action(async (options: ServeOptions, command: Command) => {
       const port = parsePort(options.port);
@@ -45,6 +51,7 @@ export function registerServeCommand(program: Command, context: CliContext): voi
       const tls = parseTlsOption(options.tls);
       if (options.baseUrl !== undefined) checkBaseUrl(options.baseUrl);
       const rateLimit = parseRateLimit(options.rateLimit);
+      const maxTriggersPerAccount = parseTriggerLimit(options.maxTriggersPerAccount);
       const uiDir = options.ui ? builtRendererDir() : null;
       if (uiDir !== null && !existsSync(uiDir)) {
         throw new AppError(
@@ -75,6 +82,7 @@ export function registerServeCommand(program: Command, context: CliContext): voi
             publicEntryPoint: options.publicEntryPoint === true,
             publicMetrics: options.publicMetrics === true,
             rateLimit,
+            maxTriggersPerAccount,
           },
         });
         const lines = [
@@ -130,6 +138,17 @@ export function parseRateLimit(text: string): { perSecond: number; burst: number
     );
   }
   return { perSecond, burst };
+}
+
+/** `--max-triggers-per-account N`: a whole number (0 lets no account create triggers). */
+export function parseTriggerLimit(text: string): number {
+  if (!/^\d{1,6}$/.test(text)) {
+    throw new AppError(
+      'CLI_USAGE',
+      `--max-triggers-per-account must be a whole number from 0 to 999999; got ${JSON.stringify(text)}.`,
+    );
+  }
+  return Number(text);
 }
 
 function checkBaseUrl(text: string): void {

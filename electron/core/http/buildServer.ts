@@ -9,6 +9,7 @@ import { adminRoutes } from './admin/adminRoutes';
 import { ctpRoutes, type CtpRoutesOptions } from './ctp/ctpRoutes';
 import { rpcRoutes } from './rpcRoutes';
 import { SECURITY_HEADERS } from './securityHeaders';
+import { HTTP_TIMEOUTS, type HttpTimeouts } from './timeouts';
 
 export interface ServerDependencies {
   dispatcher: Dispatcher;
@@ -19,8 +20,8 @@ export interface ServerDependencies {
   uiDir: string | null;
   /** TLS key and certificate, or null for plain HTTP. */
   https: { key: string; cert: string } | null;
-  /** Longest a request may take before it is answered 503 (default 30 s). */
-  requestTimeoutMs?: number;
+  /** How long slow clients are waited for (default {@link HTTP_TIMEOUTS}; tests shorten them). */
+  timeouts?: Partial<HttpTimeouts>;
   /** The CTP API under /ctp/ (absent: not served). */
   ctp?: (Omit<CtpRoutesOptions, 'services'> & { services: ProviderServices }) | undefined;
 }
@@ -30,6 +31,13 @@ export interface ServerDependencies {
  * their route plugins here (the CTP API under /ctp/, the admin API under /admin/).
  */
 export async function buildServer(deps: ServerDependencies): Promise<FastifyInstance> {
+  const timeouts = { ...HTTP_TIMEOUTS, ...deps.timeouts };
+  // Given to Node's server when it is made: it checks headersTimeout <= requestTimeout there.
+  const nodeServer = {
+    headersTimeout: timeouts.headersMs,
+    requestTimeout: timeouts.requestMs,
+    connectionsCheckingInterval: timeouts.checkIntervalMs,
+  };
   const app = Fastify({
     // Per-request lines are info level: the http logger starts at warn to keep them out.
     loggerInstance: deps.logger.child(
@@ -40,13 +48,17 @@ export async function buildServer(deps: ServerDependencies): Promise<FastifyInst
     // CTP request itself (bench/ctp-server.bench.ts). Log lines lose the request id.
     childLoggerFactory: (logger) => logger,
     bodyLimit: 1024 * 1024,
-    requestTimeout: deps.requestTimeoutMs ?? 30_000,
-    connectionTimeout: 60_000,
+    requestTimeout: timeouts.requestMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    connectionTimeout: timeouts.idleMs,
     return503OnClosing: true,
-    // Reject unknown fields instead of silently dropping them: bad input gets an answer.
-    ajv: { customOptions: { removeAdditional: false } },
+    // Reject unknown fields instead of dropping them, and never coerce: a number is not a
+    // string. Query strings are declared as strings and parsed by the routes.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
     forceCloseConnections: 'idle',
-    ...(deps.https ? { https: { key: deps.https.key, cert: deps.https.cert } } : {}),
+    ...(deps.https
+      ? { https: { key: deps.https.key, cert: deps.https.cert, ...nodeServer } }
+      : { http: nodeServer }),
   });
 
   // Set when the request arrives, so every answer (errors and 404s too) carries them; a

@@ -4,6 +4,7 @@ import { AppError, serializeError } from '../../../shared/errors';
 import type { Dispatcher } from '../dispatcher';
 import type { EventBus } from '../events';
 import { bearerMatches } from './adminToken';
+import { describeValidation } from './validation';
 
 export interface RpcRoutesOptions {
   dispatcher: Dispatcher;
@@ -92,19 +93,25 @@ export async function rpcRoutes(app: FastifyInstance, options: RpcRoutesOptions)
       validation !== undefined ||
       (statusCode !== undefined && statusCode >= 400 && statusCode < 500)
     ) {
-      return sendError(
-        reply,
-        new AppError('APP_INVALID_ARGUMENT', `Bad request: ${(error as Error).message}`),
-      );
+      // Fastify's own status stands (413 for a body over the limit, as on the CTP API).
+      const problem = isValidation(validation)
+        ? validation.map(describeValidation).join('; ')
+        : (error as Error).message;
+      const invalid = new AppError('APP_INVALID_ARGUMENT', `Bad request: ${problem}`);
+      return sendError(reply, invalid, validation === undefined ? statusCode : undefined);
     }
     app.log.error({ err: error }, 'RPC call failed');
     return sendError(reply, new AppError('APP_INTERNAL', 'internal', { expected: false }));
   });
 }
 
-function sendError(reply: FastifyReply, error: AppError): FastifyReply {
+function sendError(reply: FastifyReply, error: AppError, status = error.status): FastifyReply {
   return reply
-    .code(error.status)
+    .code(status)
     .type('application/json')
     .send({ error: serializeError(error) });
+}
+
+function isValidation(value: unknown): value is Parameters<typeof describeValidation>[0][] {
+  return Array.isArray(value);
 }

@@ -21,8 +21,11 @@ export interface ListenOptions {
   baseUrl?: string | undefined;
   /** Allow `--tls off` on a non-loopback address. */
   insecurePlainHttp?: boolean;
-  /** CTP API settings: public entry point and metrics, rate limit. */
-  ctpOptions?: Pick<CtpRoutesOptions, 'publicEntryPoint' | 'publicMetrics' | 'rateLimit'>;
+  /** CTP API settings: public entry point and metrics, rate limit, triggers per account. */
+  ctpOptions?: Pick<
+    CtpRoutesOptions,
+    'publicEntryPoint' | 'publicMetrics' | 'rateLimit' | 'maxTriggersPerAccount'
+  >;
 }
 
 export interface Listening {

@@ -158,7 +158,7 @@ export async function seedDemo(options: {
   await services.importer.importDocument(document);
 
   const view = (id: string) => `https://demo.invalid/ctp/measurements/${id}`;
-  services.triggers.create('notes-eu', {
+  await services.triggers.create('notes-eu', {
     name: 'availability under SLA',
     annotation: 'Tell the security team when the 30-day availability drops under 99.9%.',
     measurement: view('eu-api-uptime'),
@@ -167,7 +167,7 @@ export async function seedDemo(options: {
     guardTime: 7 * 86_400,
     tags: ['sla', 'availability'],
   });
-  services.triggers.create('notes-eu', {
+  await services.triggers.create('notes-eu', {
     name: 'weak TLS',
     annotation: 'Any cipher suite below ECRYPT II level 7.',
     measurement: view('eu-api-tls-level'),
@@ -176,7 +176,7 @@ export async function seedDemo(options: {
     guardTime: 0,
     tags: ['crypto', 'high'],
   });
-  services.triggers.create('notes-eu', {
+  await services.triggers.create('notes-eu', {
     name: 'data outside the EU',
     measurement: view('eu-attachments-countries'),
     condition: '!matchRegexp("^(DE|FR|IE|NL)$", value[1].country)',
@@ -185,7 +185,7 @@ export async function seedDemo(options: {
   });
   // Globex's trigger reads a second row that availability results do not have: it goes
   // to "error" once and stays there until deleted (CTP 5.3.2).
-  services.triggers.create('notes-us', {
+  await services.triggers.create('notes-us', {
     name: 'regional availability',
     measurement: view('us-api-uptime'),
     condition: 'value[1].percentage < 99.5',

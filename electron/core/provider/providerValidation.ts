@@ -2,9 +2,9 @@ import { CTP_ID_PATTERN } from '../../../shared/ctp/ids';
 import { checkResultValue, ResultProblem } from '../../../shared/ctp/results';
 import { parseRfc3339 } from '../../../shared/ctp/time';
 import type { ColumnType, MeasurementState, ResultColumn } from '../../../shared/ctp/types';
-import { compileCondition, formatDiagnostic } from '../../../shared/ctpscript';
 import { AppError } from '../../../shared/errors';
 import { MIN_TOKEN_LENGTH } from './accounts';
+import { checkCondition } from './conditionCheck';
 
 /**
  * The provider document of `server import` (DESIGN.md "Provider data"), checked before
@@ -447,7 +447,8 @@ function validateMeasurement(
     const o = c.object(record.objective, oPath, ['condition', 'status', 'statusUpdateTime']);
     if (o !== null) {
       objective = c.text(o, 'condition', oPath, { required: true });
-      checkCondition(c, objective, `${oPath}.condition`);
+      const problem = checkCondition(objective, formats.get(metric));
+      if (problem !== null) c.problem(`${oPath}.condition`, problem);
     }
   }
   const format = formats.get(metric);
@@ -490,15 +491,6 @@ function validateMeasurement(
     history,
   };
   return measurement;
-}
-
-/** The static check of conditions (SPEC-NOTES "Triggers": position and suggestion). */
-function checkCondition(c: Checker, source: string, path: string): void {
-  const compiled = compileCondition(source);
-  if (!compiled.ok) {
-    const first = compiled.diagnostics[0];
-    c.problem(path, first === undefined ? 'does not compile' : formatDiagnostic(source, first));
-  }
 }
 
 function invalid(problems: readonly string[]): AppError {

@@ -72,7 +72,14 @@ export interface CtpRepositories {
   /** CTP 5.2.18: filtered, then paginated, in (creationTime, insertion) order. */
   logs(serviceViewId: string, filter: LogFilter): CollectionPage;
   triggersOfMeasurement(measurementId: string): TriggerRecord[];
+  /** What CTP 5.3.2 decides on, for each trigger of a measurement (no tags parsed). */
+  triggerStatesOfMeasurement(measurementId: string): TriggerState[];
 }
+
+export type TriggerState = Pick<
+  TriggerRecord,
+  'condition' | 'status' | 'statusUpdateTime' | 'guardTime'
+>;
 
 interface ViewRow {
   id: string;
@@ -182,75 +189,20 @@ function listing(db: SqliteDatabase, table: string, word: string, where: string)
   };
 }
 
-export function createCtpRepositories(db: SqliteDatabase): CtpRepositories {
-  const info = db.prepare<[], ServerInfo>('SELECT name, annotation, provider FROM server_info');
-  const ownChanges = db.prepare<[], number>('SELECT total_changes()').pluck();
-  const otherChanges = db.prepare<[], number>('PRAGMA data_version').pluck();
-  const viewById = db.prepare<[string], ViewRow>(`
-    SELECT v.*, (p.parent_id IS NOT NULL) AS parent_is_dependency
-    FROM service_views v LEFT JOIN service_views p ON p.id = v.parent_id WHERE v.id = ?`);
-  const rootOfView = db.prepare<[string], { id: string; is_root: number }>(`
-    WITH RECURSIVE chain(id, parent_id, depth) AS (
-      SELECT id, parent_id, 0 FROM service_views WHERE id = ?
-      UNION ALL
-      SELECT v.id, v.parent_id, c.depth + 1 FROM service_views v JOIN chain c ON v.id = c.parent_id
-      WHERE c.depth < 1000
-    )
-    SELECT id, (SELECT count(*) FROM chain) = 1 AS is_root FROM chain
-    WHERE parent_id IS NULL`);
-  const rootQueries = {
-    asset: db.prepare<[string], { root: string }>(
-      'SELECT service_view_id AS root FROM assets WHERE id = ?',
-    ),
-    attribute: db.prepare<[string], { root: string }>(
-      'SELECT a.service_view_id AS root FROM attributes t JOIN assets a ON a.id = t.asset_id WHERE t.id = ?',
-    ),
-    measurement: db.prepare<[string], { root: string }>(
-      `SELECT a.service_view_id AS root FROM measurements m JOIN attributes t ON t.id = m.attribute_id
-       JOIN assets a ON a.id = t.asset_id WHERE m.id = ?`,
-    ),
-    trigger: db.prepare<[string], { root: string }>(
-      'SELECT service_view_id AS root FROM triggers WHERE id = ?',
-    ),
-    log: db.prepare<[string], { root: string }>(
-      'SELECT service_view_id AS root FROM logs WHERE id = ?',
-    ),
-  };
-  const assetById = db.prepare<[string], AssetRecord>(`
-    SELECT id, service_view_id AS serviceViewId, name, annotation, asset_class AS assetClass,
-           change_id AS changeId FROM assets WHERE id = ?`);
-  const attributeById = db.prepare<[string], AttributeRecord>(`
-    SELECT id, asset_id AS assetId, name, annotation, change_id AS changeId
-    FROM attributes WHERE id = ?`);
-  const metricById = db.prepare<
-    [string],
-    Omit<MetricRecord, 'measurementParameters' | 'resultFormat'> & {
-      parameters: string;
-      format: string;
-    }
-  >(`
-    SELECT id, name, annotation, base_metric AS baseMetric, measurement_parameters AS parameters,
-           result_format AS format, change_id AS changeId FROM metrics WHERE id = ?`);
-  const measurementById = db.prepare<[string], MeasurementRow>(
-    `${MEASUREMENT_SELECT} WHERE m.id = ?`,
-  );
-  const triggerById = db.prepare<[string], TriggerRow>('SELECT * FROM triggers WHERE id = ?');
-  const triggersByMeasurement = db.prepare<[string], TriggerRow>(
-    'SELECT * FROM triggers WHERE measurement_id = ? ORDER BY rowid',
-  );
-  const logById = db.prepare<
-    [string],
-    {
-      id: string;
-      service_view_id: string;
-      trigger_id: string;
-      creation_time: string;
-      result: string | null;
-      error: string | null;
-      tags: string;
-    }
-  >('SELECT * FROM logs WHERE id = ?');
+type CollectionReads = Pick<
+  CtpRepositories,
+  | 'serviceViews'
+  | 'dependencies'
+  | 'assets'
+  | 'attributes'
+  | 'measurements'
+  | 'metrics'
+  | 'triggers'
+  | 'logs'
+>;
 
+/** The collections of the served tree, a page at a time (CTP 4.1.6, 5.2.18). */
+function createCollectionReads(db: SqliteDatabase): CollectionReads {
   const allViews = listing(
     db,
     'service_views',
@@ -278,20 +230,122 @@ export function createCtpRepositories(db: SqliteDatabase): CtpRepositories {
   );
 
   return {
+    serviceViews: (visible, window) =>
+      allViews({ all: visible === null ? 1 : 0, visible: JSON.stringify(visible ?? []) }, window),
+    dependencies: (parent, window) => dependencies({ parent }, window),
+    assets: (parent, window) => assetList({ parent }, window),
+    attributes: (parent, window) => attributeList({ parent }, window),
+    measurements: (parent, window) => measurementList({ parent }, window),
+    metrics: (window) => metricList({}, window),
+    triggers: (parent, window) => triggerList({ parent }, window),
+    logs(parent, filter) {
+      const params = {
+        parent,
+        oldest: filter.oldestMs,
+        newest: filter.newestMs,
+        tags: JSON.stringify(filter.tags),
+        name: filter.name,
+      };
+      const total = logCount.get(params)?.n ?? 0;
+      return {
+        total,
+        items: logPage.all({ ...params, limit: filter.limit, offset: filter.offset }),
+      };
+    },
+  };
+}
+
+/** The root service view of a resource, on which visibility is decided (CTP 6.1). */
+function createRootViewOf(db: SqliteDatabase): CtpRepositories['rootViewOf'] {
+  const rootOfView = db.prepare<[string], { id: string; is_root: number }>(`
+    WITH RECURSIVE chain(id, parent_id, depth) AS (
+      SELECT id, parent_id, 0 FROM service_views WHERE id = ?
+      UNION ALL
+      SELECT v.id, v.parent_id, c.depth + 1 FROM service_views v JOIN chain c ON v.id = c.parent_id
+      WHERE c.depth < 1000
+    )
+    SELECT id, (SELECT count(*) FROM chain) = 1 AS is_root FROM chain
+    WHERE parent_id IS NULL`);
+  const rootQueries = {
+    asset: db.prepare<[string], { root: string }>(
+      'SELECT service_view_id AS root FROM assets WHERE id = ?',
+    ),
+    attribute: db.prepare<[string], { root: string }>(
+      'SELECT a.service_view_id AS root FROM attributes t JOIN assets a ON a.id = t.asset_id WHERE t.id = ?',
+    ),
+    measurement: db.prepare<[string], { root: string }>(
+      `SELECT a.service_view_id AS root FROM measurements m JOIN attributes t ON t.id = m.attribute_id
+       JOIN assets a ON a.id = t.asset_id WHERE m.id = ?`,
+    ),
+    trigger: db.prepare<[string], { root: string }>(
+      'SELECT service_view_id AS root FROM triggers WHERE id = ?',
+    ),
+    log: db.prepare<[string], { root: string }>(
+      'SELECT service_view_id AS root FROM logs WHERE id = ?',
+    ),
+  };
+  return (kind, id) => {
+    if (kind === 'serviceView' || kind === 'dependency') {
+      const row = rootOfView.get(id);
+      if (row === undefined) return undefined;
+      // A root view is not a dependency and a dependency is not a root view.
+      if ((kind === 'serviceView') !== (row.is_root === 1)) return undefined;
+      return row.id;
+    }
+    return rootQueries[kind].get(id)?.root;
+  };
+}
+
+export function createCtpRepositories(db: SqliteDatabase): CtpRepositories {
+  const info = db.prepare<[], ServerInfo>('SELECT name, annotation, provider FROM server_info');
+  const ownChanges = db.prepare<[], number>('SELECT total_changes()').pluck();
+  const otherChanges = db.prepare<[], number>('PRAGMA data_version').pluck();
+  const viewById = db.prepare<[string], ViewRow>(`
+    SELECT v.*, (p.parent_id IS NOT NULL) AS parent_is_dependency
+    FROM service_views v LEFT JOIN service_views p ON p.id = v.parent_id WHERE v.id = ?`);
+  const assetById = db.prepare<[string], AssetRecord>(`
+    SELECT id, service_view_id AS serviceViewId, name, annotation, asset_class AS assetClass,
+           change_id AS changeId FROM assets WHERE id = ?`);
+  const attributeById = db.prepare<[string], AttributeRecord>(`
+    SELECT id, asset_id AS assetId, name, annotation, change_id AS changeId
+    FROM attributes WHERE id = ?`);
+  const metricById = db.prepare<
+    [string],
+    Omit<MetricRecord, 'measurementParameters' | 'resultFormat'> & {
+      parameters: string;
+      format: string;
+    }
+  >(`
+    SELECT id, name, annotation, base_metric AS baseMetric, measurement_parameters AS parameters,
+           result_format AS format, change_id AS changeId FROM metrics WHERE id = ?`);
+  const measurementById = db.prepare<[string], MeasurementRow>(
+    `${MEASUREMENT_SELECT} WHERE m.id = ?`,
+  );
+  const triggerById = db.prepare<[string], TriggerRow>('SELECT * FROM triggers WHERE id = ?');
+  const triggerStates = db.prepare<[string], TriggerState>(`
+    SELECT condition, status, status_update_time AS statusUpdateTime, guard_time AS guardTime
+    FROM triggers WHERE measurement_id = ?`);
+  const triggersByMeasurement = db.prepare<[string], TriggerRow>(
+    'SELECT * FROM triggers WHERE measurement_id = ? ORDER BY rowid',
+  );
+  const logById = db.prepare<
+    [string],
+    {
+      id: string;
+      service_view_id: string;
+      trigger_id: string;
+      creation_time: string;
+      result: string | null;
+      error: string | null;
+      tags: string;
+    }
+  >('SELECT * FROM logs WHERE id = ?');
+
+  return {
     ownWrites: () => ownChanges.get() ?? 0,
     otherWrites: () => otherChanges.get() ?? 0,
     serverInfo() {
       return info.get() ?? { name: '', annotation: '', provider: '' };
-    },
-    rootViewOf(kind, id) {
-      if (kind === 'serviceView' || kind === 'dependency') {
-        const row = rootOfView.get(id);
-        if (row === undefined) return undefined;
-        // A root view is not a dependency and a dependency is not a root view.
-        if ((kind === 'serviceView') !== (row.is_root === 1)) return undefined;
-        return row.id;
-      }
-      return rootQueries[kind].get(id)?.root;
     },
     serviceView(id) {
       const row = viewById.get(id);
@@ -340,28 +394,9 @@ export function createCtpRepositories(db: SqliteDatabase): CtpRepositories {
         tags: JSON.parse(row.tags) as string[],
       };
     },
-    serviceViews: (visible, window) =>
-      allViews({ all: visible === null ? 1 : 0, visible: JSON.stringify(visible ?? []) }, window),
-    dependencies: (parent, window) => dependencies({ parent }, window),
-    assets: (parent, window) => assetList({ parent }, window),
-    attributes: (parent, window) => attributeList({ parent }, window),
-    measurements: (parent, window) => measurementList({ parent }, window),
-    metrics: (window) => metricList({}, window),
-    triggers: (parent, window) => triggerList({ parent }, window),
-    logs(parent, filter) {
-      const params = {
-        parent,
-        oldest: filter.oldestMs,
-        newest: filter.newestMs,
-        tags: JSON.stringify(filter.tags),
-        name: filter.name,
-      };
-      const total = logCount.get(params)?.n ?? 0;
-      return {
-        total,
-        items: logPage.all({ ...params, limit: filter.limit, offset: filter.offset }),
-      };
-    },
+    ...createCollectionReads(db),
+    rootViewOf: createRootViewOf(db),
     triggersOfMeasurement: (id) => triggersByMeasurement.all(id).map(toTrigger),
+    triggerStatesOfMeasurement: (id) => triggerStates.all(id),
   };
 }

@@ -17,7 +17,7 @@ async function prepare(dir: string) {
   const services = createProviderServices({ db, clock: () => new Date() });
   await services.importer.importDocument(sampleProvider());
   // Odd percentages alert; guard time 0, so every evaluation from "true" may alert again.
-  services.triggers.create('sv1', {
+  await services.triggers.create('sv1', {
     measurement: 'https://x/ctp/measurements/m1',
     condition: 'value[0].percentage % 2 == 1',
     notification: 'xmpp:alerts@example.com',

@@ -71,4 +71,29 @@ describe('trust-auditor serve --demo (the built CLI)', () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/--rate-limit must be PER_SECOND\[,BURST\]/);
   });
+
+  it('bounds the triggers an account holds with --max-triggers-per-account', async () => {
+    // The demo gives Acme 3 triggers: a limit of 3 leaves it none to create.
+    const server = start(
+      process.execPath,
+      serveArgs(tempDir(), '--demo', '--max-triggers-per-account', '3'),
+    );
+    const [, base] = await server.waitFor(/CTP API\s+(http:\/\/127\.0\.0\.1:\d+\/ctp\/)/);
+    const [, token] = await server.waitFor(/Token\s+acme-corp \(notes-eu\): (\S+)/);
+    const response = await fetch(`${base}serviceViews/notes-eu/triggers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token!}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        measurement: `${base}measurements/eu-api-uptime`,
+        condition: 'value[0].percentage < 99',
+      }),
+    });
+    expect(response.status).toBe(409);
+    expect(((await response.json()) as { error: string }).error).toMatch(
+      /already holds 3 triggers, the most this server allows \(3\)/,
+    );
+    const bad = runBin(['serve', '--max-triggers-per-account', 'lots', '--data-dir', tempDir()]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--max-triggers-per-account must be a whole number/);
+  });
 });

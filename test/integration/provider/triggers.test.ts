@@ -8,8 +8,8 @@ const start = useCtpApps();
 const BASE = 'http://localhost:80/ctp/';
 const M1 = `${BASE}measurements/m1`;
 
-async function setup() {
-  const ctx = await start(tempDir());
+async function setup(options: Parameters<typeof start>[1] = {}) {
+  const ctx = await start(tempDir(), options);
   const { app, services, time } = ctx;
   const post = (body: Record<string, unknown>, headers = ACME, view = 'sv1') =>
     app.inject({
@@ -295,5 +295,29 @@ describe('triggers (CTP 5.2.14-5.2.17, 5.3.2)', () => {
     expect((await put('/ctp/measurements/scan?x=state', 'paused')).statusCode).toBe(400);
     expect((await put('/ctp/measurements/scan?x=state', 'activated', GLOBEX)).statusCode).toBe(403);
     expect((await put('/ctp/measurements/m1?x=state', 'deactivated')).statusCode).toBe(409);
+  });
+
+  it('refuses (409) a trigger beyond the limit of the account, and frees a place on delete', async () => {
+    const { app, post } = await setup({ maxTriggersPerAccount: 2 });
+    const first = await post({ measurement: M1, condition: 'true' });
+    expect((await post({ measurement: M1, condition: 'false' })).statusCode).toBe(201);
+    const refused = await post({ measurement: M1, condition: 'true', name: 'third' });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error).toBe(
+      'This account already holds 2 triggers, the most this server allows (2); delete one before creating another.',
+    );
+    const path = new URL(first.json().self).pathname;
+    expect((await app.inject({ method: 'DELETE', url: path, headers: ACME })).statusCode).toBe(204);
+    expect((await post({ measurement: M1, condition: 'true' })).statusCode).toBe(201);
+  });
+
+  it('holds at most 100 triggers per account by default', async () => {
+    const { post } = await setup();
+    for (let i = 0; i < 100; i++) {
+      expect(
+        (await post({ measurement: M1, condition: `value[0].percentage > ${i}` })).statusCode,
+      ).toBe(201);
+    }
+    expect((await post({ measurement: M1, condition: 'true' })).statusCode).toBe(409);
   });
 });

@@ -7,10 +7,17 @@ import {
 } from '../../../../shared/ctp/encodings';
 import { CTP_ID_SCHEMA_PATTERN } from '../../../../shared/ctp/ids';
 import { AppError } from '../../../../shared/errors';
-import type { DeletableKind } from '../../provider/adminService';
+import type { DeletableKind } from '../../provider/resourceDeletion';
 import type { ProviderServices } from '../../provider/services';
 import { bearerMatches } from '../adminToken';
 import { sendCtpError } from '../ctp/errors';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** An admin request's JSON body as received (a signed result is stored as such). */
+    rawBody: string | null;
+  }
+}
 
 export interface AdminRoutesOptions {
   services: ProviderServices;
@@ -34,6 +41,8 @@ const VIEWS = {
   maxItems: 10_000,
   items: { type: 'string', pattern: CTP_ID_SCHEMA_PATTERN },
 } as const;
+/** A count in a query string (declared as a string: bodies and queries are never coerced). */
+const COUNT = { type: 'string', pattern: '^[0-9]{1,7}$' } as const;
 const DELETABLE: DeletableKind[] = [
   'serviceViews',
   'dependencies',
@@ -55,16 +64,16 @@ export async function adminRoutes(
   app: FastifyInstance,
   options: AdminRoutesOptions,
 ): Promise<void> {
-  const { importer, publisher, accounts, triggers, admin, repositories } = options.services;
-  const rawBodies = new WeakMap<FastifyRequest, string>();
+  const { repositories } = options.services;
   const baseOf = (request: FastifyRequest): string =>
     options.baseUrl ?? `${request.protocol}://${request.host}/ctp/`;
 
   // Results are published as received (their signature covers the text): keep the raw body.
+  app.decorateRequest('rawBody', null);
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body as string;
-    rawBodies.set(request, text);
+    request.rawBody = text;
     try {
       done(null, text.length === 0 ? undefined : (JSON.parse(text) as unknown));
     } catch (error) {
@@ -87,6 +96,17 @@ export async function adminRoutes(
     }
   });
 
+  registerResourceRoutes(app, options.services, baseOf);
+  registerAccountRoutes(app, options.services.accounts);
+  registerOutboxRoutes(app, options.services.admin, baseOf);
+  app.get('/status', async () => ({ serverInfo: repositories.serverInfo() }));
+}
+
+type BaseOf = (request: FastifyRequest) => string;
+
+/** Import, delete, results and their history, objectives, trigger resets. */
+function registerResourceRoutes(app: FastifyInstance, services: ProviderServices, baseOf: BaseOf) {
+  const { importer, publisher, triggers, admin } = services;
   app.post(
     '/import',
     { schema: { body: { type: 'object' } }, bodyLimit: 64 * 1024 * 1024 },
@@ -107,20 +127,16 @@ export async function adminRoutes(
   app.post<{ Params: { id: string } }>(
     '/measurements/:id/results',
     { schema: { params: ID_PARAMS, body: { type: 'object' } } },
-    async (request) => publisher.publish(request.params.id, rawBodies.get(request) ?? ''),
+    async (request) => publisher.publish(request.params.id, request.rawBody ?? ''),
   );
-  app.get<{ Params: { id: string }; Querystring: { limit?: number } }>(
+  app.get<{ Params: { id: string }; Querystring: { limit?: string } }>(
     '/measurements/:id/history',
     {
-      schema: {
-        params: ID_PARAMS,
-        querystring: {
-          type: 'object',
-          properties: { limit: { type: 'integer', minimum: 1, maximum: 100_000 } },
-        },
-      },
+      schema: { params: ID_PARAMS, querystring: { type: 'object', properties: { limit: COUNT } } },
     },
-    async (request) => ({ results: admin.history(request.params.id, request.query.limit ?? 1000) }),
+    async (request) => ({
+      results: admin.history(request.params.id, limitOf(request.query.limit, 1000, 100_000)),
+    }),
   );
   app.put<{ Params: { id: string }; Body: { condition: string | null } }>(
     '/measurements/:id/objective',
@@ -136,7 +152,7 @@ export async function adminRoutes(
       },
     },
     async (request, reply) => {
-      const measurement = admin.setObjective(request.params.id, request.body.condition);
+      const measurement = await admin.setObjective(request.params.id, request.body.condition);
       return reply
         .type('application/json; charset=utf-8')
         .send(encodeMeasurementText(baseOf(request), measurement));
@@ -147,7 +163,10 @@ export async function adminRoutes(
     { schema: { params: ID_PARAMS } },
     async (request) => encodeTrigger(baseOf(request), triggers.reset(request.params.id)),
   );
+}
 
+/** Accounts and their tokens (CTP 6.3: tokens are shown once, stored hashed). */
+function registerAccountRoutes(app: FastifyInstance, accounts: ProviderServices['accounts']) {
   app.get('/accounts', async () => ({ accounts: accounts.list() }));
   app.put<{ Params: { name: string }; Body: { serviceViews: string[] } }>(
     '/accounts/:name',
@@ -200,25 +219,29 @@ export async function adminRoutes(
       revoked: accounts.revokeTokens(request.params.name),
     }),
   );
+}
 
-  app.get<{ Querystring: { unsent?: boolean; limit?: number } }>(
+/** The notification outbox, read and acknowledged by the XMPP notifier. */
+function registerOutboxRoutes(
+  app: FastifyInstance,
+  admin: ProviderServices['admin'],
+  baseOf: BaseOf,
+) {
+  app.get<{ Querystring: { unsent?: 'true' | 'false'; limit?: string } }>(
     '/outbox',
     {
       schema: {
         querystring: {
           type: 'object',
-          properties: {
-            unsent: { type: 'boolean' },
-            limit: { type: 'integer', minimum: 1, maximum: 10_000 },
-          },
+          properties: { unsent: { type: 'string', enum: ['true', 'false'] }, limit: COUNT },
         },
       },
     },
     async (request) => {
       const base = baseOf(request);
       const items = admin.outbox({
-        unsentOnly: request.query.unsent === true,
-        limit: request.query.limit ?? 1000,
+        unsentOnly: request.query.unsent === 'true',
+        limit: limitOf(request.query.limit, 1000, 10_000),
       });
       return {
         items: items.map(({ log, ...item }) => ({
@@ -242,5 +265,13 @@ export async function adminRoutes(
     },
     async (request) => ({ marked: admin.markSent(request.body.seqs) }),
   );
-  app.get('/status', async () => ({ serverInfo: repositories.serverInfo() }));
+}
+
+/** `?limit=` read from its digits: `fallback` when absent, 400 outside 1..`max`. */
+function limitOf(text: string | undefined, fallback: number, max: number): number {
+  if (text === undefined) return fallback;
+  const limit = Number(text);
+  if (limit < 1 || limit > max)
+    throw new AppError('CTP_BAD_REQUEST', `limit must be a whole number from 1 to ${max}.`);
+  return limit;
 }

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
 import { AppError, ERROR_CODES } from '../../../../shared/errors';
+import { describeValidation } from '../validation';
 
 /** CTP 6.3: the challenge of a 401, with `error="invalid_token"` when a token was sent. */
 export function challenge(tokenSent: boolean): string {
@@ -43,14 +44,6 @@ export function sendCtpError(
     void reply.header('www-authenticate', challenge(request.headers.authorization !== undefined));
   }
   return reply.code(status).type('application/json; charset=utf-8').send({ error: message });
-}
-
-function describeValidation(issue: NonNullable<FastifyError['validation']>[number]): string {
-  const where = issue.instancePath === '' ? '' : issue.instancePath.slice(1).replace(/\//g, '.');
-  const extra = (issue.params as { additionalProperty?: string }).additionalProperty;
-  const subject = extra !== undefined ? `${where === '' ? '' : `${where}.`}${extra}` : where;
-  const message = extra !== undefined ? 'is not a known property' : (issue.message ?? 'is invalid');
-  return subject === '' ? message : `${subject} ${message}`;
 }
 
 function isFastifyError(error: unknown): error is FastifyError {

@@ -1,0 +1,48 @@
+import type { OutcomeRequest } from './evaluatedWrite';
+import type { ImportedResults } from './importResults';
+import { rowOf, type ImportRows } from './importRows';
+import { walkTree } from './importTree';
+import type { MeasurementInput, ProviderDocument } from './providerValidation';
+import type { CtpRepositories } from './repositories';
+import { triggerRequests } from './triggerEvaluation';
+
+/**
+ * The evaluations an import will ask for (evaluatedWrite.ts), read without the lock: the
+ * objective of each measurement created, changed or given a new result, and the triggers
+ * CTP 5.3.2 evaluates on an existing measurement's new result. `undefined` ids stand for
+ * resources the import will create.
+ */
+export function predictImportEvaluations(
+  doc: ProviderDocument,
+  results: ReadonlyMap<MeasurementInput, ImportedResults>,
+  deps: { rows: ImportRows; repositories: CtpRepositories },
+  nowMs: number,
+): OutcomeRequest[] {
+  const { rows, repositories } = deps;
+  const requests: OutcomeRequest[] = [];
+  const measurement = (m: MeasurementInput, attributeId: string | undefined) => {
+    const row = attributeId === undefined ? undefined : rowOf.measurement(m, attributeId);
+    const id = row === undefined ? undefined : rows.existing(row);
+    const stored = id === undefined ? undefined : repositories.measurement(id);
+    const current = results.get(m)?.current ?? null;
+    const newResult = current !== null && stored?.resultText !== current.text;
+    const changed = row === undefined || id === undefined || !rows.unchanged(row, id);
+    const resultText = newResult ? current.text : (stored?.resultText ?? null);
+    if ((changed || newResult) && m.objective !== null && resultText !== null)
+      requests.push({ source: m.objective, resultText });
+    if (newResult && id !== undefined) {
+      const after = { state: m.state, resultText: current.text };
+      requests.push(...triggerRequests(after, repositories.triggerStatesOfMeasurement(id), nowMs));
+    }
+  };
+  walkTree<string | undefined>(doc.serviceViews, {
+    view: (view, parentId) =>
+      parentId === undefined ? undefined : rows.existing(rowOf.view(view, parentId)),
+    asset: (asset, viewId) =>
+      viewId === undefined ? undefined : rows.existing(rowOf.asset(asset, viewId)),
+    attribute: (attribute, assetId) =>
+      assetId === undefined ? undefined : rows.existing(rowOf.attribute(attribute, assetId)),
+    measurement,
+  });
+  return requests;
+}

@@ -1,0 +1,83 @@
+import { withoutMember } from '../../../shared/ctp/jsonText';
+import { prepareResult, ResultProblem, type PreparedResult } from '../../../shared/ctp/results';
+import type { ResultColumn } from '../../../shared/ctp/types';
+import { AppError } from '../../../shared/errors';
+import { measurementsOf } from './importTree';
+import { verifyResultSignature } from './jws';
+import type { MeasurementInput, ProviderDocument } from './providerValidation';
+
+/** A measurement's results from the document, checked and ready to store. */
+export interface ImportedResults {
+  history: PreparedResult[];
+  current: PreparedResult | null;
+}
+
+export interface ImportResultsContext {
+  nowMs: number;
+  /** Result formats and authority keys already on the server (the document's come first). */
+  serverFormat(metricId: string): ResultColumn[] | undefined;
+  serverKey(authorityId: string): string | undefined;
+}
+
+/**
+ * Checks every result of the document against its metric's format (CTP 4.4) and verifies
+ * the signatures of signed ones (by the document's authorities, else the server's), before
+ * anything is written. Problems name their JSON path.
+ */
+export async function prepareImportResults(
+  doc: ProviderDocument,
+  context: ImportResultsContext,
+): Promise<Map<MeasurementInput, ImportedResults>> {
+  const formats = new Map<string, ResultColumn[]>();
+  for (const metric of doc.metrics)
+    if (metric.id !== undefined) formats.set(metric.id, metric.resultFormat);
+  const keys = new Map(doc.authorities.map((a) => [a.id, a.publicKey]));
+  const keyOf = (id: string) => keys.get(id) ?? context.serverKey(id);
+  const results = new Map<MeasurementInput, ImportedResults>();
+  for (const m of measurementsOf(doc.serviceViews)) {
+    const format = formats.get(m.metric) ?? context.serverFormat(m.metric);
+    if (format === undefined) {
+      throw new AppError(
+        'CTP_PROVIDER_INVALID',
+        `${m.path}.metric: there is no metric "${m.metric}" in the document or on the server.`,
+      );
+    }
+    const prepare = (text: string, path: string) =>
+      prepareOne(text, format, path, context.nowMs, keyOf);
+    const history: PreparedResult[] = [];
+    for (const h of m.history) history.push(await prepare(h.text, h.path));
+    const current = m.result === null ? null : await prepare(m.result.text, m.result.path);
+    results.set(m, { history, current });
+  }
+  return results;
+}
+
+async function prepareOne(
+  text: string,
+  format: ResultColumn[],
+  path: string,
+  nowMs: number,
+  keyOf: (authorityId: string) => string | undefined,
+): Promise<PreparedResult> {
+  let result: PreparedResult;
+  try {
+    result = prepareResult(text, format, nowMs);
+  } catch (error) {
+    if (error instanceof ResultProblem) {
+      throw new AppError(
+        'CTP_PROVIDER_INVALID',
+        `${path}${error.path.slice('result'.length)}: ${error.message.slice(error.path.length + 2)}.`,
+      );
+    }
+    throw error;
+  }
+  const key = result.authorityId === null ? undefined : keyOf(result.authorityId);
+  if (result.signature !== null && key !== undefined) {
+    try {
+      await verifyResultSignature(result.signature, withoutMember(result.text, 'signature'), key);
+    } catch (error) {
+      throw new AppError('CTP_PROVIDER_INVALID', `${path}.signature: ${(error as Error).message}`);
+    }
+  }
+  return result;
+}
