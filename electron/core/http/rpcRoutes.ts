@@ -97,7 +97,10 @@ export async function rpcRoutes(app: FastifyInstance, options: RpcRoutesOptions)
       const problem = isValidation(validation)
         ? validation.map(describeValidation).join('; ')
         : (error as Error).message;
-      const invalid = new AppError('APP_INVALID_ARGUMENT', `Bad request: ${problem}`);
+      const invalid =
+        statusCode === 413
+          ? new AppError('APP_BODY_TOO_LARGE', `Bad request: ${problem}`)
+          : new AppError('APP_INVALID_ARGUMENT', `Bad request: ${problem}`);
       return sendError(reply, invalid, validation === undefined ? statusCode : undefined);
     }
     app.log.error({ err: error }, 'RPC call failed');

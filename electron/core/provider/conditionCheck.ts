@@ -7,14 +7,19 @@ import { compileCondition, formatDiagnostic } from '../../../shared/ctpscript';
  * when the condition is accepted, else why not, with position and suggestion
  * (SPEC-NOTES "Triggers"): `1:1: unknown function "matchRegex"; did you mean matchRegexp?`.
  *
- * `resultFormat` is the measurement's metric's (undefined when not known yet): checks
- * that depend on the shape of the results a condition will meet belong here.
+ * `resultFormat` is the measurement's metric's: with it, a condition whose worst case on
+ * the largest result the server accepts cannot fit the evaluation's step budget is
+ * refused too (docs/ctpscript.md "Work budget"); undefined when not known yet (an import
+ * whose metric is on the server is checked again once it is looked up).
  */
 export function checkCondition(
   source: string,
-  _resultFormat: readonly ResultColumn[] | undefined,
+  resultFormat: readonly ResultColumn[] | undefined,
 ): string | null {
-  const compiled = compileCondition(source);
+  const compiled = compileCondition(
+    source,
+    resultFormat === undefined ? undefined : { resultFormat },
+  );
   if (compiled.ok) return null;
   const first = compiled.diagnostics[0];
   return first === undefined ? 'does not compile' : formatDiagnostic(source, first);

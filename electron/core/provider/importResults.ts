@@ -2,6 +2,7 @@ import { withoutMember } from '../../../shared/ctp/jsonText';
 import { prepareResult, ResultProblem, type PreparedResult } from '../../../shared/ctp/results';
 import type { ResultColumn } from '../../../shared/ctp/types';
 import { AppError } from '../../../shared/errors';
+import { checkCondition } from './conditionCheck';
 import { measurementsOf } from './importTree';
 import { verifyResultSignature } from './jws';
 import type { MeasurementInput, ProviderDocument } from './providerValidation';
@@ -42,6 +43,7 @@ export async function prepareImportResults(
         `${m.path}.metric: there is no metric "${m.metric}" in the document or on the server.`,
       );
     }
+    if (!formats.has(m.metric)) checkServerMetricObjective(m, format);
     const prepare = (text: string, path: string) =>
       prepareOne(text, format, path, context.nowMs, keyOf);
     const history: PreparedResult[] = [];
@@ -50,6 +52,18 @@ export async function prepareImportResults(
     results.set(m, { history, current });
   }
   return results;
+}
+
+/**
+ * An objective on a metric already on the server is checked against that metric's format
+ * here, once it is known (validation checked it without one).
+ */
+function checkServerMetricObjective(m: MeasurementInput, format: ResultColumn[]): void {
+  if (m.objective === null) return;
+  const problem = checkCondition(m.objective, format);
+  if (problem !== null) {
+    throw new AppError('CTP_PROVIDER_INVALID', `${m.path}.objective.condition: ${problem}.`);
+  }
 }
 
 async function prepareOne(

@@ -130,7 +130,7 @@ export function createTriggerService(deps: {
     const held = countInViews.pluck().get(JSON.stringify(quota.serviceViews)) ?? 0;
     if (held >= quota.max) {
       throw new AppError(
-        'CTP_CONFLICT',
+        'CTP_TRIGGER_LIMIT',
         `This account already holds ${held} triggers, the most this server allows (${quota.max}); delete one before creating another.`,
       );
     }

@@ -129,6 +129,7 @@ describe('request bodies', () => {
     expect(rpc.statusCode).toBe(413);
     expect(rpc.json().error).toMatchObject({
       name: 'AppError',
+      code: 'APP_BODY_TOO_LARGE',
       message: expect.stringMatching(/too large/i),
     });
     const ctp = await app.inject({

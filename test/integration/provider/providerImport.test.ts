@@ -227,6 +227,48 @@ describe('server import (DESIGN.md "Provider data")', () => {
     expect(db.prepare('SELECT count(*) AS n FROM service_views').get()).toEqual({ n: 0 });
   });
 
+  it('refuses an objective whose worst case on the largest result cannot fit the budget', async () => {
+    const { importer, db } = setup();
+    const costly =
+      'matchRegexp("^[a-z]{0,60}(critical|high)[a-z]{0,60}$", select("severity", value))';
+    const doc = sampleProvider();
+    const scan = doc.serviceViews[0]!.assets![0]!.attributes![0]!.measurements[1]!;
+    Object.assign(scan, { objective: { condition: costly } });
+    const inDocument = await importError(importer, doc);
+    expect(inDocument.message).toMatch(
+      /measurements\[1\]\.objective\.condition: .*on a result of 10000 rows .* needs at least \d+ steps/,
+    );
+    expect(db.prepare('SELECT count(*) AS n FROM service_views').get()).toEqual({ n: 0 });
+
+    // The same objective on a metric already on the server is checked with its format too.
+    await importer.importDocument(sampleProvider());
+    const later = {
+      serviceViews: [
+        {
+          id: 'sv1',
+          name: 'main',
+          assets: [
+            {
+              id: 'a1',
+              name: 'https://api.example.com',
+              attributes: [
+                {
+                  id: 'at1',
+                  name: 'availability',
+                  measurements: [
+                    { id: 'scan', metric: 'vulns-m', objective: { condition: costly } },
+                  ],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const onServer = await importError(importer, later);
+    expect(onServer.message).toMatch(/objective\.condition: .*needs at least \d+ steps/);
+  });
+
   it('suggests the right function name for a misspelt objective', async () => {
     const { importer } = setup();
     const doc = sampleProvider();

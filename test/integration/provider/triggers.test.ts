@@ -311,6 +311,19 @@ describe('triggers (CTP 5.2.14-5.2.17, 5.3.2)', () => {
     expect((await post({ measurement: M1, condition: 'true' })).statusCode).toBe(201);
   });
 
+  it('refuses (400) a condition whose worst case cannot fit the evaluation budget, saying why', async () => {
+    const { post } = await setup();
+    const pattern = '[a-z]{0,200}'.repeat(12);
+    const refused = await post({
+      measurement: M1,
+      condition: `matchRegexp("^${pattern}$", "x" + value[0].percentage)`,
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error).toMatch(
+      /regular expression too large: it compiles to up to \d+ instructions, at most 2000/,
+    );
+  });
+
   it('holds at most 100 triggers per account by default', async () => {
     const { post } = await setup();
     for (let i = 0; i < 100; i++) {
