@@ -277,8 +277,12 @@ export function createHistoryRepository(db: SqliteDatabase, vendorId: number): H
     'SELECT kind, COUNT(*) AS n FROM vendor_resources WHERE vendor_id = ? GROUP BY kind',
   );
 
+  // One transaction function for every call (better-sqlite3 builds a wrapper per
+  // db.transaction): nested calls become savepoints.
+  const inTransaction = db.transaction((work: () => unknown) => work());
+
   return {
-    transaction: (work) => db.transaction(work)(),
+    transaction: <T>(work: () => T): T => inTransaction(work) as T,
     resource(url) {
       const row = getResource.get(v, url);
       return row === undefined ? null : toResource(row);
