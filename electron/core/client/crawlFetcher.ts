@@ -11,8 +11,9 @@ import { nextPage, pageUrl } from './crawlPlanner';
 import type { VendorHttp } from './httpClient';
 import { parseCollection } from './responseShapes';
 import type { CollectionLink, Parsed } from './responseShapes';
+import { Slots } from './slots';
 import type { SyncErrors } from './syncErrors';
-import { sameOrigin } from './vendorInput';
+import { atOrigin } from './vendorInput';
 
 export interface FetchLimits {
   /** Requests in flight at once. */
@@ -40,37 +41,23 @@ export interface Fetched<T> {
   text: string;
 }
 
-/** A counting semaphore: at most `size` tasks run at once. */
-function createLimiter(size: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const waiting: Array<() => void> = [];
-  return async (task) => {
-    if (active >= size) await new Promise<void>((resolve) => waiting.push(resolve));
-    active++;
-    try {
-      return await task();
-    } finally {
-      active--;
-      waiting.shift()?.();
-    }
-  };
-}
-
 export class CrawlFetcher {
   /** Resources (not collection pages, not log entries) read and valid. */
   resources = 0;
   private fetched = 0;
   private discovered = 1;
   private limitReported = false;
-  private readonly limit: <T>(task: () => Promise<T>) => Promise<T>;
+  private readonly requests: Slots;
+  private readonly atBase: (url: string) => boolean;
 
   constructor(private readonly deps: CrawlFetcherDependencies) {
-    this.limit = createLimiter(deps.limits.concurrency);
+    this.requests = new Slots(deps.limits.concurrency);
+    this.atBase = atOrigin(deps.vendor.baseUrl);
   }
 
   /** Whether a link may be followed: at the vendor's origin; a refusal is recorded. */
   atVendorOrigin(link: string): boolean {
-    if (sameOrigin(link, this.deps.vendor.baseUrl)) return true;
+    if (this.atBase(link)) return true;
     this.deps.errors.record(
       link,
       new AppError('CLIENT_LINK_REFUSED', `${link} is not at the vendor's origin; not followed.`),
@@ -89,7 +76,7 @@ export class CrawlFetcher {
     if (countsAsResource && !this.withinBudget(url)) return null;
     let text: string;
     try {
-      text = (await this.limit(() => this.deps.http.getText(url, this.deps.signal))).text;
+      text = (await this.requests.run(() => this.deps.http.getText(url, this.deps.signal))).text;
     } catch (error) {
       this.progress(url);
       errors.record(url, error);

@@ -31,7 +31,14 @@ import {
 import type { EntryPoint, Parsed } from './responseShapes';
 import { createStoreQueue } from './storeQueue';
 import type { StoreQueue } from './storeQueue';
+import { Slots } from './slots';
 import { SyncErrors } from './syncErrors';
+
+/**
+ * Leaf walks in progress per request in flight: most of them wait for their write to be
+ * committed (storeQueue.ts), a few for a request slot.
+ */
+const LEAVES_PER_REQUEST = 16;
 
 export interface CrawlSessionDependencies {
   http: VendorHttp;
@@ -61,12 +68,24 @@ interface ResourceFields {
   provider?: string | null;
 }
 
-/** Waits for every task (none is left running), then fails if one failed. */
-async function all(tasks: Array<Promise<boolean>>): Promise<boolean> {
-  const settled = await Promise.allSettled(tasks);
+/** True when every walk succeeded; throws the first failure (in order) once all have settled. */
+function judge(settled: Array<PromiseSettledResult<boolean>>): boolean {
   const failure = settled.find((item) => item.status === 'rejected');
   if (failure !== undefined) throw failure.reason;
   return settled.every((item) => item.status === 'fulfilled' && item.value);
+}
+
+/** Waits for every walk (none is left running), then fails if one failed. */
+async function all(walks: Array<Promise<boolean>>): Promise<boolean> {
+  return judge(await Promise.allSettled(walks));
+}
+
+/** A walk's outcome, never rejected (so a failure waits for its turn, unhandled by no one). */
+function settle(walk: Promise<boolean>): Promise<PromiseSettledResult<boolean>> {
+  return walk.then(
+    (value) => ({ status: 'fulfilled', value }),
+    (reason: unknown) => ({ status: 'rejected', reason }),
+  );
 }
 
 export class CrawlSession {
@@ -80,6 +99,7 @@ export class CrawlSession {
   /** Metrics read in this sync, by URL: each once (appendix A.10). */
   private readonly metrics = new Map<string, Promise<void>>();
   private readonly queue: StoreQueue;
+  private readonly leafSlots: Slots;
 
   constructor(private readonly deps: CrawlSessionDependencies) {
     const { vendor, log } = deps;
@@ -88,6 +108,7 @@ export class CrawlSession {
     );
     this.fetcher = new CrawlFetcher({ ...deps, errors: this.errors });
     this.queue = createStoreQueue((work) => deps.store.transaction(work));
+    this.leafSlots = new Slots(deps.limits.concurrency * LEAVES_PER_REQUEST);
   }
 
   /** The entry point (A.1) and every service view it lists; null when it could not be read. */
@@ -204,7 +225,7 @@ export class CrawlSession {
   }
 
   walkMeasurements(collectionUrl: string | null, below: Placement): Promise<boolean> {
-    return this.walkCollection(collectionUrl, (url) => this.walkMeasurement(url, below));
+    return this.walkLeafCollection(collectionUrl, (url) => this.walkMeasurement(url, below));
   }
 
   /** A measurement (CTP 4.2.6): stored, its result added to the history, then its metric. */
@@ -242,7 +263,7 @@ export class CrawlSession {
   }
 
   walkTriggers(collectionUrl: string | null, below: Placement): Promise<boolean> {
-    return this.walkCollection(collectionUrl, (url) => this.walkTrigger(url, below));
+    return this.walkLeafCollection(collectionUrl, (url) => this.walkTrigger(url, below));
   }
 
   /** A trigger (CTP 4.2.7). */
@@ -250,10 +271,9 @@ export class CrawlSession {
     const trigger = await this.fetcher.fetch(url, parseTrigger, true);
     if (trigger === null) return false;
     const { changeId, name } = trigger.value;
-    await this.queue.run(() => {
-      this.write(url, 'trigger', trigger.text, { ...where, changeId, name });
-      this.deps.store.setComplete(url, true);
-    });
+    await this.queue.run(() =>
+      this.write(url, 'trigger', trigger.text, { ...where, changeId, name }, { leaf: true }),
+    );
     return true;
   }
 
@@ -272,12 +292,16 @@ export class CrawlSession {
     const { items } = await this.fetcher.readCollection(view.value.logs, query);
     const known = await this.queue.run(() => items.map((item) => store.hasLog(item.link)));
     const fresh = items.filter((_item, index) => !known[index]);
-    await Promise.all(fresh.map((item) => this.walkLogEntry(item.link, viewUrl)));
+    await this.walkLeaves(
+      fresh.map((item) => item.link),
+      (url) => this.walkLogEntry(url, viewUrl),
+    );
   }
 
-  private async walkLogEntry(url: string, viewUrl: string): Promise<void> {
+  /** A log entry (CTP 4.2.8) kept; a failure is recorded here (logs never fail their view). */
+  private async walkLogEntry(url: string, viewUrl: string): Promise<boolean> {
     const entry = await this.fetcher.fetch(url, parseLogEntry, false);
-    if (entry === null) return;
+    if (entry === null) return false;
     const log = {
       url,
       serviceViewUrl: viewUrl,
@@ -286,8 +310,10 @@ export class CrawlSession {
     };
     try {
       if (await this.queue.run(() => this.deps.store.addLog(log, this.now()))) this.newLogs++;
+      return true;
     } catch (error) {
       this.errors.record(url, error);
+      return false;
     }
   }
 
@@ -296,15 +322,8 @@ export class CrawlSession {
     const metric = await this.fetcher.fetch(url, parseMetric, true);
     if (metric === null) return;
     const { changeId, name } = metric.value;
-    await this.queue.run(() => {
-      this.write(url, 'metric', metric.text, {
-        parentUrl: baseUrl,
-        rootUrl: baseUrl,
-        changeId,
-        name,
-      });
-      this.deps.store.setComplete(url, true);
-    });
+    const fields = { parentUrl: baseUrl, rootUrl: baseUrl, changeId, name };
+    await this.queue.run(() => this.write(url, 'metric', metric.text, fields, { leaf: true }));
   }
 
   /**
@@ -356,8 +375,46 @@ export class CrawlSession {
     return complete && ok;
   }
 
-  /** Stores a resource's latest copy; called inside a queued store call. */
-  private write(url: string, kind: ResourceKind, text: string, fields: ResourceFields): void {
+  /** {@link walkCollection} for leaves: see {@link walkLeaves}. */
+  private async walkLeafCollection(
+    url: string | null,
+    each: (link: string) => Promise<boolean>,
+  ): Promise<boolean> {
+    if (url === null) return true;
+    const { items, complete } = await this.fetcher.readCollection(url);
+    const ok = await this.walkLeaves(
+      items.map((item) => item.link),
+      each,
+    );
+    return complete && ok;
+  }
+
+  /**
+   * Leaves (measurements, triggers, log entries) are walked as slots free up: a walk is
+   * created only when it may start, so a long list does not wait as thousands of pending
+   * walks (memory the garbage collector copies and promotes), while enough run at once to
+   * keep the requests fed as others wait for their writes.
+   */
+  private async walkLeaves(
+    links: readonly string[],
+    walk: (link: string) => Promise<boolean>,
+  ): Promise<boolean> {
+    const outcomes: Array<Promise<PromiseSettledResult<boolean>>> = [];
+    for (const link of links) {
+      await this.leafSlots.acquire();
+      outcomes.push(settle(walk(link)).finally(() => this.leafSlots.release()));
+    }
+    return judge(await Promise.all(outcomes));
+  }
+
+  /** Stores a resource's latest copy (a leaf complete at once); called inside a queued store call. */
+  private write(
+    url: string,
+    kind: ResourceKind,
+    text: string,
+    fields: ResourceFields,
+    { leaf } = { leaf: false },
+  ): void {
     const resource = {
       url,
       kind,
@@ -368,7 +425,7 @@ export class CrawlSession {
       provider: fields.provider ?? null,
       body: minifyJson(text),
     };
-    this.deps.store.putResource(this.deps.syncId, resource, this.now());
+    this.deps.store.putResource(this.deps.syncId, resource, this.now(), leaf);
   }
 
   private now(): string {
