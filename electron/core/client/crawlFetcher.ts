@@ -33,6 +33,8 @@ export interface CrawlFetcherDependencies {
   errors: SyncErrors;
   signal?: AbortSignal | undefined;
   onProgress?: ((progress: SyncProgress) => void) | undefined;
+  /** Called when the last request in flight has ended. */
+  onIdle?: () => void;
 }
 
 /** A fetched document: its parsed value and its text as received. */
@@ -53,6 +55,11 @@ export class CrawlFetcher {
   constructor(private readonly deps: CrawlFetcherDependencies) {
     this.requests = new Slots(deps.limits.concurrency);
     this.atBase = atOrigin(deps.vendor.baseUrl);
+  }
+
+  /** No request is in flight. */
+  get idle(): boolean {
+    return this.requests.idle;
   }
 
   /** Whether a link may be followed: at the vendor's origin; a refusal is recorded. */
@@ -81,6 +88,8 @@ export class CrawlFetcher {
       this.progress(url);
       errors.record(url, error);
       return null;
+    } finally {
+      if (this.requests.idle) this.deps.onIdle?.();
     }
     this.progress(url);
     let parsed: Parsed<T>;

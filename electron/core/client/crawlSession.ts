@@ -16,7 +16,7 @@ import { AppError } from '../../../shared/errors';
 import { CrawlFetcher } from './crawlFetcher';
 import { canSkipChildren } from './crawlPlanner';
 import type { CrawlLimits } from './crawler';
-import type { HistoryRepository, ResourceKind } from './historyRepository';
+import type { HistoryRepository, ResourceKind, SnapshotResource } from './historyRepository';
 import type { VendorHttp } from './httpClient';
 import {
   parseAsset,
@@ -35,10 +35,19 @@ import { Slots } from './slots';
 import { SyncErrors } from './syncErrors';
 
 /**
- * Leaf walks in progress per request in flight: most of them wait for their write to be
- * committed (storeQueue.ts), a few for a request slot.
+ * Store writes are committed in batches of up to 2,000 calls, at most every second while
+ * requests are in flight: each commit rewrites every page it touched (the indexes take
+ * entries in no particular order), so small batches multiply the bytes written and the
+ * CPU spent on them (decisions.md "CTP client" has the figures). When the crawl waits for
+ * nothing but the store, the batch is committed at once.
  */
-const LEAVES_PER_REQUEST = 16;
+const STORE_BATCHES = { intervalMs: 1000, maxBatch: 2000 };
+
+/**
+ * Leaf walks in progress per request in flight: most of them wait for their write's batch
+ * to be committed, a few for a request slot; enough for a full batch.
+ */
+const LEAVES_PER_REQUEST = 256;
 
 export interface CrawlSessionDependencies {
   http: VendorHttp;
@@ -106,8 +115,15 @@ export class CrawlSession {
     this.errors = new SyncErrors((error) =>
       log?.warn({ vendor: vendor.name, url: error.url, error: error.code }, 'sync error'),
     );
-    this.fetcher = new CrawlFetcher({ ...deps, errors: this.errors });
-    this.queue = createStoreQueue((work) => deps.store.transaction(work));
+    this.queue = createStoreQueue((work) => deps.store.transaction(work), {
+      ...STORE_BATCHES,
+      idle: () => this.fetcher.idle,
+    });
+    this.fetcher = new CrawlFetcher({
+      ...deps,
+      errors: this.errors,
+      onIdle: () => this.queue.nudge(),
+    });
     this.leafSlots = new Slots(deps.limits.concurrency * LEAVES_PER_REQUEST);
   }
 
@@ -233,22 +249,25 @@ export class CrawlSession {
     const { store, syncId } = this.deps;
     const measurement = await this.fetcher.fetch(url, parseMeasurement, true);
     if (measurement === null) return false;
-    const { value, text } = measurement;
+    const { result, metric, changeId, name } = measurement.value;
+    // What the write needs is taken now: the parsed document is not held while it waits.
+    const row = this.row(url, 'measurement', measurement.text, { ...where, changeId, name });
+    const entry =
+      result === null
+        ? null
+        : {
+            measurementUrl: url,
+            updateTime: result.updateTime,
+            text: result.text,
+            authorityId: result.authorityId,
+          };
     const added = await this.queue.run(() => {
-      this.write(url, 'measurement', text, {
-        ...where,
-        changeId: value.changeId,
-        name: value.name,
-      });
-      store.setComplete(url, true);
-      if (value.result === null) return false;
-      const { updateTime, authorityId } = value.result;
-      const result = { measurementUrl: url, updateTime, text: value.result.text, authorityId };
-      return store.addResult(syncId, result, this.now());
+      store.putResource(syncId, row, this.now(), true);
+      return entry !== null && store.addResult(syncId, entry, this.now());
     });
     if (added) this.newResults++;
     // Appendix A.10: the metric is read from the measurement's link, once per sync.
-    if (value.metric !== null) await this.walkMetric(value.metric);
+    if (metric !== null) await this.walkMetric(metric);
     return true;
   }
 
@@ -415,7 +434,22 @@ export class CrawlSession {
     fields: ResourceFields,
     { leaf } = { leaf: false },
   ): void {
-    const resource = {
+    this.deps.store.putResource(
+      this.deps.syncId,
+      this.row(url, kind, text, fields),
+      this.now(),
+      leaf,
+    );
+  }
+
+  /** A resource's stored row: its text minified (whitespace outside strings removed). */
+  private row(
+    url: string,
+    kind: ResourceKind,
+    text: string,
+    fields: ResourceFields,
+  ): SnapshotResource {
+    return {
       url,
       kind,
       parentUrl: fields.parentUrl,
@@ -425,7 +459,6 @@ export class CrawlSession {
       provider: fields.provider ?? null,
       body: minifyJson(text),
     };
-    this.deps.store.putResource(this.deps.syncId, resource, this.now(), leaf);
   }
 
   private now(): string {

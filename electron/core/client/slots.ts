@@ -8,6 +8,11 @@ export class Slots {
 
   constructor(private readonly size: number) {}
 
+  /** No slot is held. */
+  get idle(): boolean {
+    return this.active === 0;
+  }
+
   /** Resolves once a slot is held; give it back with {@link release}. */
   acquire(): Promise<void> {
     if (this.active < this.size) {

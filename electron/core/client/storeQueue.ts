@@ -1,8 +1,10 @@
 /**
  * The store calls of one sync, run in the order they are made and committed in batches.
- * A commit costs more than the writes it holds (measured in decisions.md "CTP client"), so
- * the calls made while the last commit is recent wait for the next one: at most one commit
- * per `intervalMs`, none delayed when the queue was idle.
+ * A commit costs far more than the writes it holds (every commit rewrites the pages it
+ * touched into the WAL; measured in decisions.md "CTP client"), so while the crawl has
+ * requests in flight the calls wait for the next commit: at most one per `intervalMs`, or
+ * sooner once `maxBatch` calls wait. When the crawl has nothing else to do (`idle`), a call
+ * is committed at once, so a small sync is not slowed down.
  *
  * A call's promise settles once its batch is committed: a caller that waits for it knows
  * the write is stored before it goes on (a parent is marked complete only after its
@@ -13,16 +15,18 @@
 export interface StoreQueue {
   /** Runs `work` (synchronous store calls) in the next batch. */
   run<T>(work: () => T): Promise<T>;
+  /** The crawl became idle: commit what waits without waiting for the interval. */
+  nudge(): void;
 }
 
 export interface StoreQueueOptions {
-  /** Least time between two commits, in ms. */
+  /** Least time between two commits while the crawl is busy, in ms. */
   intervalMs: number;
   /** A batch this large is committed at once. */
   maxBatch: number;
+  /** True while the crawl waits for nothing but the store. */
+  idle: () => boolean;
 }
-
-export const DEFAULT_STORE_QUEUE_OPTIONS: StoreQueueOptions = { intervalMs: 10, maxBatch: 1000 };
 
 interface Queued {
   work: () => unknown;
@@ -33,10 +37,11 @@ interface Queued {
 /** `transaction` runs its argument in one transaction (HistoryRepository.transaction). */
 export function createStoreQueue(
   transaction: <T>(work: () => T) => T,
-  options: StoreQueueOptions = DEFAULT_STORE_QUEUE_OPTIONS,
+  options: StoreQueueOptions,
 ): StoreQueue {
   let queued: Queued[] = [];
-  let scheduled = false;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let immediate: ReturnType<typeof setImmediate> | null = null;
   let lastCommit = -Infinity;
 
   /** Each call alone: the failing ones reject, the others are kept. */
@@ -51,7 +56,10 @@ export function createStoreQueue(
   };
 
   const flush = (): void => {
-    scheduled = false;
+    if (timer !== null) clearTimeout(timer);
+    if (immediate !== null) clearImmediate(immediate);
+    timer = null;
+    immediate = null;
     const batch = queued;
     queued = [];
     if (batch.length === 0) return;
@@ -66,11 +74,16 @@ export function createStoreQueue(
     batch.forEach((item, index) => item.resolve(results[index]));
   };
 
+  /** After the calls of this turn of the event loop. */
+  const flushSoon = (): void => {
+    immediate ??= setImmediate(flush);
+  };
+
   const schedule = (): void => {
-    scheduled = true;
+    if (timer !== null || immediate !== null) return;
     const wait = lastCommit + options.intervalMs - performance.now();
-    if (wait > 0) setTimeout(flush, wait);
-    else setImmediate(flush);
+    if (wait <= 0 || options.idle()) flushSoon();
+    else timer = setTimeout(flush, wait);
   };
 
   return {
@@ -78,8 +91,11 @@ export function createStoreQueue(
       return new Promise<T>((resolve, reject) => {
         queued.push({ work, resolve: resolve as (value: unknown) => void, reject });
         if (queued.length >= options.maxBatch) flush();
-        else if (!scheduled) schedule();
+        else schedule();
       });
+    },
+    nudge() {
+      if (queued.length > 0) flushSoon();
     },
   };
 }

@@ -31,10 +31,24 @@ function databases() {
   return { insert, count, transaction, transactions: () => transactions };
 }
 
+/** The crawl has requests in flight. */
+const busy = (): boolean => false;
+
+/** Whether `promise` settled within a few turns of the event loop. */
+async function settledSoon(promise: Promise<unknown>): Promise<boolean> {
+  let settled = false;
+  void promise.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+  return settled;
+}
+
 describe('the store queue of a sync', () => {
   it('runs the calls of one turn in order, in one transaction, and settles them once committed', async () => {
     const { insert, count, transaction, transactions } = databases();
-    const queue = createStoreQueue(transaction, { intervalMs: 10, maxBatch: 100 });
+    const queue = createStoreQueue(transaction, { intervalMs: 10, maxBatch: 100, idle: busy });
     const calls = ['a', 'b', 'c'].map((value) =>
       queue.run(() => Number(insert.run(value).lastInsertRowid)),
     );
@@ -47,7 +61,7 @@ describe('the store queue of a sync', () => {
 
   it('a call that throws rejects alone; the other calls of its batch are kept', async () => {
     const { insert, count, transaction } = databases();
-    const queue = createStoreQueue(transaction, { intervalMs: 10, maxBatch: 100 });
+    const queue = createStoreQueue(transaction, { intervalMs: 10, maxBatch: 100, idle: busy });
     const first = queue.run(() => insert.run('a').changes);
     const duplicate = queue.run(() => insert.run('a').changes);
     const third = queue.run(() => insert.run('b').changes);
@@ -59,7 +73,7 @@ describe('the store queue of a sync', () => {
 
   it('commits at once when a batch is full', () => {
     const { insert, count, transaction, transactions } = databases();
-    const queue = createStoreQueue(transaction, { intervalMs: 10, maxBatch: 3 });
+    const queue = createStoreQueue(transaction, { intervalMs: 10, maxBatch: 3, idle: busy });
     for (const value of ['a', 'b', 'c']) void queue.run(() => insert.run(value));
     expect(transactions()).toBe(1);
     expect(count()).toBe(3);
@@ -78,7 +92,7 @@ describe('the store queue of a sync', () => {
         }
         return result;
       });
-    const queue = createStoreQueue(failingOnce, { intervalMs: 10, maxBatch: 100 });
+    const queue = createStoreQueue(failingOnce, { intervalMs: 10, maxBatch: 100, idle: busy });
     const calls = ['a', 'b'].map((value) => queue.run(() => insert.run(value).changes));
     expect(await Promise.all(calls)).toEqual([1, 1]);
     expect(count()).toBe(2);
@@ -86,7 +100,7 @@ describe('the store queue of a sync', () => {
 
   it('keeps committing after a failure: later calls are not affected', async () => {
     const { insert, count, transaction } = databases();
-    const queue = createStoreQueue(transaction, { intervalMs: 0, maxBatch: 100 });
+    const queue = createStoreQueue(transaction, { intervalMs: 0, maxBatch: 100, idle: busy });
     await expect(
       queue.run(() => {
         insert.run('a');
@@ -96,5 +110,26 @@ describe('the store queue of a sync', () => {
     expect(count()).toBe(0);
     await queue.run(() => insert.run('a'));
     expect(count()).toBe(1);
+  });
+
+  it('while the crawl is busy, waits for the interval after a commit unless nudged once idle', async () => {
+    const { insert, count, transaction } = databases();
+    const queue = createStoreQueue(transaction, { intervalMs: 60_000, maxBatch: 100, idle: busy });
+    await queue.run(() => insert.run('a'));
+    const second = queue.run(() => insert.run('b'));
+    expect(await settledSoon(second)).toBe(false);
+    expect(count()).toBe(1);
+    queue.nudge();
+    await second;
+    expect(count()).toBe(2);
+  });
+
+  it('when the crawl is idle, commits at once', async () => {
+    const { insert, count, transaction } = databases();
+    const idle = (): boolean => true;
+    const queue = createStoreQueue(transaction, { intervalMs: 60_000, maxBatch: 100, idle });
+    await queue.run(() => insert.run('a'));
+    expect(await settledSoon(queue.run(() => insert.run('b')))).toBe(true);
+    expect(count()).toBe(2);
   });
 });
