@@ -82,13 +82,15 @@ export class CrawlFetcher {
     if (errors.cancelled || !this.atVendorOrigin(url)) return null;
     if (countsAsResource && !this.withinBudget(url)) return null;
     let text: string;
+    await this.requests.acquire();
     try {
-      text = (await this.requests.run(() => this.deps.http.getText(url, this.deps.signal))).text;
+      text = (await this.deps.http.getText(url, this.deps.signal)).text;
     } catch (error) {
       this.progress(url);
       errors.record(url, error);
       return null;
     } finally {
+      this.requests.release();
       if (this.requests.idle) this.deps.onIdle?.();
     }
     this.progress(url);

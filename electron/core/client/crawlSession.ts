@@ -89,14 +89,6 @@ async function all(walks: Array<Promise<boolean>>): Promise<boolean> {
   return judge(await Promise.allSettled(walks));
 }
 
-/** A walk's outcome, never rejected (so a failure waits for its turn, unhandled by no one). */
-function settle(walk: Promise<boolean>): Promise<PromiseSettledResult<boolean>> {
-  return walk.then(
-    (value) => ({ status: 'fulfilled', value }),
-    (reason: unknown) => ({ status: 'rejected', reason }),
-  );
-}
-
 export class CrawlSession {
   readonly errors: SyncErrors;
   readonly fetcher: CrawlFetcher;
@@ -262,8 +254,9 @@ export class CrawlSession {
             authorityId: result.authorityId,
           };
     const added = await this.queue.run(() => {
-      store.putResource(syncId, row, this.now(), true);
-      return entry !== null && store.addResult(syncId, entry, this.now());
+      const now = this.now();
+      store.putResource(syncId, row, now, true);
+      return entry !== null && store.addResult(syncId, entry, now);
     });
     if (added) this.newResults++;
     // Appendix A.10: the metric is read from the measurement's link, once per sync.
@@ -418,12 +411,24 @@ export class CrawlSession {
     links: readonly string[],
     walk: (link: string) => Promise<boolean>,
   ): Promise<boolean> {
-    const outcomes: Array<Promise<PromiseSettledResult<boolean>>> = [];
-    for (const link of links) {
+    const outcomes: Array<PromiseSettledResult<boolean>> = [];
+    const walks: Array<Promise<void>> = [];
+    for (const [index, link] of links.entries()) {
       await this.leafSlots.acquire();
-      outcomes.push(settle(walk(link)).finally(() => this.leafSlots.release()));
+      // Settled here, so a failure waits for the others without being left unhandled.
+      const settle = (outcome: PromiseSettledResult<boolean>): void => {
+        outcomes[index] = outcome;
+        this.leafSlots.release();
+      };
+      walks.push(
+        walk(link).then(
+          (value) => settle({ status: 'fulfilled', value }),
+          (reason: unknown) => settle({ status: 'rejected', reason }),
+        ),
+      );
     }
-    return judge(await Promise.all(outcomes));
+    await Promise.all(walks);
+    return judge(outcomes);
   }
 
   /** Stores a resource's latest copy (a leaf complete at once); called inside a queued store call. */

@@ -28,14 +28,4 @@ export class Slots {
     if (next === undefined) this.active--;
     else next();
   }
-
-  /** Runs `task` while holding a slot. */
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    await this.acquire();
-    try {
-      return await task();
-    } finally {
-      this.release();
-    }
-  }
 }
