@@ -72,9 +72,19 @@ export function normalizeFingerprint(text: string): string {
 
 /** True when a URL is at the vendor's origin (scheme, host and port all equal). */
 export function sameOrigin(a: string, b: string): boolean {
+  return atOrigin(b)(a);
+}
+
+/** {@link sameOrigin} against one base for many URLs: the base's origin is read once. */
+export function atOrigin(baseUrl: string): (url: string) => boolean {
+  const origin = originOf(baseUrl);
+  return (url) => origin !== null && originOf(url) === origin;
+}
+
+function originOf(url: string): string | null {
   try {
-    return new URL(a).origin === new URL(b).origin;
+    return new URL(url).origin;
   } catch {
-    return false;
+    return null;
   }
 }
