@@ -14,6 +14,7 @@ import type {
 import type { BundleReport } from '../../../shared/bundles';
 import { createAuditorApiPlugin } from '../../../renderer/src/api/auditor';
 import { createAppRouter } from '../../../renderer/src/router';
+import { createVendorsTestApi, type VendorsTestApi } from './vendorsApi';
 
 export function sampleStatus(overrides: Partial<ServerStatus> = {}): ServerStatus {
   return {
@@ -99,6 +100,8 @@ export interface TestApi {
   /** Every `bundles.verify` request, in order. */
   verifyRequests: VerifyBundleRequest[];
   calls: string[];
+  /** The `vendors` service double (its own calls, handlers and events). */
+  vendors: VendorsTestApi;
 }
 
 export function createTestApi(): TestApi {
@@ -106,6 +109,7 @@ export function createTestApi(): TestApi {
   const progressListeners = new Set<(progress: BundleProgressEvent) => void>();
   const verifyRequests: VerifyBundleRequest[] = [];
   const calls: string[] = [];
+  const vendors = createVendorsTestApi();
   const handlers: TestApi['handlers'] = {
     info: async () => sampleInfo(),
     status: async () => sampleStatus(),
@@ -141,26 +145,13 @@ export function createTestApi(): TestApi {
         return () => progressListeners.delete(entry);
       },
     },
-    vendors: {
-      list: async () => {
-        calls.push('vendors.list');
-        return [];
-      },
-      sync: async () => {
-        calls.push('vendors.sync');
-        throw new Error('vendors.sync is not used by these views');
-      },
-      supplyChain: async () => {
-        calls.push('vendors.supplyChain');
-        return { nodes: [], edges: [] };
-      },
-      onDidSyncProgress: () => () => undefined,
-    },
+    vendors: vendors.api,
   };
   return {
     api,
     handlers,
     calls,
+    vendors,
     emitStatus: (status) => statusListeners.forEach((listener) => listener(status)),
     statusListenerCount: () => statusListeners.size,
     emitProgress: (progress) => progressListeners.forEach((listener) => listener(progress)),
