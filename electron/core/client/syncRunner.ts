@@ -71,17 +71,16 @@ export function createSyncRunner(deps: {
   };
 
   /**
-   * The demo's first sync starts from its 90 days of published results (one sync record
-   * of their own), so the history chart has a past; the crawl that follows adds the rest.
+   * The demo's first sync also takes in its 90 days of published results (CTP serves the
+   * current result only), as part of that sync and its report, so the history chart has
+   * a past; later syncs find nothing more to take.
    */
-  const backfillDemo = async (vendor: VendorRecord): Promise<void> => {
+  const backfillDemo = async (vendor: VendorRecord, outcome: SyncOutcome): Promise<void> => {
     const store = deps.sync.workspace(vendor.name);
-    if ((store.counts().results ?? 0) > 0) return;
+    if ((store.counts().results ?? 0) > outcome.report.newResults) return;
     const past = await deps.demo.pastResults();
     const now = deps.clock().toISOString();
-    const syncId = store.startSync(now);
-    const started = Date.now();
-    const newResults = store.transaction(
+    const added = store.transaction(
       () =>
         past.filter((result) => {
           const parsed = JSON.parse(result.text) as {
@@ -91,7 +90,7 @@ export function createSyncRunner(deps: {
           };
           const updateTime = parsed.updateTime ?? parsed.dateTime;
           return store.addResult(
-            syncId,
+            outcome.syncId,
             {
               measurementUrl: result.measurementUrl,
               updateTime: typeof updateTime === 'string' ? updateTime : null,
@@ -102,21 +101,8 @@ export function createSyncRunner(deps: {
           );
         }).length,
     );
-    store.finishSync(
-      syncId,
-      {
-        vendor: vendor.name,
-        requests: 0,
-        resources: 0,
-        newResults,
-        skippedUnchanged: 0,
-        newLogs: 0,
-        errors: [],
-        durationMs: Date.now() - started,
-        status: 'ok',
-      },
-      deps.clock().toISOString(),
-    );
+    outcome.report.newResults += added;
+    store.finishSync(outcome.syncId, outcome.report, deps.clock().toISOString());
   };
 
   const run = async (
@@ -124,15 +110,13 @@ export function createSyncRunner(deps: {
     signal: AbortSignal,
     onProgress: ((progress: SyncProgress) => void) | undefined,
   ): Promise<SyncOutcome> => {
-    if (vendor.demo) {
-      await followDemo(vendor);
-      await backfillDemo(vendor);
-    }
+    if (vendor.demo) await followDemo(vendor);
     const before = deps.reader.snapshot(vendor.id);
     const outcome = await deps.sync.sync(vendor.name, {
       signal,
       ...(onProgress === undefined ? {} : { onProgress }),
     });
+    if (vendor.demo && outcome.report.status !== 'failed') await backfillDemo(vendor, outcome);
     const after = deps.reader.snapshot(vendor.id);
     deps.checks.putChanges(
       outcome.syncId,

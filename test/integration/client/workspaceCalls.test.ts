@@ -326,7 +326,10 @@ describe('the first run: the demo provider as a vendor', () => {
 
     const report = await call<SyncReport>(core, 'vendors.sync', { name: demo.name });
     expect(report).toMatchObject({ status: 'ok', errors: [] });
-    // CTP serves current results only: the demo's 90 days come from its own server's past.
+    // CTP serves current results only: the demo's first sync takes in its 90 days as well.
+    expect(report.newResults).toBeGreaterThan(300);
+    const changes = await call<VendorChanges>(core, 'vendors.changes', { name: demo.name });
+    expect(changes.changes!.counts.newResults).toBe(report.newResults);
     const uptime = `${demo.baseUrl}measurements/eu-api-uptime`;
     const history = await call<MeasurementHistory>(core, 'vendors.history', {
       name: demo.name,
