@@ -21,7 +21,8 @@ export const useMeasurementStore = defineStore('measurement', () => {
 
   async function load(vendor: string, url: string): Promise<void> {
     const mine = ++revision;
-    if (key.value?.vendor !== vendor || key.value.url !== url) {
+    const current = key.value;
+    if (current === null || current.vendor !== vendor || current.url !== url) {
       detail.value = null;
       history.value = null;
     }

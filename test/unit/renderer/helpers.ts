@@ -190,13 +190,17 @@ export interface Mounted {
 export async function mountWithApp(
   component: Component,
   testApi: TestApi,
-  options: { path?: string; pinia?: Pinia } & ComponentMountingOptions<unknown> = {},
+  options: { path?: string; pinia?: Pinia; props?: Record<string, unknown> } & Omit<
+    ComponentMountingOptions<unknown>,
+    'props'
+  > = {},
 ) {
   const pinia = options.pinia ?? createPinia();
   const router = createAppRouter(createMemoryHistory());
   await router.push(options.path ?? '/');
   await router.isReady();
   const wrapper = mount(component as never, {
+    ...(options.props === undefined ? {} : { props: options.props as never }),
     attachTo: document.body,
     global: { plugins: [pinia, router, createAuditorApiPlugin(testApi.api)] },
   });
