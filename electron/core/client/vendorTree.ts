@@ -12,8 +12,7 @@ import type {
   VendorTreeNode,
 } from '../../../shared/client';
 import type { StoredSignature } from './checksRepository';
-import { parseMeasurement } from './responseShapes';
-import { resourceLabel } from './syncChanges';
+import { claimedStatus, resourceLabel } from './syncChanges';
 import type { TreeRow } from './workspaceReader';
 
 const KIND_ORDER: Record<VendorTreeKind, number> = {
@@ -27,23 +26,43 @@ const KIND_ORDER: Record<VendorTreeKind, number> = {
 /** Deeper than CTP's five levels only through dependency chains; bounded all the same. */
 const MAX_DEPTH = 64;
 
+/** The members of a stored measurement the tree shows (the body was validated at sync). */
+interface MeasurementMembers {
+  metric?: unknown;
+  state?: unknown;
+  objective?: { status?: unknown } | null;
+  result?: { updateTime?: unknown; dateTime?: unknown } | null;
+}
+
+/**
+ * A measurement at a glance. The stored body passed responseShapes.ts when it was synced,
+ * so a plain JSON.parse of the few members shown is enough (and ten times cheaper than
+ * validating 10,000 bodies again for every look at the tree).
+ */
 function glance(
   row: TreeRow,
   metricNames: ReadonlyMap<string, string>,
   check: ObjectiveCheck | undefined,
   signature: StoredSignature | undefined,
 ): MeasurementGlance {
-  const parsed = parseMeasurement(row.body);
-  const measurement = parsed.ok ? parsed.value : null;
-  const metricUrl = measurement?.metric ?? null;
+  let members: MeasurementMembers = {};
+  try {
+    const parsed = JSON.parse(row.body) as unknown;
+    if (typeof parsed === 'object' && parsed !== null) members = parsed as MeasurementMembers;
+  } catch {
+    members = {};
+  }
+  const metricUrl = typeof members.metric === 'string' ? members.metric : null;
+  const result = typeof members.result === 'object' ? members.result : null;
+  const updateTime = result?.updateTime ?? result?.dateTime;
   return {
     metric: metricUrl === null ? null : (metricNames.get(metricUrl) ?? null),
-    state: measurement?.state ?? 'unknown',
-    claimed: measurement?.objective?.status ?? null,
+    state: typeof members.state === 'string' ? members.state : 'unknown',
+    claimed: claimedStatus(members.objective?.status),
     ours: check?.ours ?? null,
     disagrees: check?.disagrees ?? false,
-    signature: measurement?.result == null ? null : (signature?.status ?? null),
-    updateTime: measurement?.result?.updateTime ?? null,
+    signature: result == null ? null : (signature?.status ?? null),
+    updateTime: typeof updateTime === 'string' ? updateTime : null,
   };
 }
 

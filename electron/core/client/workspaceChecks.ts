@@ -11,6 +11,7 @@ import { createAuthorityKeys, verifyResultSignature } from './jwsVerify';
 import type { AuthorityKeys, SignatureCheck } from './jwsVerify';
 import { checkObjective } from './objectiveCheck';
 import { withoutMember } from '../../../shared/ctp/jsonText';
+import { compileCondition, type CompileResult } from '../../../shared/ctpscript';
 import { parseMeasurement } from './responseShapes';
 
 export interface ResultSignatureCheck {
@@ -84,10 +85,20 @@ export async function checkResultSignature(
 /** Every measurement's objective evaluated again and compared with the vendor's claim. */
 export function checkObjectives(store: HistoryRepository, clock: () => Date): ObjectiveCheck[] {
   const objectives: ObjectiveCheck[] = [];
+  // Each distinct condition is compiled once (a vendor's measurements repeat a few).
+  const compiled = new Map<string, CompileResult>();
+  const compile = (source: string): CompileResult => {
+    let result = compiled.get(source);
+    if (result === undefined) {
+      result = compileCondition(source);
+      compiled.set(source, result);
+    }
+    return result;
+  };
   for (const resource of store.resources('measurement')) {
     const parsed = parseMeasurement(resource.body);
     if (!parsed.ok) continue;
-    const check = checkObjective({ ...parsed.value, self: resource.url }, clock);
+    const check = checkObjective({ ...parsed.value, self: resource.url }, clock, compile);
     if (check !== null) objectives.push(check);
   }
   return objectives;
