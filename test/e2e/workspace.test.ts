@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { DEMO_AUTHORITY, demoResourcesDir } from '../../electron/core/provider/demo';
-import { BIN, runBin, useProcesses } from '../helpers/processes';
+import { runBin, serveArgs, useProcesses } from '../helpers/processes';
 import { useTempDirs } from '../helpers/tempDir';
 import { launchChromium, navigateTo, screenshot } from './helpers';
 import {
@@ -32,20 +32,8 @@ afterAll(async () => {
 /** `serve --demo --ui --tls auto`: its own CTP server publishes the demo over HTTPS. */
 async function startDemoServer() {
   const dataDir = tempDir();
-  const server = start(process.execPath, [
-    BIN,
-    'serve',
-    '--demo',
-    '--ui',
-    '--tls',
-    'auto',
-    '--port',
-    '0',
-    '--log-level',
-    'warn',
-    '--data-dir',
-    dataDir,
-  ]);
+  // The last --tls wins: the demo's CTP API is served over HTTPS like a vendor's.
+  const server = start(process.execPath, serveArgs(dataDir, '--tls', 'auto', '--demo', '--ui'));
   const [, origin, token] = await server.waitFor(
     /App\s+(https:\/\/127\.0\.0\.1:\d+)\/#token=([A-Za-z0-9_-]+)/,
     60_000,

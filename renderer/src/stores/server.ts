@@ -2,10 +2,11 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 
-import type { ServerStatus, Unsubscribe } from '../../../shared/api';
+import type { ServerStatus } from '../../../shared/api';
 import type { AppError } from '../../../shared/errors';
 import { toAppError } from '../api/auditor';
 import { useServerApi } from '../api/server';
+import { sharedSubscription } from './sharedSubscription';
 
 export const useServerStore = defineStore('server', () => {
   const serverApi = useServerApi();
@@ -44,34 +45,18 @@ export const useServerStore = defineStore('server', () => {
     return pending;
   }
 
-  let unsubscribe: Unsubscribe | null = null;
-  let followers = 0;
-
   /**
    * Follows live updates until the returned function is called. Views call it while they
    * are shown; the subscription (and the headless event stream) closes with the last one.
    */
-  function follow(): () => void {
-    followers++;
-    if (followers === 1) {
-      unsubscribe = serverApi.onDidChangeStatus((next) => {
-        revision++;
-        status.value = next;
-        error.value = null;
-        liveUpdatedAt.value = new Date();
-      });
-    }
-    let following = true;
-    return () => {
-      if (!following) return;
-      following = false;
-      followers--;
-      if (followers === 0) {
-        unsubscribe?.();
-        unsubscribe = null;
-      }
-    };
-  }
+  const follow = sharedSubscription(() =>
+    serverApi.onDidChangeStatus((next) => {
+      revision++;
+      status.value = next;
+      error.value = null;
+      liveUpdatedAt.value = new Date();
+    }),
+  );
 
   return { status, loading, error, liveUpdatedAt, hasPublishedData, load, follow };
 });

@@ -6,11 +6,11 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 
-import type { Unsubscribe } from '../../../shared/api';
 import type { VendorAddRequest, VendorEditRequest, VendorOverview } from '../../../shared/client';
 import type { AppError } from '../../../shared/errors';
 import { toAppError } from '../api/auditor';
 import { useVendorsApi } from '../api/vendors';
+import { sharedSubscription } from './sharedSubscription';
 
 export const useVendorsStore = defineStore('vendors', () => {
   const api = useVendorsApi();
@@ -48,24 +48,8 @@ export const useVendorsStore = defineStore('vendors', () => {
     return pending;
   }
 
-  let unsubscribe: Unsubscribe | null = null;
-  let followers = 0;
-
   /** Reloads whenever a vendor changes, until the returned function is called. */
-  function follow(): () => void {
-    followers++;
-    if (followers === 1) unsubscribe = api.onDidChange(() => void load());
-    let following = true;
-    return () => {
-      if (!following) return;
-      following = false;
-      followers--;
-      if (followers === 0) {
-        unsubscribe?.();
-        unsubscribe = null;
-      }
-    };
-  }
+  const follow = sharedSubscription(() => api.onDidChange(() => void load()));
 
   function find(name: string): VendorOverview | null {
     return vendors.value?.find((vendor) => vendor.name === name) ?? null;
