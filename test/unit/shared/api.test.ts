@@ -19,13 +19,27 @@ describe('the contract', () => {
       'server.status',
       'bundles.verify',
       'vendors.list',
+      'vendors.probe',
+      'vendors.add',
+      'vendors.edit',
+      'vendors.remove',
+      'vendors.addDemo',
       'vendors.sync',
+      'vendors.cancelSync',
+      'vendors.tree',
+      'vendors.changes',
+      'vendors.measurement',
+      'vendors.history',
       'vendors.supplyChain',
+      'vendors.authorities',
+      'vendors.addAuthority',
+      'vendors.removeAuthority',
     ]);
     expect(EVENT_NAMES).toEqual([
       'server.onDidChangeStatus',
       'bundles.onDidProgress',
       'vendors.onDidSyncProgress',
+      'vendors.onDidChange',
     ]);
   });
 
