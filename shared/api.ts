@@ -10,6 +10,18 @@
  *
  * Everything crossing the boundary is plain JSON data.
  */
+import {
+  accountRequest,
+  alertsFilterRequest,
+  previewRequest,
+  removeTriggerRequest,
+  setReadRequest,
+  testNotifierRequest,
+  triggerDraftRequest,
+  vendorRequest,
+  type AlertsApi,
+  type TriggersApi,
+} from './alertsApi';
 import type { BundleProgress, BundleReport } from './bundles';
 import type { SupplyChainGraph, SyncProgress, SyncReport, VendorSummary } from './client';
 import { AppError } from './errors';
@@ -127,6 +139,8 @@ export interface AuditorApi {
   server: ServerApi;
   bundles: BundlesApi;
   vendors: VendorsApi;
+  alerts: AlertsApi;
+  triggers: TriggersApi;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -213,6 +227,31 @@ export const API_DESCRIPTION = {
   vendors: {
     calls: { list: noArguments, sync: vendorNameRequest, supplyChain: noArguments },
     events: ['onDidSyncProgress'],
+  },
+  alerts: {
+    calls: {
+      list: alertsFilterRequest,
+      setRead: setReadRequest,
+      markAllRead: noArguments,
+      listenerStatus: noArguments,
+      setAccount: accountRequest,
+      removeAccount: noArguments,
+      notifierStatus: noArguments,
+      setNotifier: accountRequest,
+      removeNotifier: noArguments,
+      testNotifier: testNotifierRequest,
+    },
+    events: ['onDidReceive', 'onDidChangeUnread', 'onDidChangeListener', 'onDidChangeNotifier'],
+  },
+  triggers: {
+    calls: {
+      targets: vendorRequest,
+      list: vendorRequest,
+      create: triggerDraftRequest,
+      remove: removeTriggerRequest,
+      preview: previewRequest,
+    },
+    events: [],
   },
 } as const satisfies Record<
   keyof AuditorApi,

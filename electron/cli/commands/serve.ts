@@ -59,6 +59,8 @@ export function registerServeCommand(program: Command, context: CliContext): voi
         dataDir: context.dataDir(command),
         mode: 'headless',
         logger,
+        // The alerts listener runs beside the app's UI (DESIGN "Alerts").
+        alertsListener: options.ui === true,
       });
       context.onShutdownSignal(() => core.dispose());
       try {

@@ -8,6 +8,7 @@ import type { CliContext } from '../context';
 import { printJson } from '../context';
 import { readInputText } from '../inputs';
 import { progressBar } from '../progress';
+import { registerVendorTriggerCommands } from './vendorTriggers';
 
 interface AddOptions {
   tokenFile?: string;
@@ -202,6 +203,7 @@ export function registerVendorCommands(program: Command, context: CliContext): v
     });
 
   registerCheckCommand(vendor, context);
+  registerVendorTriggerCommands(vendor, context);
 
   vendor
     .command('graph')

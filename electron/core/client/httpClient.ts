@@ -57,6 +57,23 @@ export interface VendorHttp {
   close(): Promise<void>;
 }
 
+/** The answer to a write, whatever its status (the caller judges it). */
+export interface WriteResponse {
+  status: number;
+  /** The body (bounded: {@link HttpLimits.maxBytes} for 2xx, 64 KiB otherwise). */
+  text: string;
+  location: string | null;
+}
+
+/** The vendor client with writes (triggers, CTP 5.2.16 POST and 5.2.17 DELETE). */
+export interface VendorHttpClient extends VendorHttp {
+  /**
+   * One request with a JSON body, never retried (a POST is not idempotent; a repeated
+   * DELETE would answer 404): at the vendor's origin only, TLS trust and limits as for reads.
+   */
+  write(method: 'POST' | 'DELETE', url: string, body?: unknown): Promise<WriteResponse>;
+}
+
 export interface VendorHttpOptions {
   baseUrl: string;
   token: string | null;
@@ -68,7 +85,11 @@ export interface VendorHttpOptions {
 }
 
 /** Full-jitter exponential backoff (AWS architecture blog): uniform in [0, min(max, base·2^n)]. */
-export function backoffDelay(attempt: number, limits: HttpLimits, random: () => number): number {
+export function backoffDelay(
+  attempt: number,
+  limits: Pick<HttpLimits, 'backoffBaseMs' | 'backoffMaxMs'>,
+  random: () => number,
+): number {
   const ceiling = Math.min(limits.backoffMaxMs, limits.backoffBaseMs * 2 ** attempt);
   return Math.floor(random() * ceiling);
 }
@@ -163,7 +184,68 @@ function causeChain(error: unknown): unknown[] {
   return chain;
 }
 
-export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
+/** A request that threw: cancelled, pin mismatch, timeout or network error, and whether to retry. */
+function classifyFailure(
+  error: unknown,
+  url: string,
+  signal: AbortSignal | undefined,
+  timeout: AbortSignal,
+  limits: HttpLimits,
+): { kind: 'error'; error: AppError; retriable: boolean } {
+  if (signal?.aborted === true) {
+    return {
+      kind: 'error',
+      retriable: false,
+      error: fail('CLIENT_CANCELLED', 'The sync was cancelled.', { url }),
+    };
+  }
+  const chain = causeChain(error);
+  const pin = chain.find((item): item is PinMismatch => item instanceof PinMismatch);
+  if (pin !== undefined) {
+    return {
+      kind: 'error',
+      retriable: false,
+      error: fail(
+        'CLIENT_TLS_PIN_MISMATCH',
+        `${new URL(url).host} presented a certificate with SHA-256 fingerprint ${pin.actual || '(none)'}, not the pinned one: refused.`,
+        { url, actual: pin.actual },
+      ),
+    };
+  }
+  if (
+    timeout.aborted ||
+    chain.some((item) => /TIMEOUT/.test(String((item as { code?: unknown }).code)))
+  ) {
+    return {
+      kind: 'error',
+      retriable: true,
+      error: fail('CLIENT_TIMEOUT', `${url}: no complete answer within ${limits.timeoutMs} ms.`, {
+        url,
+      }),
+    };
+  }
+  const code = chain
+    .map((item) => (item as { code?: unknown }).code)
+    .find((value): value is string => typeof value === 'string');
+  const tlsProblem =
+    code !== undefined && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO|HOSTNAME/i.test(code);
+  return {
+    kind: 'error',
+    retriable: code === undefined || (RETRIABLE_NETWORK.has(code) && !tlsProblem),
+    error: fail(
+      'CLIENT_NETWORK',
+      `${url}: ${code ?? 'network error'}: ${
+        chain
+          .map((item) => (item as Error).message)
+          .filter(Boolean)
+          .at(-1) ?? ''
+      }`.trim(),
+      { url, cause: code ?? null },
+    ),
+  };
+}
+
+export function createVendorHttp(options: VendorHttpOptions): VendorHttpClient {
   const limits: HttpLimits = { ...DEFAULT_HTTP_LIMITS, ...options.limits };
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
@@ -250,59 +332,7 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
         location: null,
       };
     } catch (error) {
-      if (signal?.aborted === true) {
-        return {
-          kind: 'error',
-          retriable: false,
-          error: fail('CLIENT_CANCELLED', 'The sync was cancelled.', { url }),
-        };
-      }
-      const chain = causeChain(error);
-      const pin = chain.find((item): item is PinMismatch => item instanceof PinMismatch);
-      if (pin !== undefined) {
-        return {
-          kind: 'error',
-          retriable: false,
-          error: fail(
-            'CLIENT_TLS_PIN_MISMATCH',
-            `${new URL(url).host} presented a certificate with SHA-256 fingerprint ${pin.actual || '(none)'}, not the pinned one: refused.`,
-            { url, actual: pin.actual },
-          ),
-        };
-      }
-      if (
-        timeout.aborted ||
-        chain.some((item) => /TIMEOUT/.test(String((item as { code?: unknown }).code)))
-      ) {
-        return {
-          kind: 'error',
-          retriable: true,
-          error: fail(
-            'CLIENT_TIMEOUT',
-            `${url}: no complete answer within ${limits.timeoutMs} ms.`,
-            { url },
-          ),
-        };
-      }
-      const code = chain
-        .map((item) => (item as { code?: unknown }).code)
-        .find((value): value is string => typeof value === 'string');
-      const tlsProblem =
-        code !== undefined && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO|HOSTNAME/i.test(code);
-      return {
-        kind: 'error',
-        retriable: code === undefined || (RETRIABLE_NETWORK.has(code) && !tlsProblem),
-        error: fail(
-          'CLIENT_NETWORK',
-          `${url}: ${code ?? 'network error'}: ${
-            chain
-              .map((item) => (item as Error).message)
-              .filter(Boolean)
-              .at(-1) ?? ''
-          }`.trim(),
-          { url, cause: code ?? null },
-        ),
-      };
+      return classifyFailure(error, url, signal, timeout, limits);
     }
   }
 
@@ -384,8 +414,48 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
     }
   }
 
+  async function write(
+    method: 'POST' | 'DELETE',
+    url: string,
+    body?: unknown,
+  ): Promise<WriteResponse> {
+    if (!sameOrigin(url, options.baseUrl)) {
+      throw fail(
+        'CLIENT_LINK_REFUSED',
+        `${url} is not at the vendor's origin ${new URL(options.baseUrl).origin}; not requested.`,
+        { url },
+      );
+    }
+    requests++;
+    const timeout = AbortSignal.timeout(limits.timeoutMs);
+    try {
+      const response = await request(url, {
+        method,
+        headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        dispatcher: agent,
+        signal: timeout,
+      });
+      const ok = response.statusCode >= 200 && response.statusCode < 300;
+      const text = await readBounded(response.body, ok ? limits.maxBytes : 64 * 1024);
+      if (text === null) {
+        throw fail('CLIENT_RESPONSE_TOO_LARGE', `${url}: the response is too large.`, { url });
+      }
+      const location = response.headers.location;
+      return {
+        status: response.statusCode,
+        text,
+        location: typeof location === 'string' ? location : null,
+      };
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      throw classifyFailure(error, url, undefined, timeout, limits).error;
+    }
+  }
+
   return {
     getText,
+    write,
     get requests() {
       return requests;
     },
