@@ -22,6 +22,10 @@ export interface OutboxItem {
   createdAt: string;
   attempts: number;
   sentAt: string | null;
+  /** `queued`, `sent`, or `failed` for good (the XMPP notifier, migration 0002). */
+  state: 'queued' | 'sent' | 'failed';
+  failedAt: string | null;
+  lastError: string | null;
   log: LogRecord;
 }
 
@@ -101,6 +105,8 @@ export function createAdminService(deps: {
         created_at: string;
         attempts: number;
         sent_at: string | null;
+        failed_at: string | null;
+        last_error: string | null;
       }
     >('SELECT * FROM outbox WHERE (? = 0 OR sent_at IS NULL) ORDER BY seq LIMIT ?'),
     markSent: db.prepare<[string, number]>(
@@ -207,6 +213,9 @@ export function createAdminService(deps: {
           createdAt: row.created_at,
           attempts: row.attempts,
           sentAt: row.sent_at,
+          state: row.failed_at !== null ? 'failed' : row.sent_at !== null ? 'sent' : 'queued',
+          failedAt: row.failed_at,
+          lastError: row.last_error,
           log: {
             id: payload.id,
             serviceViewId: payload.serviceViewId,
