@@ -29,6 +29,13 @@ export const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/vendors' },
   { path: '/vendors', name: 'vendors', component: VendorsView, meta: { title: 'Vendors' } },
   { path: '/alerts', name: 'alerts', component: AlertsView, meta: { title: 'Alerts' } },
+  {
+    path: '/alerts/triggers',
+    name: 'triggers',
+    // The CodeMirror editor comes with this page only (first page ≤ 200 KB gzipped).
+    component: () => import('./views/TriggersView.vue'),
+    meta: { title: 'Triggers' },
+  },
   { path: '/bundles', name: 'bundles', component: BundlesView, meta: { title: 'Bundles' } },
   { path: '/server', name: 'server', component: ServerView, meta: { title: 'Server' } },
   { path: '/settings', name: 'settings', component: SettingsView, meta: { title: 'Settings' } },
