@@ -30,8 +30,8 @@ export interface SyncedLog {
 }
 
 export interface InboxRepository {
-  /** Stores a message; the new alert's id, or null when it was already there. */
-  add(message: IncomingMessage): number | null;
+  /** Stores messages in one transaction; the ids of the new alerts (duplicates add none). */
+  add(messages: readonly IncomingMessage[]): number[];
   /**
    * Turns vendor_logs rows written since the last call into alerts (a logs sync); an
    * alert that came over XMPP first gets the vendor's copy and is marked confirmed.
@@ -40,6 +40,8 @@ export interface InboxRepository {
   importSyncedLogs(now: string): number[];
   list(filter: AlertsFilter): AlertsPage;
   get(id: number): AlertItem | null;
+  /** Several alerts at once, in id order (the announcement of a burst). */
+  getMany(ids: readonly number[]): AlertItem[];
   setRead(ids: readonly number[], read: boolean, now: string): number;
   markAllRead(now: string): number;
   unreadCount(): number;
@@ -164,6 +166,9 @@ export function createInboxRepository(db: SqliteDatabase): InboxRepository {
     'UPDATE alerts_state SET logs_imported = ? WHERE id = 1',
   );
   const byId = db.prepare<[number], AlertRow>(`${SELECT_ALERTS} WHERE a.id = ?`);
+  const byIds = db.prepare<[string], AlertRow>(
+    `${SELECT_ALERTS} WHERE a.id IN (SELECT value FROM json_each(?)) ORDER BY a.id`,
+  );
   const unread = db.prepare<[], { n: number }>(
     'SELECT count(*) AS n FROM alerts WHERE read_at IS NULL',
   );
@@ -185,7 +190,7 @@ export function createInboxRepository(db: SqliteDatabase): InboxRepository {
     'SELECT id, base_url, name FROM vendors ORDER BY id',
   );
 
-  const add = db.transaction((message: IncomingMessage): number | null => {
+  const addOne = (message: IncomingMessage): number | null => {
     const { classified } = message;
     const entry = classified.origin === 'malformed' ? null : classified.entry;
     const info = insertEntry.run({
@@ -208,7 +213,10 @@ export function createInboxRepository(db: SqliteDatabase): InboxRepository {
     if (info.changes === 0) return null;
     if (classified.origin !== 'vendor') trimStray.run(MAX_STRAY_MESSAGES);
     return Number(info.lastInsertRowid);
-  });
+  };
+  const add = db.transaction((messages: readonly IncomingMessage[]): number[] =>
+    messages.map(addOne).filter((id): id is number => id !== null),
+  );
 
   const importBatch = db.transaction((now: string): { created: number[]; more: boolean } => {
     let after = stateRow.get()?.logs_imported ?? 0;
@@ -293,6 +301,7 @@ export function createInboxRepository(db: SqliteDatabase): InboxRepository {
       const row = byId.get(id);
       return row === undefined ? null : toItem(row);
     },
+    getMany: (ids) => byIds.all(JSON.stringify(ids)).map(toItem),
     setRead: db.transaction((ids: readonly number[], read: boolean, now: string) =>
       ids.reduce((changed, id) => changed + setReadStatement.run(read ? now : null, id).changes, 0),
     ),

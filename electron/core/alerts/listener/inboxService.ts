@@ -78,12 +78,17 @@ export function createInboxService(deps: {
   const emitUnread = (unread: number): void =>
     deps.events.emit('alerts.onDidChangeUnread', { unread });
 
+  // New alerts are announced once per turn of the event loop: a burst costs one count.
+  const pending: number[] = [];
   const announce = (ids: readonly number[]): void => {
     if (ids.length === 0) return;
+    if (pending.length === 0) setImmediate(flushAnnounced);
+    pending.push(...ids);
+  };
+  const flushAnnounced = (): void => {
+    const ids = pending.splice(0);
     const unread = repository.unreadCount();
-    for (const id of ids) {
-      const alert = repository.get(id);
-      if (alert === null) continue;
+    for (const alert of repository.getMany(ids)) {
       deps.events.emit('alerts.onDidReceive', { alert, unread });
       for (const follow of follows) follow(alert, unread);
     }

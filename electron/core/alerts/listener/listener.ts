@@ -34,7 +34,7 @@ import {
   readFin,
   readIncoming,
 } from './archiveStanzas';
-import type { InboxRepository } from './inboxRepository';
+import type { IncomingMessage, InboxRepository } from './inboxRepository';
 import { listenerStatus } from './inboxService';
 
 export interface ListenerOptions {
@@ -94,16 +94,37 @@ export function createListener(deps: ListenerDependencies): Listener {
   const nowIso = (): string => deps.clock().toISOString();
   const ownJid = (): string => active?.jid.toLowerCase() ?? '';
 
+  // The followed vendors, read again at most once a second (a burst would read them per message).
+  let vendors: { list: ReturnType<InboxRepository['vendors']>; at: number } | null = null;
+  const followed = (): ReturnType<InboxRepository['vendors']> => {
+    const now = Date.now();
+    if (vendors === null || now - vendors.at > 1000)
+      vendors = { list: deps.inbox.vendors(), at: now };
+    return vendors.list;
+  };
+
   const store = (
     body: string,
     sender: string | null,
     channel: AlertChannel,
     messageId: string | null,
   ): void => {
-    const vendors = deps.inbox.vendors();
-    const classified = classifyAlertBody(body, vendors, deps.inbox.holds);
-    const id = deps.inbox.add({ classified, sender, channel, messageId, receivedAt: nowIso() });
-    if (id !== null) deps.announce([id]);
+    const classified = classifyAlertBody(body, followed(), deps.inbox.holds);
+    if (queued.length === 0) setImmediate(flush);
+    queued.push({ classified, sender, channel, messageId, receivedAt: nowIso() });
+  };
+
+  // Messages are stored once per turn of the event loop, in one transaction: a burst of
+  // alerts costs one commit per turn, not one per message.
+  const queued: IncomingMessage[] = [];
+  const flush = (): void => {
+    if (queued.length === 0) return;
+    try {
+      deps.announce(deps.inbox.add(queued.splice(0)));
+    } catch (error) {
+      // A full disk or a bug: logged; what the vendors' logs hold comes back with a sync.
+      deps.log.warn({ err: String(error) }, 'incoming messages could not be stored');
+    }
   };
 
   const onStanza = (stanza: Element): void => {
@@ -153,6 +174,8 @@ export function createListener(deps: ListenerDependencies): Listener {
         after = result.archiveId;
         since = result.stamp ?? since;
       }
+      // Stored before the archive position moves past them.
+      flush();
       const fin = readFin(answer);
       after = fin.last ?? after;
       deps.inbox.saveCatchUp({

@@ -52,7 +52,7 @@ export interface NotifierOptions {
 
 export const DEFAULT_NOTIFIER_OPTIONS: NotifierOptions = {
   pollMs: 100,
-  window: 200,
+  window: 1000,
   leaseMs: 5 * 60_000,
   maxBodyBytes: 192 * 1024,
   retryBaseMs: 2_000,

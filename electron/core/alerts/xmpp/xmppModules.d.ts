@@ -191,3 +191,16 @@ declare module '@xmpp/stream-management' {
     middleware: Middleware;
   }): StreamManagement;
 }
+
+/** The ready-made client (the benchmark's baseline only). */
+declare module '@xmpp/client' {
+  import type { Client, Element } from '@xmpp/client-core';
+  export { xml } from '@xmpp/client-core';
+  export function client(options: {
+    service: string;
+    domain: string;
+    username: string;
+    password: string;
+    resource?: string;
+  }): Client & { on(event: 'stanza', listener: (stanza: Element) => void): unknown };
+}
