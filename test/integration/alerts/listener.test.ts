@@ -1,9 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import { createCore, type Core } from '../../../electron/core/app';
-import { createLogger } from '../../../electron/core/logger';
+import type { Core } from '../../../electron/core/app';
 import type { AlertEvent } from '../../../shared/alerts';
-import { sampleProvider } from '../../fixtures/provider';
+import { alertsApps } from '../../fixtures/alertsApps';
 import { startProsody, type ProsodyServer } from '../../fixtures/prosody';
 import { startPeer, xml, type XmppPeer } from '../../fixtures/xmppPeers';
 import { useTempDirs } from '../../helpers/tempDir';
@@ -12,7 +11,6 @@ import { waitFor } from '../../helpers/waitFor';
 const tempDir = useTempDirs();
 let prosody: ProsodyServer;
 const open: Array<Core | XmppPeer> = [];
-let users = 0;
 
 beforeAll(async () => {
   // The archive on (XEP-0313): the catch-up reads it besides offline storage.
@@ -27,64 +25,7 @@ afterEach(async () => {
   }
 });
 
-const quiet = () => createLogger({ level: 'silent' });
-
-/** Our CTP server with a notifier (the vendor the auditor follows). */
-async function vendorServer() {
-  const core = await createCore({ dataDir: tempDir(), mode: 'headless', logger: quiet() });
-  open.push(core);
-  await core.provider.importer.importDocument(sampleProvider());
-  await core.alerts.notifier.setAccount({
-    jid: prosody.jid('provider'),
-    password: 'secret',
-    service: prosody.service,
-    caPem: prosody.caPem,
-  });
-  const listening = await core.serverHost.listen({
-    host: '127.0.0.1',
-    port: 0,
-    tls: { mode: 'off' },
-    uiDir: null,
-  });
-  const publish = (percentage: number) =>
-    core.provider.publisher.publish('m1', JSON.stringify({ value: [{ percentage }] }));
-  return { core, ctpBase: listening.ctpBase, publish };
-}
-
-/** The auditor's workspace: follows the vendor, listens as a new account. */
-async function auditor(dataDir: string, vendorBase: string | null, user: string) {
-  const core = await createCore({
-    dataDir,
-    mode: 'headless',
-    logger: quiet(),
-    alertsListener: true,
-  });
-  open.push(core);
-  const received: AlertEvent[] = [];
-  core.events.subscribe((message) => {
-    if (message.name === 'alerts.onDidReceive') received.push(message.payload as AlertEvent);
-  });
-  if (vendorBase !== null) {
-    core.client.vendors.add({ name: 'acme', url: vendorBase, token: 'acme-secret-token' });
-    await core.client.sync.sync('acme');
-  }
-  await core.alerts.inbox.setAccount({
-    jid: prosody.jid(user),
-    password: 'secret',
-    service: prosody.service,
-    caPem: prosody.caPem,
-  });
-  const listener = await core.alerts.inbox.listener();
-  await listener.caughtUp();
-  const list = () => core.alerts.inbox.repository.list({});
-  return { core, received, listener, list };
-}
-
-async function freshUser(): Promise<string> {
-  const user = `auditor${++users}`;
-  await prosody.register(user, 'secret');
-  return user;
-}
+const { vendorServer, auditor, freshUser } = alertsApps(() => prosody, tempDir, open);
 
 async function mallory(): Promise<XmppPeer> {
   const peer = await startPeer(prosody, 'mallory');

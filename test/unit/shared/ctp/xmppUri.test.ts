@@ -39,7 +39,9 @@ describe('XMPP URIs of trigger notifications (RFC 5122)', () => {
 
   it('turns a JID as typed into the URI a trigger carries, and back', () => {
     expect(xmppUriOf('alice@example.com')).toBe('xmpp:alice@example.com');
-    expect(xmppUriOf('déjà@example.com/my phone')).toBe('xmpp:d%C3%A9j%C3%A0@example.com/my%20phone');
+    expect(xmppUriOf('déjà@example.com/my phone')).toBe(
+      'xmpp:d%C3%A9j%C3%A0@example.com/my%20phone',
+    );
     expect(xmppUriOf('two words@example.com')).toBeNull();
     expect(xmppUriOf('no-at-sign')).toBeNull();
     expect(parseJid('Alice@Example.com').ok).toBe(true);
