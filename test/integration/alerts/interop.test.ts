@@ -50,11 +50,7 @@ describe('interoperability with go-sendxmpp (Debian)', () => {
   it("go-sendxmpp receives our notifier's message: the CTP log entry as JSON", async () => {
     const user = await freshUser('go');
     const vendor = await vendorServer();
-    vendor.core.provider.triggers.create('sv1', {
-      measurement: `${vendor.ctpBase}measurements/m1`,
-      condition: 'value[0].percentage < 99',
-      notification: `xmpp:${user}@localhost`,
-    });
+    vendor.trigger(`xmpp:${user}@localhost`);
     const listening = goSendxmpp(user, ['-l']);
     // Listening once a probe message comes through.
     const probe = await startPeer(prosody, await freshUser('probe'));
@@ -78,11 +74,7 @@ describe('interoperability with go-sendxmpp (Debian)', () => {
 
   it('our listener accepts a log entry go-sendxmpp sends', async () => {
     const vendor = await vendorServer();
-    vendor.core.provider.triggers.create('sv1', {
-      measurement: `${vendor.ctpBase}measurements/m1`,
-      condition: 'value[0].percentage < 99',
-      notification: '',
-    });
+    vendor.trigger('');
     const user = await freshUser();
     // Followed and caught up before the alert: it reaches the workspace only by XMPP.
     const workspace = await auditor(tempDir(), vendor.ctpBase, user);

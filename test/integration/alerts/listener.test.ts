@@ -37,12 +37,7 @@ describe('the listener and the inbox (auditor side)', () => {
   it('stores an alert per log entry, matched to the vendor, whatever way it comes', async () => {
     const vendor = await vendorServer();
     const user = await freshUser();
-    vendor.core.provider.triggers.create('sv1', {
-      measurement: `${vendor.ctpBase}measurements/m1`,
-      condition: 'value[0].percentage < 99',
-      notification: `xmpp:${user}@localhost`,
-      name: 'uptime',
-    });
+    vendor.trigger(`xmpp:${user}@localhost`, { name: 'uptime' });
     const workspace = await auditor(tempDir(), vendor.ctpBase, user);
     const outcome = await vendor.publish(97.5);
     await waitFor(() => workspace.received.length === 1, 20_000);
@@ -147,17 +142,9 @@ describe('the listener and the inbox (auditor side)', () => {
   it('catches up after being offline: offline storage, the archive and a logs sync', async () => {
     const vendor = await vendorServer();
     const user = await freshUser();
-    vendor.core.provider.triggers.create('sv1', {
-      measurement: `${vendor.ctpBase}measurements/m1`,
-      condition: 'value[0].percentage < 99',
-      notification: `xmpp:${user}@localhost`,
-    });
+    vendor.trigger(`xmpp:${user}@localhost`);
     // A trigger without notification: its alerts reach the auditor through the logs only.
-    vendor.core.provider.triggers.create('sv1', {
-      measurement: `${vendor.ctpBase}measurements/m1`,
-      condition: 'value[0].percentage < 97.5',
-      notification: '',
-    });
+    vendor.trigger('', { condition: 'value[0].percentage < 97.5' });
     const dataDir = tempDir();
     const first = await auditor(dataDir, vendor.ctpBase, user);
     await first.core.dispose();

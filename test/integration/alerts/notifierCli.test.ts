@@ -61,6 +61,19 @@ async function serve(dir: string) {
   return { server, base: base! };
 }
 
+/** A customer's trigger on m1 notifying `user`, through the CTP API (CTP 5.2.16). */
+function postTrigger(base: string, user: string): Promise<Response> {
+  return fetch(`${base}serviceViews/sv1/triggers`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer acme-secret-token', 'content-type': 'application/json' },
+    body: JSON.stringify({
+      measurement: `${base}measurements/m1`,
+      condition: 'value[0].percentage < 99',
+      notification: `xmpp:${user}@localhost`,
+    }),
+  });
+}
+
 async function recipient(): Promise<string> {
   const user = `cli${++users}`;
   await prosody.register(user, 'secret');
@@ -86,15 +99,7 @@ describe('the notifier of `serve` (built CLI)', () => {
     const user = await recipient();
     const { dir, cli } = providerData();
     const first = await serve(dir);
-    const created = await fetch(`${first.base}serviceViews/sv1/triggers`, {
-      method: 'POST',
-      headers: { authorization: 'Bearer acme-secret-token', 'content-type': 'application/json' },
-      body: JSON.stringify({
-        measurement: `${first.base}measurements/m1`,
-        condition: 'value[0].percentage < 99',
-        notification: `xmpp:${user}@localhost`,
-      }),
-    });
+    const created = await postTrigger(first.base, user);
     expect(created.status).toBe(201);
     // No XMPP server: the alert is queued, and the process dies before it can be sent.
     await prosody.pause();
@@ -129,15 +134,7 @@ describe('the notifier of `serve` (built CLI)', () => {
     peers.push(peer);
     const { dir, cli } = providerData();
     const first = await serve(dir);
-    await fetch(`${first.base}serviceViews/sv1/triggers`, {
-      method: 'POST',
-      headers: { authorization: 'Bearer acme-secret-token', 'content-type': 'application/json' },
-      body: JSON.stringify({
-        measurement: `${first.base}measurements/m1`,
-        condition: 'value[0].percentage < 99',
-        notification: `xmpp:${user}@localhost`,
-      }),
-    });
+    await postTrigger(first.base, user);
     const result = join(dir, 'result.json');
     for (let index = 0; index < 20; index++) {
       writeFileSync(result, JSON.stringify({ value: [{ percentage: 70 + index }] }));

@@ -20,7 +20,7 @@ import {
   type AccountSettingsRepository,
 } from '../xmpp/accountSettings';
 import type { Connect } from '../xmpp/xmppSession';
-import type { Notifier, NotifierOptions } from './notifier';
+import type { Notifier, NotifierDependencies } from './notifier';
 import type { OutboxRepository } from './outboxRepository';
 
 export interface NotifierService {
@@ -37,16 +37,8 @@ export interface NotifierService {
   readonly running: boolean;
 }
 
-export interface NotifierServiceDependencies {
-  outbox: OutboxRepository;
-  settings: AccountSettingsRepository;
-  secrets: SecretStore;
-  clock: () => Date;
-  log: { warn(object: object, message: string): void; info(object: object, message: string): void };
-  connect: Connect;
-  onChange?(): void;
-  options?: Partial<NotifierOptions>;
-}
+/** The notifier's collaborators are the service's (notifier.ts). */
+export type NotifierServiceDependencies = NotifierDependencies;
 
 /** The status from the stores and, when one runs, the notifier's connection. */
 export async function notifierStatus(

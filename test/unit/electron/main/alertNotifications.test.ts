@@ -6,35 +6,10 @@ import {
   describeAlert,
   showAlertNotifications,
 } from '../../../../electron/main/alertNotifications';
-import type { AlertItem } from '../../../../shared/alerts';
+import { sampleAlert } from '../../../fixtures/alerts';
 import { createFakeElectron } from '../../../fixtures/fakeElectron';
 
-function alert(overrides: Partial<AlertItem> = {}): AlertItem {
-  return {
-    id: 1,
-    origin: 'vendor',
-    vendor: 'acme',
-    kind: 'normal',
-    logUrl: 'https://ctp.acme.example/ctp/logs/l1',
-    triggerUrl: null,
-    triggerName: null,
-    condition: 'value[0].percentage < 99.9',
-    measurementUrl: null,
-    measurementName: 'availability',
-    creationTime: null,
-    result: { value: [{ percentage: 98 }], updateTime: null },
-    error: null,
-    tags: [],
-    sender: null,
-    channel: 'xmpp',
-    confirmed: false,
-    receivedAt: '2026-01-01T00:00:00Z',
-    read: false,
-    problem: null,
-    body: '{}',
-    ...overrides,
-  };
-}
+const alert = sampleAlert;
 
 afterEach(() => vi.useRealTimers());
 
@@ -42,7 +17,7 @@ describe('desktop notifications of new alerts (Electron main, fake electron)', (
   it('says what fired, without control characters, bounded', () => {
     expect(describeAlert(alert())).toEqual({
       title: 'acme: availability',
-      body: 'value[0].percentage < 99.9 — [{"percentage":98}]',
+      body: 'value[0].percentage < 99.9 — [{"percentage":98.2}]',
     });
     expect(
       describeAlert(alert({ kind: 'error', result: null, error: 'bad\u001b[2J\u202e' })),

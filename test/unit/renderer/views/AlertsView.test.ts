@@ -3,38 +3,13 @@ import type { VueWrapper } from '@vue/test-utils';
 
 import App from '../../../../renderer/src/App.vue';
 import AlertsView from '../../../../renderer/src/views/AlertsView.vue';
-import type { AlertItem } from '../../../../shared/alerts';
+import { sampleAlert } from '../../../fixtures/alerts';
 import { createTestApi, mountWithApp, settle } from '../helpers';
 
 let wrapper: VueWrapper | undefined;
 afterEach(() => wrapper?.unmount());
 
-function alert(overrides: Partial<AlertItem> = {}): AlertItem {
-  return {
-    id: 1,
-    origin: 'vendor',
-    vendor: 'acme',
-    kind: 'normal',
-    logUrl: 'https://ctp.acme.example/ctp/logs/l1',
-    triggerUrl: 'https://ctp.acme.example/ctp/triggers/t1',
-    triggerName: 'uptime',
-    condition: 'value[0].percentage < 99.9',
-    measurementUrl: 'https://ctp.acme.example/ctp/measurements/m1',
-    measurementName: 'availability',
-    creationTime: '2026-03-01T10:00:00.000Z',
-    result: { value: [{ percentage: 98.2 }], updateTime: '2026-03-01T10:00:00.000Z' },
-    error: null,
-    tags: ['sla'],
-    sender: 'ctp@acme.example',
-    channel: 'xmpp',
-    confirmed: false,
-    receivedAt: '2026-03-01T10:00:01.000Z',
-    read: false,
-    problem: null,
-    body: '{}',
-    ...overrides,
-  };
-}
+const alert = sampleAlert;
 
 describe('Alerts page', () => {
   it('shows the inbox: vendor, measurement, condition, the result, error alerts distinct, strangers apart', async () => {
