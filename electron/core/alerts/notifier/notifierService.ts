@@ -11,17 +11,9 @@ import type {
   OutboxState,
 } from '../../../../shared/alerts';
 import type { NotifierTestOutcome } from '../../../../shared/alertsApi';
-import type { SecretStore } from '../../client/secretStore';
 import type { AccountInput } from '../xmpp/accountInput';
-import {
-  forgetAccount,
-  NOTIFIER_PASSWORD_KEY,
-  storeAccount,
-  type AccountSettingsRepository,
-} from '../xmpp/accountSettings';
-import type { Connect } from '../xmpp/xmppSession';
+import { forgetAccount, NOTIFIER_PASSWORD_KEY, storeAccount } from '../xmpp/accountSettings';
 import type { Notifier, NotifierDependencies } from './notifier';
-import type { OutboxRepository } from './outboxRepository';
 
 export interface NotifierService {
   /** Keeps the account (password in the secret store); a running notifier reconnects with it. */
