@@ -21,11 +21,30 @@ describe('the contract', () => {
       'vendors.list',
       'vendors.sync',
       'vendors.supplyChain',
+      'alerts.list',
+      'alerts.setRead',
+      'alerts.markAllRead',
+      'alerts.listenerStatus',
+      'alerts.setAccount',
+      'alerts.removeAccount',
+      'alerts.notifierStatus',
+      'alerts.setNotifier',
+      'alerts.removeNotifier',
+      'alerts.testNotifier',
+      'triggers.targets',
+      'triggers.list',
+      'triggers.create',
+      'triggers.remove',
+      'triggers.preview',
     ]);
     expect(EVENT_NAMES).toEqual([
       'server.onDidChangeStatus',
       'bundles.onDidProgress',
       'vendors.onDidSyncProgress',
+      'alerts.onDidReceive',
+      'alerts.onDidChangeUnread',
+      'alerts.onDidChangeListener',
+      'alerts.onDidChangeNotifier',
     ]);
   });
 
