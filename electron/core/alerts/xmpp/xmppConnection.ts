@@ -285,16 +285,16 @@ function tlsOptions(caPem: string | null, domain: string): Record<string, unknow
  * which ends the stream (`bad-format`), instead of holding whatever a peer sends in memory.
  */
 class BoundedParser extends Parser {
-  #pending = 0;
+  private pending = 0;
   constructor() {
     super();
     this.on('element', () => {
-      this.#pending = 0;
+      this.pending = 0;
     });
   }
   override write(data: string): void {
-    this.#pending += data.length;
-    if (this.#pending > MAX_INBOUND_STANZA_BYTES) {
+    this.pending += data.length;
+    if (this.pending > MAX_INBOUND_STANZA_BYTES) {
       this.emit('error', new Error(`a stanza is larger than ${MAX_INBOUND_STANZA_BYTES} bytes`));
       return;
     }
