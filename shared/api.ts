@@ -10,6 +10,18 @@
  *
  * Everything crossing the boundary is plain JSON data.
  */
+import {
+  accountRequest,
+  alertsFilterRequest,
+  previewRequest,
+  removeTriggerRequest,
+  setReadRequest,
+  testNotifierRequest,
+  triggerDraftRequest,
+  vendorRequest,
+  type AlertsApi,
+  type TriggersApi,
+} from './alertsApi';
 import type { BundleProgress, BundleReport } from './bundles';
 import type {
   AuthoritiesChange,
@@ -199,6 +211,8 @@ export interface AuditorApi {
   server: ServerApi;
   bundles: BundlesApi;
   vendors: VendorsApi;
+  alerts: AlertsApi;
+  triggers: TriggersApi;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -424,6 +438,31 @@ export const API_DESCRIPTION = {
       removeAuthority: authorityRemoveRequest,
     },
     events: ['onDidSyncProgress', 'onDidChange'],
+  },
+  alerts: {
+    calls: {
+      list: alertsFilterRequest,
+      setRead: setReadRequest,
+      markAllRead: noArguments,
+      listenerStatus: noArguments,
+      setAccount: accountRequest,
+      removeAccount: noArguments,
+      notifierStatus: noArguments,
+      setNotifier: accountRequest,
+      removeNotifier: noArguments,
+      testNotifier: testNotifierRequest,
+    },
+    events: ['onDidReceive', 'onDidChangeUnread', 'onDidChangeListener', 'onDidChangeNotifier'],
+  },
+  triggers: {
+    calls: {
+      targets: vendorRequest,
+      list: vendorRequest,
+      create: triggerDraftRequest,
+      remove: removeTriggerRequest,
+      preview: previewRequest,
+    },
+    events: [],
   },
 } as const satisfies Record<
   keyof AuditorApi,

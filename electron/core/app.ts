@@ -1,4 +1,5 @@
 import type { AppInfo } from '../../shared/api';
+import { createAlertsModule, type AlertsServices } from './alerts/alertsModule';
 import { createAppModule, type RuntimeVersions } from './appInfo';
 import { createBundlesModule, type BundlesServices } from './bundles/bundlesModule';
 import { defaultTrustStoreDir } from './bundles/signing/trustStore';
@@ -33,6 +34,8 @@ export interface CoreConfig {
   secrets?: SecretStore;
   /** Where a warning for the person running Trust Auditor goes (default: the log). */
   warn?: (message: string) => void;
+  /** Run the alerts listener when an account is set (default: in the desktop app). */
+  alertsListener?: boolean;
 }
 
 /** The running services, available after `createCore` resolves. */
@@ -47,6 +50,7 @@ export interface Core {
   /** The followed vendors (auditor.db). */
   readonly client: ClientServices;
   readonly bundles: BundlesServices;
+  readonly alerts: AlertsServices;
   /** Closes everything in reverse order of opening; safe to call twice. */
   dispose(): Promise<void>;
 }
@@ -75,12 +79,13 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       createAppModule({ ...config, runtime: config.runtime ?? noRuntime, db: databases.auditor }),
     );
     const provider = use('provider', createProviderModule({ db: databases.server(), clock }));
+    const secrets = config.secrets ?? createFileSecretStore(defaultSecretsPath(config.dataDir));
     const client = use(
       'client',
       createClientModule({
         db: databases.auditor(),
         dataDir: config.dataDir,
-        secrets: config.secrets ?? createFileSecretStore(defaultSecretsPath(config.dataDir)),
+        secrets,
         clock,
         events,
         demo: createDemoProvider({ dataDir: config.dataDir, logger, clock }),
@@ -93,6 +98,19 @@ export async function createCore(config: CoreConfig): Promise<Core> {
         trustStoreDir: defaultTrustStoreDir(config.dataDir),
         clock,
         events,
+      }),
+    );
+    const alerts = use(
+      'alerts',
+      createAlertsModule({
+        serverDb: databases.server,
+        auditorDb: databases.auditor,
+        client: async () => client.services,
+        secrets,
+        clock,
+        events,
+        log: logger,
+        listen: config.alertsListener ?? config.mode === 'desktop',
       }),
     );
     // The RPC transport needs the dispatcher, which needs every handler, the host's too.
@@ -115,6 +133,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
         ...client.handlers,
         ...bundles.handlers,
         ...http.handlers,
+        ...alerts.handlers,
       },
       () => lifecycle.disposed,
     );
@@ -127,6 +146,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       provider: provider.services,
       client: client.services,
       bundles: bundles.services,
+      alerts: alerts.services,
       dispose: () => lifecycle.dispose(),
     };
   } catch (error) {
