@@ -12,6 +12,7 @@
  */
 import type { BundleProgress, BundleReport } from './bundles';
 import type { SupplyChainGraph, SyncProgress, SyncReport, VendorSummary } from './client';
+import type { CtsPublished } from './cts';
 import { AppError } from './errors';
 
 // ---------------------------------------------------------------------------------------
@@ -121,12 +122,19 @@ export interface VendorsApi {
   onDidSyncProgress(listener: (progress: SyncProgress) => void): Unsubscribe;
 }
 
+/** OpenCTS telemetry: the posture this server publishes. */
+export interface CtsApi {
+  /** The telemetry `GET /cts` serves now, its recent changes and the attestation key's id. */
+  published(): Promise<CtsPublished>;
+}
+
 /** Everything the renderer may call: `window.auditor` in Electron, HTTP RPC in a browser. */
 export interface AuditorApi {
   app: AppApi;
   server: ServerApi;
   bundles: BundlesApi;
   vendors: VendorsApi;
+  cts: CtsApi;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -214,6 +222,7 @@ export const API_DESCRIPTION = {
     calls: { list: noArguments, sync: vendorNameRequest, supplyChain: noArguments },
     events: ['onDidSyncProgress'],
   },
+  cts: { calls: { published: noArguments }, events: [] },
 } as const satisfies Record<
   keyof AuditorApi,
   { calls: Record<string, ArgumentValidator<unknown>>; events: readonly string[] }

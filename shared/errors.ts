@@ -80,6 +80,9 @@ export const ERROR_CODES = {
   CLIENT_TLS_PIN_MISMATCH: 502,
   CLIENT_LIMIT: 502,
   CLIENT_CANCELLED: 409,
+  // OpenCTS telemetry
+  CTS_FRAMEWORK_UNKNOWN: 404,
+  CTS_ATTESTATION_KEY_INVALID: 500,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { BundlesServices } from '../core/bundles/bundlesModule';
 import type { ClientServices } from '../core/client/clientModule';
 import { processDataDirSources, resolveDataDir } from '../core/config';
+import type { CtsServices } from '../core/cts/ctsModule';
 import { createLifecycle, type Lifecycle } from '../core/lifecycle';
 import type { CoreModule } from '../core/module';
 import type { ProviderModuleServices } from '../core/provider/providerModule';
@@ -28,6 +29,7 @@ export interface CliModules {
   client(): Promise<ClientServices>;
   /** `keysDir`: the trust store's folder (`--keys DIR`), default `<data-dir>/trusted-keys`. */
   bundles(options?: { keysDir?: string | undefined }): Promise<BundlesServices>;
+  cts(): Promise<CtsServices>;
 }
 
 /**
@@ -142,6 +144,11 @@ function openCliModules(dataDir: string, lifecycle: Lifecycle): CliModules {
       });
       return use('bundles', module);
     },
+    cts: once(async () => {
+      const { createCtsModule } = await import('../core/cts/ctsModule');
+      const opened = await databases();
+      return use('cts', createCtsModule({ dataDir, clock, serverDb: opened.server }));
+    }),
   };
 }
 

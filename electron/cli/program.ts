@@ -7,6 +7,7 @@ import type { CliContext } from './context';
 import { registerServeCommand } from './commands/serve';
 import { registerBundleCommands } from './commands/bundles';
 import { registerCtpscriptCommand } from './commands/ctpscript';
+import { registerCtsCommand } from './commands/cts';
 import { registerServerCommands } from './commands/server';
 import { registerVendorCommands } from './commands/vendor';
 
@@ -33,6 +34,7 @@ export function buildProgram(context: CliContext): Command {
   registerCtpscriptCommand(program, context);
   registerServerCommands(program, context);
   registerVendorCommands(program, context);
+  registerCtsCommand(program, context);
   return program;
 }
 

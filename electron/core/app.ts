@@ -4,6 +4,7 @@ import { createBundlesModule, type BundlesServices } from './bundles/bundlesModu
 import { defaultTrustStoreDir } from './bundles/signing/trustStore';
 import { createClientModule, type ClientServices } from './client/clientModule';
 import { createFileSecretStore, defaultSecretsPath, type SecretStore } from './client/secretStore';
+import { createCtsModule, type CtsServices } from './cts/ctsModule';
 import { createDispatcher, type Dispatcher } from './dispatcher';
 import { createEventBus, type EventBus } from './events';
 import { createHttpModule } from './http/httpModule';
@@ -44,6 +45,8 @@ export interface Core {
   /** The followed vendors (auditor.db). */
   readonly client: ClientServices;
   readonly bundles: BundlesServices;
+  /** OpenCTS: the telemetry this server publishes. */
+  readonly cts: CtsServices;
   /** Closes everything in reverse order of opening; safe to call twice. */
   dispose(): Promise<void>;
 }
@@ -88,6 +91,10 @@ export async function createCore(config: CoreConfig): Promise<Core> {
         events,
       }),
     );
+    const cts = use(
+      'cts',
+      createCtsModule({ dataDir: config.dataDir, clock, serverDb: databases.server }),
+    );
     // The RPC transport needs the dispatcher, which needs every handler, the host's too.
     let dispatcher: Dispatcher | null = null;
     const http = use(
@@ -99,6 +106,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
         logger,
         clock,
         provider: provider.services,
+        cts: cts.services.provider,
       }),
     );
     dispatcher = createDispatcher(
@@ -107,6 +115,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
         ...provider.handlers,
         ...client.handlers,
         ...bundles.handlers,
+        ...cts.handlers,
         ...http.handlers,
       },
       () => lifecycle.disposed,
@@ -120,6 +129,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       provider: provider.services,
       client: client.services,
       bundles: bundles.services,
+      cts: cts.services,
       dispose: () => lifecycle.dispose(),
     };
   } catch (error) {

@@ -5,6 +5,7 @@ import { prepareResult, ResultProblem, type PreparedResult } from '../../../shar
 import { formatRfc3339 } from '../../../shared/ctp/time';
 import type { ResultColumn } from '../../../shared/ctp/types';
 import { AppError } from '../../../shared/errors';
+import { importCompliance } from '../cts/complianceStore';
 import type { SqliteDatabase } from '../store/database';
 import type { Accounts } from './accounts';
 import { createChangeIds } from './changeIds';
@@ -183,6 +184,7 @@ export function createProviderImporter(deps: {
         if (before === undefined) summary.created++;
         else summary.unchanged++;
       }
+      if (doc.compliance) importCompliance(db, doc.compliance, formatRfc3339(nowMs));
     });
 
     const importView = (view: ViewInput, parentId: string | null, s: ImportSummary): void => {

@@ -12,6 +12,7 @@ import type {
   VerifyBundleRequest,
 } from '../../../shared/api';
 import type { BundleReport } from '../../../shared/bundles';
+import type { CtsPublished } from '../../../shared/cts';
 import { createAuditorApiPlugin } from '../../../renderer/src/api/auditor';
 import { createAppRouter } from '../../../renderer/src/router';
 
@@ -82,6 +83,24 @@ export function sampleReport(overrides: Partial<BundleReport> = {}): BundleRepor
   };
 }
 
+/** No compliance mapping yet: the telemetry of an empty server. */
+export function samplePublished(overrides: Partial<CtsPublished> = {}): CtsPublished {
+  return {
+    telemetry: {
+      version: 'v1',
+      timestamp: '2026-01-01T00:00:00.000Z',
+      compliance_posture: 'unknown',
+      frameworks: [],
+      extensions: {
+        'trust-auditor': { objectives: { met: 0, not_met: 0, not_evidenced: 0 }, frameworks: [] },
+      },
+    },
+    changes: [],
+    keyId: 'kid-for-tests',
+    ...overrides,
+  };
+}
+
 export interface TestApi {
   api: AuditorApi;
   /** Replace to change what a call does. */
@@ -89,6 +108,7 @@ export interface TestApi {
     info: () => Promise<AppInfo>;
     status: () => Promise<ServerStatus>;
     verify: (request: VerifyBundleRequest) => Promise<BundleReport>;
+    published: () => Promise<CtsPublished>;
   };
   /** Pushes a `server.onDidChangeStatus` event to every current listener. */
   emitStatus(status: ServerStatus): void;
@@ -110,6 +130,7 @@ export function createTestApi(): TestApi {
     info: async () => sampleInfo(),
     status: async () => sampleStatus(),
     verify: async () => sampleReport(),
+    published: async () => samplePublished(),
   };
   const api: AuditorApi = {
     app: {
@@ -155,6 +176,12 @@ export function createTestApi(): TestApi {
         return { nodes: [], edges: [] };
       },
       onDidSyncProgress: () => () => undefined,
+    },
+    cts: {
+      published: () => {
+        calls.push('cts.published');
+        return handlers.published();
+      },
     },
   };
   return {

@@ -21,6 +21,7 @@ describe('the contract', () => {
       'vendors.list',
       'vendors.sync',
       'vendors.supplyChain',
+      'cts.published',
     ]);
     expect(EVENT_NAMES).toEqual([
       'server.onDidChangeStatus',

@@ -123,6 +123,10 @@ describe('IPC', () => {
         calls += 1;
         return status;
       },
+      'cts.published': async () => {
+        calls += 1;
+        throw new Error('not used here');
+      },
       'bundles.verify': async () => {
         calls += 1;
         throw new Error('not used here');
