@@ -12,7 +12,8 @@
  */
 import type { BundleProgress, BundleReport } from './bundles';
 import type { SupplyChainGraph, SyncProgress, SyncReport, VendorSummary } from './client';
-import type { CtsPublished } from './cts';
+import type { CtsPublished, VendorCts, VendorCtsKey } from './cts';
+import type { EvidenceFileCheck, EvidenceFileDigest, VendorEvidence } from './ctsEvidence';
 import { AppError } from './errors';
 
 // ---------------------------------------------------------------------------------------
@@ -122,10 +123,31 @@ export interface VendorsApi {
   onDidSyncProgress(listener: (progress: SyncProgress) => void): Unsubscribe;
 }
 
-/** OpenCTS telemetry: the posture this server publishes. */
+/** OpenCTS telemetry: the posture this server publishes, and vendors' telemetry. */
 export interface CtsApi {
   /** The telemetry `GET /cts` serves now, its recent changes and the attestation key's id. */
   published(): Promise<CtsPublished>;
+  /**
+   * A vendor's telemetry as its syncs kept it (offline): the latest document, its history,
+   * the attestation check and keys, and its claims against the CTP data we hold.
+   */
+  vendor(request: { name: string }): Promise<VendorCts>;
+  /** The evidence references of a vendor's latest telemetry, with their statuses (offline). */
+  evidence(request: { name: string }): Promise<VendorEvidence>;
+  /**
+   * Compares files with the references: the page hashes them (SHA-256) and sends only name,
+   * digest and size; nothing is uploaded or kept but the outcome.
+   */
+  checkEvidence(request: {
+    name: string;
+    files: EvidenceFileDigest[];
+  }): Promise<{ files: EvidenceFileCheck[]; evidence: VendorEvidence }>;
+  /** Downloads the vendor's https references (bounded) and compares them with their digests. */
+  fetchEvidence(request: { name: string }): Promise<VendorEvidence>;
+  /** Where the vendor's telemetry is read (null: the CtpBase's origin + `/cts`). */
+  setVendorUrl(request: { name: string; url: string | null }): Promise<{ url: string }>;
+  /** Pins the attestation key a vendor changed to, once the auditor has confirmed it. */
+  acceptVendorKey(request: { name: string; kid: string }): Promise<VendorCtsKey[]>;
 }
 
 /** Everything the renderer may call: `window.auditor` in Electron, HTTP RPC in a browser. */
@@ -195,6 +217,98 @@ export const vendorNameRequest: ArgumentValidator<{ name: string }> = (value) =>
   return { name };
 };
 
+/** Checks `{ name, ...more }`: a vendor name and the members `more` reads (no others). */
+function vendorRequest<T>(
+  call: string,
+  shape: string,
+  more: (record: Record<string, unknown>) => T,
+  keys: readonly string[],
+): ArgumentValidator<{ name: string } & T> {
+  return (value) => {
+    const record = plainObject(value, `${call} takes ${shape}.`);
+    for (const key of Object.keys(record)) {
+      if (key !== 'name' && !keys.includes(key)) {
+        throw new AppError('APP_INVALID_ARGUMENT', `${call} does not take "${key.slice(0, 40)}".`);
+      }
+    }
+    const { name } = vendorNameRequest({ name: record.name });
+    return { name, ...more(record) };
+  };
+}
+
+/** `{ name, files: [{ name, sha256, size }] }`: at most 1,000 files, digests in lower-case hex. */
+export const checkEvidenceRequest = vendorRequest(
+  'cts.checkEvidence',
+  '{ name, files: [{ name, sha256, size }] }',
+  (record) => {
+    const { files } = record;
+    if (!Array.isArray(files) || files.length === 0 || files.length > 1000) {
+      throw new AppError('APP_INVALID_ARGUMENT', '"files" must list 1 to 1000 files.');
+    }
+    return {
+      files: files.map((file: unknown, index): EvidenceFileDigest => {
+        const entry = plainObject(file, `files[${index}] must be { name, sha256, size }.`);
+        const { name, sha256, size } = entry;
+        if (
+          Object.keys(entry).length !== 3 ||
+          typeof name !== 'string' ||
+          name.length === 0 ||
+          name.length > 255 ||
+          hasControlCharacter(name) ||
+          typeof sha256 !== 'string' ||
+          !/^[0-9a-f]{64}$/.test(sha256) ||
+          typeof size !== 'number' ||
+          !Number.isSafeInteger(size) ||
+          size < 0
+        ) {
+          throw new AppError(
+            'APP_INVALID_ARGUMENT',
+            `files[${index}] must be { name (1 to 255 characters), sha256 (64 lower-case hex digits), size (bytes) }.`,
+          );
+        }
+        return { name, sha256, size };
+      }),
+    };
+  },
+  ['files'],
+);
+
+/** `{ name, url }`: a URL of at most 2,048 characters, or null. */
+export const setVendorUrlRequest = vendorRequest(
+  'cts.setVendorUrl',
+  '{ name, url }',
+  (record) => {
+    const { url } = record;
+    if (url !== null && (typeof url !== 'string' || url.length === 0 || url.length > 2048)) {
+      throw new AppError(
+        'APP_INVALID_ARGUMENT',
+        '"url" must be a URL (at most 2048 characters) or null.',
+      );
+    }
+    return { url };
+  },
+  ['url'],
+);
+
+/** `{ name, kid }`: a key id of at most 200 characters. */
+export const acceptVendorKeyRequest = vendorRequest(
+  'cts.acceptVendorKey',
+  '{ name, kid }',
+  (record) => {
+    const { kid } = record;
+    if (
+      typeof kid !== 'string' ||
+      kid.length === 0 ||
+      kid.length > 200 ||
+      hasControlCharacter(kid)
+    ) {
+      throw new AppError('APP_INVALID_ARGUMENT', '"kid" must be a key id (1 to 200 characters).');
+    }
+    return { kid };
+  },
+  ['kid'],
+);
+
 function hasControlCharacter(text: string): boolean {
   for (let index = 0; index < text.length; index++) {
     const code = text.charCodeAt(index);
@@ -222,7 +336,18 @@ export const API_DESCRIPTION = {
     calls: { list: noArguments, sync: vendorNameRequest, supplyChain: noArguments },
     events: ['onDidSyncProgress'],
   },
-  cts: { calls: { published: noArguments }, events: [] },
+  cts: {
+    calls: {
+      published: noArguments,
+      vendor: vendorNameRequest,
+      evidence: vendorNameRequest,
+      checkEvidence: checkEvidenceRequest,
+      fetchEvidence: vendorNameRequest,
+      setVendorUrl: setVendorUrlRequest,
+      acceptVendorKey: acceptVendorKeyRequest,
+    },
+    events: [],
+  },
 } as const satisfies Record<
   keyof AuditorApi,
   { calls: Record<string, ArgumentValidator<unknown>>; events: readonly string[] }

@@ -179,3 +179,79 @@ function parseUrl(text: string): URL | null {
 function quoted(text: string): string {
   return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
 }
+
+/** What is known of one reference (docs/opencts.md "Evidence"). */
+export type EvidenceStatus =
+  /** A file given, or a download, hashes to the digest named. */
+  | 'verified'
+  /** What was checked hashes to something else. */
+  | 'mismatch'
+  /** The download failed (network, status, a bound). */
+  | 'unreachable'
+  /** A pre-signed URL past its expiry. */
+  | 'expired'
+  /** `s3://` and other forms: nothing this app can fetch. */
+  | 'cannot_check'
+  /** Downloaded, but the reference names no digest to compare with. */
+  | 'no_digest'
+  /** Nothing checked yet: give the file, or fetch. */
+  | 'unchecked';
+
+export const EVIDENCE_STATUSES: readonly EvidenceStatus[] = [
+  'mismatch',
+  'unreachable',
+  'expired',
+  'unchecked',
+  'no_digest',
+  'cannot_check',
+  'verified',
+];
+
+/** The last thing checked against a reference. */
+export interface EvidenceObservation {
+  source: 'file' | 'download';
+  /** The file's name as given, or the URL downloaded. */
+  name: string;
+  sha256: string | null;
+  size: number | null;
+  checkedAt: string;
+}
+
+export interface EvidenceItem {
+  reference: EvidenceReference;
+  /** Where the telemetry names it: `posture`, `SOC2`, `SOC2 CC7.2`. */
+  where: string[];
+  status: EvidenceStatus;
+  detail: string | null;
+  observed: EvidenceObservation | null;
+}
+
+/** A file checked against a vendor's references. */
+export interface EvidenceFileCheck {
+  name: string;
+  sha256: string;
+  size: number;
+  outcome: 'verified' | 'mismatch' | 'no_digest' | 'unmatched';
+  /** The references it was compared with (their text). */
+  references: string[];
+  checkedAt: string;
+}
+
+/** A vendor's evidence references with their statuses, for `vendor evidence` and the app. */
+export interface VendorEvidence {
+  vendor: string;
+  /** The telemetry document the references come from, or null before any. */
+  documentId: number | null;
+  items: EvidenceItem[];
+  counts: Record<EvidenceStatus, number>;
+  /** Files given that match no reference, newest first. */
+  unmatchedFiles: EvidenceFileCheck[];
+}
+
+/** A file to check, hashed where it is (the CLI, or the app's page). */
+export interface EvidenceFileDigest {
+  name: string;
+  /** 64 lowercase hex digits. */
+  sha256: string;
+  size: number;
+}

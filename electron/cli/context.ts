@@ -114,7 +114,7 @@ function openCliModules(dataDir: string, lifecycle: Lifecycle): CliModules {
     return opened;
   });
   const silentEvents = async () => (await import('../core/events')).createEventBus(() => {});
-  return {
+  const modules: CliModules = {
     provider: once(async () => {
       const { createProviderModule } = await import('../core/provider/providerModule');
       return use('provider', createProviderModule({ db: (await databases()).server(), clock }));
@@ -147,9 +147,17 @@ function openCliModules(dataDir: string, lifecycle: Lifecycle): CliModules {
     cts: once(async () => {
       const { createCtsModule } = await import('../core/cts/ctsModule');
       const opened = await databases();
-      return use('cts', createCtsModule({ dataDir, clock, serverDb: opened.server }));
+      const module = createCtsModule({
+        dataDir,
+        clock,
+        serverDb: opened.server,
+        auditorDb: opened.auditor,
+        client: () => modules.client(),
+      });
+      return use('cts', module);
     }),
   };
+  return modules;
 }
 
 function once<T>(load: () => Promise<T>): () => Promise<T> {

@@ -45,7 +45,7 @@ export interface Core {
   /** The followed vendors (auditor.db). */
   readonly client: ClientServices;
   readonly bundles: BundlesServices;
-  /** OpenCTS: the telemetry this server publishes. */
+  /** OpenCTS: the telemetry this server publishes, and vendors' telemetry. */
   readonly cts: CtsServices;
   /** Closes everything in reverse order of opening; safe to call twice. */
   dispose(): Promise<void>;
@@ -93,7 +93,13 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     );
     const cts = use(
       'cts',
-      createCtsModule({ dataDir: config.dataDir, clock, serverDb: databases.server }),
+      createCtsModule({
+        dataDir: config.dataDir,
+        clock,
+        serverDb: databases.server,
+        auditorDb: databases.auditor,
+        client: () => client.services,
+      }),
     );
     // The RPC transport needs the dispatcher, which needs every handler, the host's too.
     let dispatcher: Dispatcher | null = null;

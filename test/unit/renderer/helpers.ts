@@ -12,7 +12,12 @@ import type {
   VerifyBundleRequest,
 } from '../../../shared/api';
 import type { BundleReport } from '../../../shared/bundles';
-import type { CtsPublished } from '../../../shared/cts';
+import type { CtsPublished, VendorCts } from '../../../shared/cts';
+import type {
+  EvidenceFileCheck,
+  EvidenceFileDigest,
+  VendorEvidence,
+} from '../../../shared/ctsEvidence';
 import { createAuditorApiPlugin } from '../../../renderer/src/api/auditor';
 import { createAppRouter } from '../../../renderer/src/router';
 
@@ -109,6 +114,12 @@ export interface TestApi {
     status: () => Promise<ServerStatus>;
     verify: (request: VerifyBundleRequest) => Promise<BundleReport>;
     published: () => Promise<CtsPublished>;
+    vendorCts: (name: string) => Promise<VendorCts>;
+    evidence: (name: string) => Promise<VendorEvidence>;
+    checkEvidence: (request: {
+      name: string;
+      files: EvidenceFileDigest[];
+    }) => Promise<{ files: EvidenceFileCheck[]; evidence: VendorEvidence }>;
   };
   /** Pushes a `server.onDidChangeStatus` event to every current listener. */
   emitStatus(status: ServerStatus): void;
@@ -131,6 +142,15 @@ export function createTestApi(): TestApi {
     status: async () => sampleStatus(),
     verify: async () => sampleReport(),
     published: async () => samplePublished(),
+    vendorCts: async () => {
+      throw new Error('cts.vendor is not used by these views');
+    },
+    evidence: async () => {
+      throw new Error('cts.evidence is not used by these views');
+    },
+    checkEvidence: async () => {
+      throw new Error('cts.checkEvidence is not used by these views');
+    },
   };
   const api: AuditorApi = {
     app: {
@@ -181,6 +201,30 @@ export function createTestApi(): TestApi {
       published: () => {
         calls.push('cts.published');
         return handlers.published();
+      },
+      vendor: ({ name }) => {
+        calls.push('cts.vendor');
+        return handlers.vendorCts(name);
+      },
+      evidence: ({ name }) => {
+        calls.push('cts.evidence');
+        return handlers.evidence(name);
+      },
+      checkEvidence: (request) => {
+        calls.push('cts.checkEvidence');
+        return handlers.checkEvidence(request);
+      },
+      fetchEvidence: async () => {
+        calls.push('cts.fetchEvidence');
+        throw new Error('cts.fetchEvidence is not used by these views');
+      },
+      setVendorUrl: async () => {
+        calls.push('cts.setVendorUrl');
+        throw new Error('cts.setVendorUrl is not used by these views');
+      },
+      acceptVendorKey: async () => {
+        calls.push('cts.acceptVendorKey');
+        throw new Error('cts.acceptVendorKey is not used by these views');
       },
     },
   };

@@ -127,6 +127,30 @@ describe('IPC', () => {
         calls += 1;
         throw new Error('not used here');
       },
+      'cts.vendor': async () => {
+        calls += 1;
+        throw new Error('not used here');
+      },
+      'cts.evidence': async () => {
+        calls += 1;
+        throw new Error('not used here');
+      },
+      'cts.checkEvidence': async () => {
+        calls += 1;
+        throw new Error('not used here');
+      },
+      'cts.fetchEvidence': async () => {
+        calls += 1;
+        throw new Error('not used here');
+      },
+      'cts.setVendorUrl': async () => {
+        calls += 1;
+        throw new Error('not used here');
+      },
+      'cts.acceptVendorKey': async () => {
+        calls += 1;
+        throw new Error('not used here');
+      },
       'bundles.verify': async () => {
         calls += 1;
         throw new Error('not used here');
