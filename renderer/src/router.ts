@@ -28,6 +28,13 @@ declare module 'vue-router' {
 export const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/vendors' },
   { path: '/vendors', name: 'vendors', component: VendorsView, meta: { title: 'Vendors' } },
+  {
+    path: '/vendors/:name/compliance',
+    name: 'vendor-compliance',
+    // ECharts loads with this page only (DESIGN "Quality bars": first page ≤ 200 KB).
+    component: () => import('./views/VendorComplianceView.vue'),
+    meta: { title: 'Vendor compliance' },
+  },
   { path: '/alerts', name: 'alerts', component: AlertsView, meta: { title: 'Alerts' } },
   { path: '/bundles', name: 'bundles', component: BundlesView, meta: { title: 'Bundles' } },
   { path: '/server', name: 'server', component: ServerView, meta: { title: 'Server' } },

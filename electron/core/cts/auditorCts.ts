@@ -1,6 +1,11 @@
 import { join } from 'node:path';
 
-import type { ObjectiveReading, VendorCts, VendorCtsKey } from '../../../shared/cts';
+import type {
+  AttestationCheck,
+  ObjectiveReading,
+  VendorCts,
+  VendorCtsKey,
+} from '../../../shared/cts';
 import { readObjective } from '../../../shared/cts';
 import type {
   EvidenceFileCheck,
@@ -104,7 +109,7 @@ export function createCtsAuditorServices(deps: {
         url: vendorCtsUrl(vendor, store.url(vendor.id)),
         lastRead: withoutDocumentId(store.lastRead(vendor.id)),
         current: document,
-        attestation: store.latestAttestation(vendor.id),
+        attestation: afterAcceptance(store.latestAttestation(vendor.id), store.keys(vendor.id)),
         keys: store.keys(vendor.id),
         history: store.history(vendor.id),
         ...comparison,
@@ -167,6 +172,21 @@ export function createCtsAuditorServices(deps: {
       }
       return store.keys(vendor.id);
     },
+  };
+}
+
+/** A key change the auditor has since accepted is no longer an alert: that key verified it. */
+function afterAcceptance(
+  check: AttestationCheck | null,
+  keys: VendorCtsKey[],
+): AttestationCheck | null {
+  if (check?.status !== 'key_changed') return check;
+  const pinned = keys.find((key) => key.status === 'pinned' && key.kid === check.kid);
+  if (pinned === undefined) return check;
+  return {
+    status: 'verified',
+    kid: check.kid,
+    message: `signed by the key accepted on ${pinned.changedAt}`,
   };
 }
 

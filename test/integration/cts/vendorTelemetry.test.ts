@@ -146,6 +146,10 @@ describe("a vendor sync reads the vendor's OpenCTS telemetry", () => {
     const offered = view.keys[1]!;
     expect(() => cts.acceptKey('acme', 'not-a-key')).toThrow(/has offered no attestation key/);
     expect(cts.acceptKey('acme', offered.kid).map((k) => k.status)).toEqual(['replaced', 'pinned']);
+    expect(cts.view('acme').attestation).toMatchObject({
+      status: 'verified',
+      message: expect.stringMatching(/^signed by the key accepted on /),
+    });
     await auditor.client.sync.sync('acme');
     view = cts.view('acme');
     expect(view.attestation).toMatchObject({ status: 'verified', kid: offered.kid });
