@@ -205,6 +205,16 @@ export interface CtsExtension {
 /** The telemetry without its `timestamp`: the content whose changes move the timestamp. */
 export type CtsBody = Omit<CtsTelemetry, 'timestamp'>;
 
+/** One framework's part of the telemetry, computed alone (the provider recomputes only those a change touches). */
+export interface FrameworkPart {
+  framework: CtsFramework;
+  extension: ExtensionFramework;
+  /** Some mapped objective is met or not met, or a status is declared. */
+  evidenced: boolean;
+  /** Its mapped objectives by state. */
+  objectives: Record<ObjectiveState, number>;
+}
+
 /**
  * The telemetry of a mapping, given the reading of each mapped measurement's objective.
  * Frameworks and controls keep the mapping's order.
@@ -213,35 +223,50 @@ export function buildTelemetryBody(
   mapping: ComplianceMapping,
   read: (measurementId: string) => ObjectiveReading,
 ): CtsBody {
+  return assembleBody(
+    mapping.frameworks.map((framework) => buildFrameworkPart(framework, read)),
+    mapping.evidenceRefs,
+  );
+}
+
+/** The telemetry made of its frameworks' parts: the posture and totals over all of them. */
+export function assembleBody(
+  parts: readonly FrameworkPart[],
+  evidenceRefs: readonly string[],
+): CtsBody {
   const totals: Record<ObjectiveState, number> = { met: 0, not_met: 0, not_evidenced: 0 };
-  let evidenced = false;
-  const frameworks: CtsFramework[] = [];
-  const extension: ExtensionFramework[] = [];
-  for (const framework of mapping.frameworks) {
-    const built = buildFramework(framework, read, totals);
-    evidenced ||= built.evidenced;
-    frameworks.push(built.framework);
-    extension.push(built.extension);
+  for (const part of parts) {
+    totals.met += part.objectives.met;
+    totals.not_met += part.objectives.not_met;
+    totals.not_evidenced += part.objectives.not_evidenced;
   }
   const body: CtsBody = {
     version: 'v1',
     compliance_posture: postureOf(
-      frameworks.map((framework) => framework.status),
-      evidenced,
+      parts.map((part) => part.framework.status),
+      parts.some((part) => part.evidenced),
     ),
-    frameworks,
+    frameworks: parts.map((part) => part.framework),
   };
-  if (mapping.evidenceRefs.length > 0) body.evidence_refs = [...mapping.evidenceRefs];
-  const ours: CtsExtension = { objectives: totals, frameworks: extension };
+  if (evidenceRefs.length > 0) body.evidence_refs = [...evidenceRefs];
+  const ours: CtsExtension = {
+    objectives: totals,
+    frameworks: parts.map((part) => part.extension),
+  };
   body.extensions = { [CTS_EXTENSION]: ours };
   return body;
 }
 
-function buildFramework(
+/** One framework's statuses, score and what drives them. */
+export function buildFrameworkPart(
   framework: MappedFramework,
   read: (measurementId: string) => ObjectiveReading,
-  totals: Record<ObjectiveState, number>,
-): { framework: CtsFramework; extension: ExtensionFramework; evidenced: boolean } {
+): FrameworkPart {
+  const objectivesByState: Record<ObjectiveState, number> = {
+    met: 0,
+    not_met: 0,
+    not_evidenced: 0,
+  };
   const counts: Record<CtsStatus, number> = { compliant: 0, partial: 0, non_compliant: 0 };
   if (framework.controls.length === 0) {
     const status = framework.status ?? 'non_compliant';
@@ -250,6 +275,7 @@ function buildFramework(
       framework: { name: framework.name, status, score: statusWeight(status) },
       extension: { name: framework.name, source: 'declared', controls: [], counts },
       evidenced: framework.status !== undefined,
+      objectives: objectivesByState,
     };
   }
   let evidenced = false;
@@ -264,7 +290,7 @@ function buildFramework(
     } else {
       const objectives = control.measurements.map((measurement): ExtensionObjective => {
         const reading = read(measurement);
-        totals[reading.state]++;
+        objectivesByState[reading.state]++;
         evidenced ||= reading.state !== 'not_evidenced';
         return reading.reason === undefined
           ? { measurement, state: reading.state }
@@ -281,6 +307,7 @@ function buildFramework(
     framework: { name: framework.name, ...outcome, controls },
     extension: { name: framework.name, source: 'measured', controls: extensionControls, counts },
     evidenced,
+    objectives: objectivesByState,
   };
 }
 
@@ -378,7 +405,7 @@ export function ctsEndpoints(ctpBase: string): {
 export interface CtsChange {
   /** When the content changed (RFC 3339). */
   changedAt: string;
-  /** SHA-256 of the content (the JSON form without `timestamp`). */
+  /** What identifies the content (SHA-256 over its frameworks' digests and the rest, no `timestamp`). */
   digest: string;
   posture: CtsPosture;
   frameworks: Array<{ name: string; status: CtsStatus; score: number }>;

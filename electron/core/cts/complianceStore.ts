@@ -46,22 +46,20 @@ export function importCompliance(
     .pluck()
     .get();
   if (stored === mapping) return { changed: false };
-  const ids = JSON.stringify([...known].sort());
-  db.prepare<[string, string, string]>(
-    `INSERT INTO cts_mapping (id, mapping, measurement_ids, revision, updated_at) VALUES (1, ?, ?, 1, ?)
-     ON CONFLICT (id) DO UPDATE SET mapping = excluded.mapping,
-       measurement_ids = excluded.measurement_ids, revision = revision + 1,
+  db.prepare<[string, string]>(
+    `INSERT INTO cts_mapping (id, mapping, revision, updated_at) VALUES (1, ?, 1, ?)
+     ON CONFLICT (id) DO UPDATE SET mapping = excluded.mapping, revision = revision + 1,
        updated_at = excluded.updated_at`,
-  ).run(mapping, ids, now);
+  ).run(mapping, now);
   return { changed: true };
 }
 
 /** One stored change of the telemetry (`cts_changes`). */
 export type TelemetryChange = CtsChange;
 
+/** What identifies the telemetry's content and when it last changed (`cts_telemetry`). */
 export interface StoredTelemetry {
   digest: string;
-  document: string;
   changedAt: string;
   frameworks: Record<string, { digest: string; changedAt: string }>;
 }
@@ -70,9 +68,18 @@ export interface StoredTelemetry {
 export interface ComplianceStore {
   /** The mapping's revision (0 without a mapping): cheap, read on every recomputation. */
   revision(): number;
-  mapping(): { mapping: ComplianceMapping; measurementIds: string } | null;
-  /** What the rules need of each mapped measurement, by id (absent: no such measurement). */
-  facts(measurementIds: string): Map<string, MeasurementFacts>;
+  mapping(): ComplianceMapping | null;
+  /**
+   * What the rules need of each measurement, by id (absent: no such measurement). Read in
+   * full once, then only the measurements whose changeId moved (CTP 4.1.5.5: any change of
+   * a result, objective status or state gives a new one); in full again when measurements
+   * were added or removed. The recomputation after a publish has 10 ms (bench/cts.bench.ts).
+   */
+  facts(): {
+    facts: ReadonlyMap<string, MeasurementFacts>;
+    /** The ids read again since the last call; null when everything was read. */
+    changed: ReadonlySet<string> | null;
+  };
   stored(): StoredTelemetry | undefined;
   /**
    * Records a new telemetry in one IMMEDIATE transaction, unless another process recorded
@@ -85,29 +92,39 @@ export interface ComplianceStore {
 
 export function createComplianceStore(db: SqliteDatabase): ComplianceStore {
   const revision = db.prepare<[], number>('SELECT revision FROM cts_mapping WHERE id = 1').pluck();
-  const mapping = db.prepare<[], { mapping: string; measurement_ids: string }>(
-    'SELECT mapping, measurement_ids FROM cts_mapping WHERE id = 1',
+  const mapping = db.prepare<[], string>('SELECT mapping FROM cts_mapping WHERE id = 1').pluck();
+  const factColumns = `id, state, objective_condition IS NOT NULL, objective_status,
+    result IS NOT NULL, change_id FROM measurements`;
+  type FactRow = [string, MeasurementFacts['state'], number, string | null, number, number];
+  const allFacts = db.prepare<[], FactRow>(`SELECT ${factColumns}`).raw();
+  const changedFacts = db
+    .prepare<[number], FactRow>(`SELECT ${factColumns} WHERE change_id > ?`)
+    .raw();
+  const measurementCount = db.prepare<[], number>('SELECT count(*) FROM measurements').pluck();
+  let known = new Map<string, MeasurementFacts>();
+  let seen = -1;
+  let count = -1;
+  const keep = (row: FactRow): void => {
+    known.set(row[0], {
+      state: row[1],
+      hasObjective: row[2] === 1,
+      objectiveStatus: row[3] as MeasurementFacts['objectiveStatus'],
+      hasResult: row[4] === 1,
+    });
+    if (row[5] > seen) seen = row[5];
+  };
+  const readAll = (): void => {
+    known = new Map();
+    seen = -1;
+    for (const row of allFacts.all()) keep(row);
+    count = known.size;
+  };
+  const stored = db.prepare<[], { digest: string; changed_at: string; frameworks: string }>(
+    'SELECT digest, changed_at, frameworks FROM cts_telemetry WHERE id = 1',
   );
-  const facts = db.prepare<
-    [string],
-    {
-      id: string;
-      state: MeasurementFacts['state'];
-      objective: number;
-      status: string | null;
-      result: number;
-    }
-  >(`
-    SELECT id, state, objective_condition IS NOT NULL AS objective, objective_status AS status,
-           result IS NOT NULL AS result
-    FROM measurements WHERE id IN (SELECT value FROM json_each(?))`);
-  const stored = db.prepare<
-    [],
-    { digest: string; document: string; changed_at: string; frameworks: string }
-  >('SELECT digest, document, changed_at, frameworks FROM cts_telemetry WHERE id = 1');
-  const upsert = db.prepare<[string, string, string, string]>(`
-    INSERT INTO cts_telemetry (id, digest, document, changed_at, frameworks) VALUES (1, ?, ?, ?, ?)
-    ON CONFLICT (id) DO UPDATE SET digest = excluded.digest, document = excluded.document,
+  const upsert = db.prepare<[string, string, string]>(`
+    INSERT INTO cts_telemetry (id, digest, changed_at, frameworks) VALUES (1, ?, ?, ?)
+    ON CONFLICT (id) DO UPDATE SET digest = excluded.digest,
       changed_at = excluded.changed_at, frameworks = excluded.frameworks`);
   const append = db.prepare<[string, string, string, string]>(
     'INSERT INTO cts_changes (changed_at, digest, posture, frameworks) VALUES (?, ?, ?, ?)',
@@ -121,7 +138,6 @@ export function createComplianceStore(db: SqliteDatabase): ComplianceStore {
     if (row === undefined) return undefined;
     return {
       digest: row.digest,
-      document: row.document,
       changedAt: row.changed_at,
       frameworks: JSON.parse(row.frameworks) as StoredTelemetry['frameworks'],
     };
@@ -129,31 +145,28 @@ export function createComplianceStore(db: SqliteDatabase): ComplianceStore {
   const record = db.transaction((next: StoredTelemetry, change: TelemetryChange) => {
     const current = readStored();
     if (current?.digest === next.digest) return current;
-    upsert.run(next.digest, next.document, next.changedAt, JSON.stringify(next.frameworks));
+    upsert.run(next.digest, next.changedAt, JSON.stringify(next.frameworks));
     append.run(change.changedAt, change.digest, change.posture, JSON.stringify(change.frameworks));
     return next;
   });
   return {
     revision: () => revision.get() ?? 0,
     mapping() {
-      const row = mapping.get();
-      if (row === undefined) return null;
-      return {
-        mapping: JSON.parse(row.mapping) as ComplianceMapping,
-        measurementIds: row.measurement_ids,
-      };
+      const text = mapping.get();
+      return text === undefined ? null : (JSON.parse(text) as ComplianceMapping);
     },
-    facts(measurementIds) {
-      const out = new Map<string, MeasurementFacts>();
-      for (const row of facts.all(measurementIds)) {
-        out.set(row.id, {
-          state: row.state,
-          hasObjective: row.objective === 1,
-          hasResult: row.result === 1,
-          objectiveStatus: row.status as MeasurementFacts['objectiveStatus'],
-        });
+    facts() {
+      if (seen < 0) {
+        readAll();
+        return { facts: known, changed: null };
       }
-      return out;
+      const rows = changedFacts.all(seen);
+      if (measurementCount.get() !== count || rows.some((row) => !known.has(row[0]))) {
+        readAll();
+        return { facts: known, changed: null };
+      }
+      for (const row of rows) keep(row);
+      return { facts: known, changed: new Set(rows.map((row) => row[0])) };
     },
     stored: readStored,
     record: (next, change) => record.immediate(next, change),

@@ -4,23 +4,28 @@ import canonicalize from 'canonicalize';
 
 import { formatRfc3339 } from '../../../shared/ctp/time';
 import {
-  buildTelemetryBody,
-  ctsExtensionOf,
+  CTS_EXTENSION,
+  assembleBody,
+  buildFrameworkPart,
   readObjective,
   restrictToFrameworks,
   withTimestamp,
   type ComplianceMapping,
   type CtsBody,
+  type FrameworkPart,
+  type MappedFramework,
+  type ObjectiveReading,
   type CtsTelemetry,
 } from '../../../shared/cts';
 import type { ComplianceStore, StoredTelemetry, TelemetryChange } from './complianceStore';
 import { metricsText } from './metricsText';
+import { bodyText, documentText } from './telemetryText';
 
 /** One computed telemetry and the forms it is served in, each made once, on first use. */
 export interface PublishedTelemetry {
   readonly telemetry: CtsTelemetry;
-  /** `GET /cts`. */
-  readonly json: string;
+  /** `GET /cts`, serialized on first use. */
+  json(): string;
   /** A strong ETag over the served bytes. */
   readonly etag: string;
   /** When the content last changed (ms since the epoch; `timestamp`). */
@@ -69,28 +74,55 @@ export function createProviderTelemetry(deps: {
 }): ProviderTelemetry {
   const { store, clock } = deps;
   const dataVersion = () => `${deps.ownWrites()}:${deps.otherWrites()}`;
-  let mapping: { revision: number; value: ComplianceMapping; ids: string } | null = null;
+  let mapping: { revision: number; value: ComplianceMapping } | null = null;
   let current: { version: string; published: PublishedTelemetry; digest: string } | null = null;
 
   const mappingNow = () => {
     const revision = store.revision();
     if (mapping?.revision !== revision) {
-      const stored = store.mapping();
-      mapping = {
-        revision,
-        value: stored?.mapping ?? EMPTY_MAPPING,
-        ids: stored?.measurementIds ?? '[]',
-      };
+      mapping = { revision, value: store.mapping() ?? EMPTY_MAPPING };
     }
     return mapping;
   };
 
+  // Each framework's part, kept with its texts until a change touches one of its measurements.
+  let parts: { revision: number; list: CachedPart[] } | null = null;
+  const partsNow = (): { list: CachedPart[]; rebuilt: boolean } => {
+    const { revision, value } = mappingNow();
+    const { facts, changed } = store.facts();
+    const read = (id: string) => readObjective(facts.get(id));
+    if (parts === null || parts.revision !== revision || changed === null) {
+      parts = { revision, list: value.frameworks.map((framework) => cachedPart(framework, read)) };
+      return { list: parts.list, rebuilt: true };
+    }
+    let rebuilt = false;
+    parts.list = parts.list.map((cached, index) => {
+      if (![...cached.measurements].some((id) => changed.has(id))) return cached;
+      rebuilt = true;
+      return cachedPart(value.frameworks[index]!, read);
+    });
+    return { list: parts.list, rebuilt };
+  };
+
   const refreshAt = (version: string): PublishedTelemetry => {
-    const { value, ids } = mappingNow();
-    const facts = store.facts(ids);
-    const body = buildTelemetryBody(value, (id) => readObjective(facts.get(id)));
-    const bodyText = JSON.stringify(body);
-    const digest = sha256(bodyText);
+    const { list, rebuilt } = partsNow();
+    if (!rebuilt && current !== null) {
+      current = { ...current, version };
+      return current.published;
+    }
+    const body = assembleBody(
+      list.map((cached) => cached.part),
+      mapping?.value.evidenceRefs ?? [],
+    );
+    // The content's digest from the frameworks' own digests and the rest (a few hundred
+    // bytes): hashing the whole text again would cost more than the recomputation itself.
+    const { frameworks: _frameworks, extensions, ...rest } = body;
+    const totals = (extensions?.[CTS_EXTENSION] as { objectives: unknown } | undefined)?.objectives;
+    const digest = sha256(
+      [JSON.stringify(rest), JSON.stringify(totals), ...list.map((cached) => cached.digest)].join(
+        '\n',
+      ),
+    );
     if (current?.digest === digest) {
       current = { ...current, version };
       return current.published;
@@ -100,13 +132,17 @@ export function createProviderTelemetry(deps: {
     const recorded =
       previous?.digest === digest
         ? previous
-        : store.record(nextStored(body, digest, previous, now), {
+        : store.record(nextStored(list, digest, previous, now), {
             changedAt: now,
             digest,
             posture: body.compliance_posture,
             frameworks: body.frameworks.map(({ name, status, score }) => ({ name, status, score })),
           });
-    current = { version, digest: recorded.digest, published: publish(recorded) };
+    const texts = {
+      own: list.map((cached) => cached.own),
+      extension: list.map((cached) => cached.extension),
+    };
+    current = { version, digest, published: publish(body, () => bodyText(body, texts), recorded) };
     return current.published;
   };
 
@@ -122,34 +158,54 @@ export function createProviderTelemetry(deps: {
   };
 }
 
-/** What to store for a new content: per framework, the digest and when it last changed. */
+interface CachedPart {
+  part: FrameworkPart;
+  own: string;
+  extension: string;
+  /** SHA-256 of both texts: what identifies the framework's content. */
+  digest: string;
+  measurements: ReadonlySet<string>;
+}
+
+function cachedPart(
+  framework: MappedFramework,
+  read: (measurementId: string) => ObjectiveReading,
+): CachedPart {
+  const part = buildFrameworkPart(framework, read);
+  const own = JSON.stringify(part.framework);
+  const extension = JSON.stringify(part.extension);
+  return {
+    part,
+    own,
+    extension,
+    digest: sha256(`${own}\n${extension}`),
+    measurements: new Set(framework.controls.flatMap((control) => control.measurements)),
+  };
+}
+
+/** What to store for a new content: per framework, its digest and when it last changed. */
 function nextStored(
-  body: CtsBody,
+  list: readonly CachedPart[],
   digest: string,
   previous: StoredTelemetry | undefined,
   now: string,
 ): StoredTelemetry {
-  const ours = ctsExtensionOf(body);
   const frameworks: StoredTelemetry['frameworks'] = {};
-  body.frameworks.forEach((framework, index) => {
-    const frameworkDigest = sha256(JSON.stringify([framework, ours?.frameworks[index] ?? null]));
-    const before = previous?.frameworks[framework.name];
-    frameworks[framework.name] = {
+  for (const { part, digest: frameworkDigest } of list) {
+    const before = previous?.frameworks[part.framework.name];
+    frameworks[part.framework.name] = {
       digest: frameworkDigest,
       changedAt: before?.digest === frameworkDigest ? before.changedAt : now,
     };
-  });
-  return {
-    digest,
-    document: JSON.stringify(withTimestamp(body, now)),
-    changedAt: now,
-    frameworks,
-  };
+  }
+  return { digest, changedAt: now, frameworks };
 }
 
-function publish(stored: StoredTelemetry): PublishedTelemetry {
-  const telemetry = JSON.parse(stored.document) as CtsTelemetry;
-  const json = stored.document;
+/** The forms a telemetry is served in, made once each on first use. */
+function publish(body: CtsBody, text: () => string, stored: StoredTelemetry): PublishedTelemetry {
+  const telemetry = withTimestamp(body, stored.changedAt);
+  let json: string | null = null;
+  const changedAtMs = Date.parse(stored.changedAt);
   const frameworkChangedAt = new Map(
     Object.entries(stored.frameworks).map(([name, entry]) => [name, Date.parse(entry.changedAt)]),
   );
@@ -159,21 +215,22 @@ function publish(stored: StoredTelemetry): PublishedTelemetry {
   const names = new Set(telemetry.frameworks.map((framework) => framework.name));
   const published: PublishedTelemetry = {
     telemetry,
-    json,
-    etag: `"${sha256(json).slice(0, 32)}"`,
-    changedAtMs: Date.parse(stored.changedAt),
+    json: () => (json ??= documentText(text(), stored.changedAt)),
+    // The content's digest and its timestamp identify the served bytes.
+    etag: `"${stored.digest.slice(0, 32)}-${changedAtMs.toString(36)}"`,
+    changedAtMs,
     frameworkChangedAt,
     canonical: () => (canonical ??= canonicalize(telemetry) ?? ''),
     metrics: () => (metrics ??= metricsText(published)),
     restricted(wanted) {
       if (!wanted.every((name) => names.has(name))) return null;
       const key = [...new Set(wanted)].sort().join('\n');
-      let text = restricted.get(key);
-      if (text === undefined) {
-        text = JSON.stringify(restrictToFrameworks(telemetry, new Set(wanted)));
-        restricted.set(key, text);
+      let restrictedText = restricted.get(key);
+      if (restrictedText === undefined) {
+        restrictedText = JSON.stringify(restrictToFrameworks(telemetry, new Set(wanted)));
+        restricted.set(key, restrictedText);
       }
-      return text;
+      return restrictedText;
     },
   };
   return published;

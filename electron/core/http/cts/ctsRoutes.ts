@@ -89,7 +89,13 @@ export async function ctsRoutes(app: FastifyInstance, options: CtsRoutesOptions)
       const published = current();
       const wanted = (request.query as { framework?: string[] }).framework;
       if (wanted === undefined) {
-        return answer(request, reply, published, 'application/json; charset=utf-8', published.json);
+        return answer(
+          request,
+          reply,
+          published,
+          'application/json; charset=utf-8',
+          published.json(),
+        );
       }
       const body = published.restricted(wanted);
       if (body === null) {

@@ -2,24 +2,22 @@
 -- its provider data), the telemetry it gives, and every change of that telemetry.
 
 -- The mapping as validated at import (shared/cts.ts ComplianceMapping, JSON); one row.
--- `measurement_ids` lists the measurements it names, so that their objectives are read in
--- one query; `revision` moves with every import that changes the mapping.
+-- `revision` moves with every import that changes the mapping.
 CREATE TABLE cts_mapping (
-  id              INTEGER PRIMARY KEY CHECK (id = 1),
-  mapping         TEXT NOT NULL CHECK (json_valid(mapping)),
-  measurement_ids TEXT NOT NULL CHECK (json_valid(measurement_ids)),
-  revision        INTEGER NOT NULL,
-  updated_at      TEXT NOT NULL
+  id          INTEGER PRIMARY KEY CHECK (id = 1),
+  mapping     TEXT NOT NULL CHECK (json_valid(mapping)),
+  revision    INTEGER NOT NULL,
+  updated_at  TEXT NOT NULL
 ) STRICT;
 
--- The telemetry last computed (`GET /cts`, JSON) and what identifies its content: the
--- SHA-256 of its RFC 8785 form without `timestamp`. `changed_at` is that timestamp: when
--- the content last changed. `frameworks` keeps each framework's own digest and change
--- time (JSON {name: {digest, changedAt}}) for the metrics' per-framework timestamps.
+-- What identifies the telemetry's content now (a SHA-256 over each framework's own digest
+-- and the rest of the document but `timestamp`), and `changed_at`, that timestamp: when the content
+-- last changed. `frameworks` keeps each framework's own digest and change time (JSON
+-- {name: {digest, changedAt}}) for the metrics' per-framework timestamps. The document
+-- itself is recomputed from the mapping and the objectives, never stored.
 CREATE TABLE cts_telemetry (
   id          INTEGER PRIMARY KEY CHECK (id = 1),
   digest      TEXT NOT NULL,
-  document    TEXT NOT NULL CHECK (json_valid(document)),
   changed_at  TEXT NOT NULL,
   frameworks  TEXT NOT NULL CHECK (json_valid(frameworks))
 ) STRICT;
