@@ -6,8 +6,7 @@ import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 
 import type { CtsTelemetry } from '../../../shared/cts';
-import { createCliContext } from '../../../electron/cli/context';
-import { runCli } from '../../../electron/cli/program';
+import { cliInProcess } from '../../fixtures/cli';
 import { ctsProvider } from '../../fixtures/cts';
 import { serveArgs, SHARED, useProcesses } from '../../helpers/processes';
 import { useTempDirs } from '../../helpers/tempDir';
@@ -15,18 +14,7 @@ import { useTempDirs } from '../../helpers/tempDir';
 const tempDir = useTempDirs();
 const start = useProcesses();
 
-async function cli(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io = {
-    stdout: (text: string) => (stdout += text),
-    stderr: (text: string) => (stderr += text),
-    stderrIsTTY: false,
-    readStdin: () => Promise.resolve(''),
-  };
-  const code = await runCli(argv, createCliContext(io, {}));
-  return { code, stdout, stderr };
-}
+const cli = cliInProcess;
 
 const validate = (() => {
   const ajv = new Ajv({ allErrors: true, strict: false });

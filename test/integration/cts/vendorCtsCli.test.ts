@@ -5,26 +5,14 @@ import { describe, expect, it } from 'vitest';
 
 import type { VendorCts } from '../../../shared/cts';
 import type { VendorEvidence } from '../../../shared/ctsEvidence';
-import { createCliContext } from '../../../electron/cli/context';
-import { runCli } from '../../../electron/cli/program';
+import { cliInProcess } from '../../fixtures/cli';
 import { useCtsPair } from '../../fixtures/cts';
 import { useTempDirs } from '../../helpers/tempDir';
 
 const tempDir = useTempDirs();
 const pair = useCtsPair();
 
-async function cli(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io = {
-    stdout: (text: string) => (stdout += text),
-    stderr: (text: string) => (stderr += text),
-    stderrIsTTY: false,
-    readStdin: () => Promise.resolve(''),
-  };
-  const code = await runCli(argv, createCliContext(io, {}));
-  return { code, stdout, stderr };
-}
+const cli = cliInProcess;
 
 describe('trust-auditor vendor cts | evidence | edit --cts', () => {
   it("shows a vendor's telemetry and checks its evidence from the command line", async () => {
