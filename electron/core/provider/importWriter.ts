@@ -1,4 +1,5 @@
 import { formatRfc3339 } from '../../../shared/ctp/time';
+import { importCompliance } from '../cts/complianceStore';
 import type { SqliteDatabase } from '../store/database';
 import type { Accounts } from './accounts';
 import { createChangeIds } from './changeIds';
@@ -148,6 +149,7 @@ export function createImportWriter(deps: {
       measurement: (m, attributeId) => writeMeasurement(m, attributeId, work, s),
     });
     writeAccounts(work.doc, s);
+    if (work.doc.compliance) importCompliance(db, work.doc.compliance, formatRfc3339(work.nowMs));
     return s;
   };
 }
