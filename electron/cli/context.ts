@@ -18,7 +18,8 @@ export interface CliIo {
   /** True when stderr is an interactive terminal (progress bars are drawn only then). */
   stderrIsTTY: boolean;
   /** Standard input as text, for commands that read `-`. */
-  readStdin(): Promise<string>;
+  /** All of standard input, or null once it is larger than `maxBytes`. */
+  readStdin(maxBytes: number): Promise<string | null>;
 }
 
 /**

@@ -327,7 +327,9 @@ export function createInboxRepository(db: SqliteDatabase): InboxRepository {
 /** Unread alerts of one vendor: the portfolio's "open alerts" (vendorPortfolio.ts). */
 export function createUnreadAlertCounts(db: SqliteDatabase): (vendorId: number) => number {
   const unread = db
-    .prepare<[number], number>('SELECT count(*) FROM alerts WHERE vendor_id = ? AND read_at IS NULL')
+    .prepare<[number], number>(
+      'SELECT count(*) FROM alerts WHERE vendor_id = ? AND read_at IS NULL',
+    )
     .pluck();
   return (vendorId) => unread.get(vendorId) ?? 0;
 }
