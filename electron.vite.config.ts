@@ -26,6 +26,25 @@ export default defineConfig({
     plugins: [copyMigrations],
     build: {
       outDir: 'out/main',
+      // The XMPP client's own packages (dependencies of @xmpp/client, imported one by one)
+      // stay external like every dependency: they load from node_modules as published.
+      externalizeDeps: {
+        include: [
+          '@xmpp/client-core',
+          '@xmpp/iq',
+          '@xmpp/middleware',
+          '@xmpp/resource-binding',
+          '@xmpp/sasl',
+          '@xmpp/sasl-plain',
+          '@xmpp/sasl-scram-sha-1',
+          '@xmpp/starttls',
+          '@xmpp/stream-features',
+          '@xmpp/stream-management',
+          '@xmpp/tcp',
+          '@xmpp/tls',
+          '@xmpp/xml',
+        ],
+      },
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'electron/main/index.ts'),
