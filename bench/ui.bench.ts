@@ -1,5 +1,5 @@
 /**
- * The workspace pages in Chromium (issue 13), against the built `serve --ui`:
+ * The workspace pages in Chromium, against the built `serve --ui`:
  * - the vendor tree of a ~10,000-resource provider (synced from our own CTP server), and
  * - the history chart of a measurement with 10,000 kept results,
  * each timed from navigation to drawn, as a ratio to the empty Vendors page of another

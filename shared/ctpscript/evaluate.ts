@@ -5,6 +5,7 @@ import type { CtpScriptLimits } from './limits';
 import { DEFAULT_LIMITS } from './limits';
 import { fromHost, toBoolean } from './values';
 import type { CtpValue } from './values';
+import { errorMessage } from '../errors';
 
 /**
  * A measurement result as CTP 4.2.6.2 encodes it (parsed JSON). Anything else is
@@ -116,6 +117,6 @@ function toEvaluationError(error: unknown): EvaluationError {
   }
   return {
     code: 'CTPSCRIPT_RUNTIME',
-    message: `evaluation failed: ${error instanceof Error ? error.message : String(error)}`,
+    message: `evaluation failed: ${errorMessage(error)}`,
   };
 }

@@ -11,7 +11,7 @@
 import type { Tree } from '@lezer/common';
 
 import type { ResultColumn } from '../ctp/types';
-import { AppError } from '../errors';
+import { AppError, errorMessage } from '../errors';
 import { analyze } from './check';
 import type { Analysis } from './check';
 import { compileTree } from './compile';
@@ -92,7 +92,7 @@ export function compileCondition(source: string, options?: CompileOptions): Comp
           to: source.length,
           severity: 'error',
           code: 'CTPSCRIPT_SYNTAX',
-          message: `the condition could not be compiled: ${error instanceof Error ? error.message : String(error)}`,
+          message: `the condition could not be compiled: ${errorMessage(error)}`,
         },
       ],
     };

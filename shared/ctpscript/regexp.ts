@@ -2,6 +2,7 @@ import { RE2JS } from 're2js';
 
 import { RegexpSyntaxError, translateEre } from './ereTranslator';
 import type { TranslatedEre } from './ereTranslator';
+import { errorMessage } from '../errors';
 
 /**
  * POSIX Extended Regular Expressions (XBD 9.4, as CTP 5.4.4.6 requires) translated to
@@ -79,10 +80,7 @@ export function compilePrepared(translated: TranslatedEre): CompiledRegexp {
   try {
     re = RE2JS.compile(translated.text, RE2JS.DOTALL);
   } catch (error) {
-    throw new RegexpSyntaxError(
-      `regular expression rejected: ${error instanceof Error ? error.message : String(error)}`,
-      0,
-    );
+    throw new RegexpSyntaxError(`regular expression rejected: ${errorMessage(error)}`, 0);
   }
   // Measurement data repeats the same short strings (country codes, states) from one
   // result to the next: remember the answers for short subjects, in a bounded table.

@@ -1,5 +1,5 @@
 /**
- * Independent check of a vendor's claim (issue 6 §5): re-evaluate each measurement's
+ * Independent check of a vendor's claim: re-evaluate each measurement's
  * objective (CTP 4.2.6.2, 5.4) with our own CTPScript engine and flag where our outcome
  * differs from the status the vendor reports. Pure.
  */

@@ -5,6 +5,7 @@
  * are bounded, URLs must be absolute http(s), and unknown members are ignored.
  */
 import { memberValueText, withoutMember } from '../../../shared/ctp/jsonText';
+import { isPlainObject } from '../../../shared/plainObject';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -293,10 +294,6 @@ class Reader {
     if (!isPlainObject(value)) throw new ShapeError(`${path}: expected an object`);
     return new Reader(value, path);
   }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function typeName(value: unknown): string {

@@ -1,5 +1,5 @@
 /**
- * Where vendor bearer tokens are kept (issue 6: never in auditor.db in clear, never
+ * Where vendor bearer tokens are kept (never in auditor.db in clear, never
  * logged). The app injects an Electron `safeStorage` implementation; the CLI uses
  * {@link createFileSecretStore}: one JSON file readable by its owner only (0600).
  */

@@ -4,7 +4,7 @@
  * is a local failure (a bug, a full disk) and is reported as APP_INTERNAL.
  */
 import type { SyncError } from '../../../shared/client';
-import { AppError } from '../../../shared/errors';
+import { AppError, errorMessage } from '../../../shared/errors';
 
 /** The report entry for a failure at `url`. */
 export function toSyncError(url: string, error: unknown): SyncError {
@@ -21,7 +21,7 @@ export function toSyncError(url: string, error: unknown): SyncError {
   return {
     url,
     code: 'APP_INTERNAL',
-    message: `${url}: ${error instanceof Error ? error.message : String(error)}`,
+    message: `${url}: ${errorMessage(error)}`,
   };
 }
 

@@ -1,5 +1,5 @@
 /**
- * Adding, editing and removing followed vendors (issue 6 §1): input checks, the token kept
+ * Adding, editing and removing followed vendors: input checks, the token kept
  * in the injected secret store (never in auditor.db, never logged), TLS trust per vendor.
  */
 import { X509Certificate } from 'node:crypto';

@@ -1,5 +1,5 @@
 /**
- * Independent checks over a vendor's offline workspace (issue 6 §5): every objective
+ * Independent checks over a vendor's offline workspace: every objective
  * re-evaluated and compared with the vendor's claim, every kept result's signature
  * verified. Reads only the workspace: works with no network.
  */

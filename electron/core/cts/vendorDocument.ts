@@ -5,6 +5,7 @@ import addFormats from 'ajv-formats';
 
 import type { CtsReading } from '../../../shared/cts';
 import schema from './schema/cts-schema.v1-2025-10-16.json';
+import { isPlainObject } from '../../../shared/plainObject';
 
 /** Bounds on a vendor's document (DESIGN "Security model": bounded in size and work). */
 export const VENDOR_DOCUMENT_LIMITS = {
@@ -147,9 +148,7 @@ export function readTelemetry(value: unknown): CtsReading {
 }
 
 function record(value: unknown): Record<string, unknown> | null {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : null;
+  return isPlainObject(value) ? value : null;
 }
 
 function list(value: unknown): unknown[] {

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 
 import type Database from 'better-sqlite3';
 
-import { AppError } from '../../../shared/errors';
+import { AppError, errorMessage } from '../../../shared/errors';
 import type { Migration } from './loadMigrations';
 import { makePrivateFile, narrowToOwner, PRIVATE_FOLDER_MODE } from './privateFiles';
 
@@ -55,7 +55,7 @@ export function openDatabase(options: OpenDatabaseOptions): SqliteDatabase {
   } catch (error) {
     throw new AppError(
       'STORE_OPEN_FAILED',
-      `Cannot open the database ${options.path}: ${errorText(error)}`,
+      `Cannot open the database ${options.path}: ${errorMessage(error)}`,
       {
         cause: error,
         details: { path: options.path },
@@ -73,7 +73,7 @@ export function openDatabase(options: OpenDatabaseOptions): SqliteDatabase {
     if (error instanceof AppError) throw error;
     throw new AppError(
       'STORE_OPEN_FAILED',
-      `Cannot open the database ${options.path}: ${errorText(error)}`,
+      `Cannot open the database ${options.path}: ${errorMessage(error)}`,
       {
         cause: error,
         details: { path: options.path },
@@ -109,13 +109,9 @@ function migrate(db: SqliteDatabase, migrations: readonly Migration[], path: str
     } catch (error) {
       throw new AppError(
         'STORE_MIGRATION_FAILED',
-        `Migration ${migration.version} (${migration.name}) of ${path} failed: ${errorText(error)}. The database was left at version ${schemaVersion(db)}.`,
+        `Migration ${migration.version} (${migration.name}) of ${path} failed: ${errorMessage(error)}. The database was left at version ${schemaVersion(db)}.`,
         { expected: false, cause: error, details: { path, version: migration.version } },
       );
     }
   }
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -5,7 +5,7 @@
  */
 import type { Element } from '@xmpp/client-core';
 
-import { AppError } from '../../../../shared/errors';
+import { AppError, errorMessage } from '../../../../shared/errors';
 
 export type { Element };
 
@@ -77,7 +77,7 @@ export function isPermanent(error: unknown): boolean {
 export function describeXmppError(error: unknown): string {
   const condition = (error as { condition?: unknown } | null)?.condition;
   const text = (error as { text?: unknown } | null)?.text;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   const parts = [
     typeof condition === 'string' ? condition : null,
     typeof text === 'string' && text !== '' ? text : null,

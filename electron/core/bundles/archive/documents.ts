@@ -4,6 +4,7 @@
 import { isUtf8 } from 'node:buffer';
 
 import { BSON } from 'bson';
+import { errorMessage } from '../../../../shared/errors';
 
 export type DocumentFormat = 'json' | 'bson';
 
@@ -35,7 +36,7 @@ export function decodeDocument(bytes: Uint8Array, format: DocumentFormat): Decod
     } catch (error) {
       return {
         ok: false,
-        message: `is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+        message: `is not valid JSON (${errorMessage(error)})`,
       };
     }
   } else {
@@ -50,7 +51,7 @@ export function decodeDocument(bytes: Uint8Array, format: DocumentFormat): Decod
     } catch (error) {
       return {
         ok: false,
-        message: `is not a valid BSON document (${error instanceof Error ? error.message : String(error)})`,
+        message: `is not a valid BSON document (${errorMessage(error)})`,
       };
     }
   }

@@ -40,7 +40,7 @@ import type {
   BundleLimits,
   BundleProgressListener,
 } from '../../../../shared/bundles';
-import { AppError } from '../../../../shared/errors';
+import { AppError, errorMessage } from '../../../../shared/errors';
 import { archiveFinding, limitFinding } from './archiveFindings';
 import {
   createEntryClassifier,
@@ -117,7 +117,7 @@ export async function readBundleFile(
   } catch (error) {
     throw new AppError(
       'BUNDLE_FILE_UNREADABLE',
-      `Cannot read the bundle ${path}: ${error instanceof Error ? error.message : String(error)}.`,
+      `Cannot read the bundle ${path}: ${errorMessage(error)}.`,
       { details: { path } },
     );
   }

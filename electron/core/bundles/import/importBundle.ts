@@ -9,7 +9,7 @@ import type {
   ImportStrategy,
 } from '../../../../shared/bundles';
 import { DEFAULT_IMPORT_STRATEGY, isImportStrategy } from '../../../../shared/bundles';
-import { AppError } from '../../../../shared/errors';
+import { AppError, errorMessage } from '../../../../shared/errors';
 import { canonicalJson, ruleContentHash } from './contentHash';
 import { planImport } from './importPlan';
 import type { RulesRepository } from './rulesRepository';
@@ -166,7 +166,7 @@ export function createBundleImporter(deps: BundleImporterDeps): BundleImporter {
       if (error instanceof AppError) throw error;
       throw new AppError(
         'BUNDLE_IMPORT_FAILED',
-        `Writing the rules failed (${error instanceof Error ? error.message : String(error)}); the import was rolled back and the rules are unchanged.`,
+        `Writing the rules failed (${errorMessage(error)}); the import was rolled back and the rules are unchanged.`,
         { expected: false, cause: error },
       );
     }

@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 
 import { DEFAULT_BUNDLE_LIMITS } from '../../../../shared/bundles';
 import type { BundleFinding } from '../../../../shared/bundles';
-import { AppError } from '../../../../shared/errors';
+import { AppError, errorMessage } from '../../../../shared/errors';
 import { compareNames, writeBundleArchive } from '../archive/archiveWriter';
 import { decodeDocument, formatOfName } from '../archive/documents';
 import { checkManifest, SEMVER } from '../verify/manifest';
@@ -48,7 +48,7 @@ export async function createBundle(options: CreateBundleOptions): Promise<Create
   } catch (error) {
     throw new AppError(
       'BUNDLE_FILE_UNREADABLE',
-      `Cannot read the folder ${ruleDir}: ${error instanceof Error ? error.message : String(error)}.`,
+      `Cannot read the folder ${ruleDir}: ${errorMessage(error)}.`,
     );
   }
   const ruleNames = names

@@ -4,7 +4,7 @@
 import { createHash, createPublicKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 
-import { AppError } from '../../../../shared/errors';
+import { AppError, errorMessage } from '../../../../shared/errors';
 
 /** Keys below this many bits are refused (spec §1 "Minimum key size"). */
 export const MIN_KEY_BITS = 2048;
@@ -51,7 +51,7 @@ export function loadPublicKey(pem: string | Buffer, source = 'the key'): LoadedP
   } catch (error) {
     throw new AppError(
       'BUNDLE_KEY_INVALID',
-      `${source} is not a PEM public key (${error instanceof Error ? error.message : String(error)}).`,
+      `${source} is not a PEM public key (${errorMessage(error)}).`,
     );
   }
   checkRsaKey(key, source);

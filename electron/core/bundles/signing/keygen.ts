@@ -7,7 +7,7 @@ import { generateKeyPair } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 
-import { AppError } from '../../../../shared/errors';
+import { AppError, errorMessage } from '../../../../shared/errors';
 import { loadPublicKey } from './keyId';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
@@ -67,9 +67,6 @@ async function writeNew(path: string, text: string, mode: number): Promise<void>
         `${path} already exists; keys are never overwritten. Choose another name.`,
       );
     }
-    throw new AppError(
-      'BUNDLE_FILE_UNREADABLE',
-      `Cannot write ${path}: ${error instanceof Error ? error.message : String(error)}.`,
-    );
+    throw new AppError('BUNDLE_FILE_UNREADABLE', `Cannot write ${path}: ${errorMessage(error)}.`);
   }
 }

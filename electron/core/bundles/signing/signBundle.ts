@@ -10,7 +10,7 @@ import { createHash, createPrivateKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 
 import type { BundleFinding, SignatureAlgorithm } from '../../../../shared/bundles';
-import { AppError } from '../../../../shared/errors';
+import { AppError, errorMessage } from '../../../../shared/errors';
 import { compareNames, writeBundleArchive } from '../archive/archiveWriter';
 import { decodeDocument, encodeBson } from '../archive/documents';
 import { checkRsaKey, publicKeyId } from './keyId';
@@ -151,7 +151,7 @@ export function loadPrivateKey(pem: string | Buffer): KeyObject {
   } catch (error) {
     throw new AppError(
       'BUNDLE_KEY_INVALID',
-      `The signing key is not an unencrypted PEM private key (${error instanceof Error ? error.message : String(error)}).`,
+      `The signing key is not an unencrypted PEM private key (${errorMessage(error)}).`,
     );
   }
   checkRsaKey(key, 'The signing key');

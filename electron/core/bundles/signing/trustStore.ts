@@ -8,7 +8,7 @@ import type { KeyObject } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 
-import { AppError } from '../../../../shared/errors';
+import { AppError, errorMessage } from '../../../../shared/errors';
 import { loadPublicKey } from './keyId';
 
 /** One trusted key as `bundle trust list` shows it. */
@@ -83,7 +83,7 @@ export function createTrustStore(options: { dir: string }): TrustStore {
           key: loaded.key,
         });
       } catch (error) {
-        problems.push({ file, message: error instanceof Error ? error.message : String(error) });
+        problems.push({ file, message: errorMessage(error) });
       }
     }
     return { keys, problems };

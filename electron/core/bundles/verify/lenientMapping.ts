@@ -7,6 +7,7 @@
  * mapping is refused like any other.
  */
 import { escapePointer, FRAMEWORK_KEY_ALIASES } from './ruleValidation';
+import { isPlainObject } from '../../../../shared/plainObject';
 
 export type LenientMappingId =
   | 'drop_internal_id'
@@ -96,17 +97,17 @@ export function mapLegacyRule(input: Record<string, unknown>): LenientResult {
     rule.platforms = platformsFrom(rule.platform_implementations);
     note('platforms_from_implementations', '/platforms');
   }
-  if (isObject(rule.frameworks)) {
+  if (isPlainObject(rule.frameworks)) {
     rule.frameworks = mapFrameworks(rule.frameworks, note);
   }
   return { rule, applied };
 }
 
 function platformsFrom(implementations: unknown): string[] {
-  if (!isObject(implementations)) return [];
+  if (!isPlainObject(implementations)) return [];
   const platforms: string[] = [];
   for (const [key, value] of Object.entries(implementations)) {
-    const versions = isObject(value) && Array.isArray(value.versions) ? value.versions : [];
+    const versions = isPlainObject(value) && Array.isArray(value.versions) ? value.versions : [];
     const names = versions
       .filter(
         (version): version is string | number =>
@@ -147,7 +148,7 @@ function mapFrameworks(
     const pointer = `/frameworks/${escapePointer(key)}`;
     const specKey = FRAMEWORK_KEY_ALIASES[key] ?? key;
     if (specKey !== key) note('framework_key_alias', pointer);
-    if (!isObject(value)) {
+    if (!isPlainObject(value)) {
       untouched[key] = value;
       continue;
     }
@@ -190,8 +191,4 @@ function mapFrameworks(
     result[key] = { ...value.rest, controls: unique, applicable: value.applicable };
   }
   return result;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

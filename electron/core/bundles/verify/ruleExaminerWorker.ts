@@ -7,6 +7,7 @@ import { parentPort } from 'node:worker_threads';
 
 import { examineRuleBytes } from './examineRule';
 import type { RuleExamination } from './examineRule';
+import { errorMessage } from '../../../../shared/errors';
 
 export interface ExamineRequest {
   id: number;
@@ -36,7 +37,7 @@ port.on('message', (request: ExamineRequest) => {
     });
     reply = { id: request.id, examinations };
   } catch (error) {
-    reply = { id: request.id, error: error instanceof Error ? error.message : String(error) };
+    reply = { id: request.id, error: errorMessage(error) };
   }
   port.postMessage(reply);
 });

@@ -4,6 +4,7 @@
  */
 import { FRAMEWORK_KEYS, RULE_SEVERITIES } from '../../../../shared/bundles';
 import type { BundleFinding, FindingCode, FindingSeverity } from '../../../../shared/bundles';
+import { isPlainObject } from '../../../../shared/plainObject';
 
 /** `ow-` then lowercase letters, digits and underscores; at most 255 characters. */
 export const RULE_ID = /^ow-[a-z0-9_]+$/;
@@ -62,7 +63,7 @@ export function validateRule(rule: Record<string, unknown>, context: RuleContext
   const metadata = rule.metadata;
   if (metadata === undefined)
     missing('metadata', 'add "metadata": {"name": "<human-readable name>"}');
-  else if (!isObject(metadata))
+  else if (!isPlainObject(metadata))
     invalid('/metadata', 'metadata must be an object with at least a name.');
   else if (metadata.name === undefined) {
     add(
@@ -187,7 +188,7 @@ function checkLists(rule: Record<string, unknown>, reporter: RuleReporter): void
   const frameworks = rule.frameworks;
   if (frameworks === undefined)
     missing('frameworks', 'add "frameworks": {} or the rule\'s framework mappings');
-  else if (!isObject(frameworks))
+  else if (!isPlainObject(frameworks))
     invalid(
       '/frameworks',
       'frameworks must be an object of {"controls": [...], "applicable": true} per framework.',
@@ -221,7 +222,7 @@ function checkFramework(key: string, value: unknown, add: AddFinding): void {
         : `Framework key ${JSON.stringify(key)} is not one of ${FRAMEWORK_KEYS.join(', ')}; it is kept but tools may not know it.`,
     );
   }
-  if (!isObject(value)) {
+  if (!isPlainObject(value)) {
     add(
       'RULE_FRAMEWORK_SHAPE',
       'error',
@@ -297,10 +298,6 @@ function reportDuplicates(list: unknown[], pointer: string, add: AddFinding): vo
       `Control id(s) listed more than once: ${[...duplicates].map((item) => JSON.stringify(item)).join(', ')}; list each once.`,
     );
   }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** RFC 6901 escaping of one JSON pointer segment. */

@@ -17,7 +17,7 @@ import type {
   BundleReport,
   BundleVerdict,
 } from '../../../../shared/bundles';
-import { AppError } from '../../../../shared/errors';
+import { AppError, errorMessage } from '../../../../shared/errors';
 import { archiveErrorFindings, readBundle, readBundleFile } from '../archive/readBundle';
 import type { BundleArchive, ReadBundleOptions } from '../archive/readBundle';
 import type { TrustStore } from '../signing/trustStore';
@@ -252,7 +252,7 @@ async function readSmallFile(path: string, optional: boolean): Promise<Buffer | 
     if (optional && (cause as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw new AppError(
       'BUNDLE_FILE_UNREADABLE',
-      `Cannot read the signature file ${path}: ${cause instanceof Error ? cause.message : String(cause)}.`,
+      `Cannot read the signature file ${path}: ${errorMessage(cause)}.`,
       { details: { path } },
     );
   }

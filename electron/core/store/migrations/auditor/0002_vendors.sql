@@ -1,4 +1,4 @@
--- The auditor's CTP workspace (issue 6): followed vendors, the latest snapshot of every
+-- The auditor's CTP workspace: followed vendors, the latest snapshot of every
 -- resource they expose, the append-only history of measurement results, their log
 -- entries, and every sync run with its report. Tokens are not here: they live in the
 -- secret store (safeStorage in the app, a 0600 file for the CLI); `token_ref` names them.
