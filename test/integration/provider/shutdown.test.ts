@@ -39,11 +39,27 @@ describe('graceful shutdown', () => {
         return null;
       }
     };
-    const inFlight = Array.from({ length: 40 }, (_, i) => publish(i));
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    const closing = core.dispose();
-    const acknowledged = (await Promise.all(inFlight)).filter((p): p is number => p !== null);
+    // Four clients publishing in a loop; the close starts once a write is acknowledged, so
+    // that writes are in flight while it runs (and the check below is never vacuous).
+    let closing: Promise<void> | null = null;
+    let firstAcknowledged: () => void = () => {};
+    const started = new Promise<void>((resolve) => (firstAcknowledged = resolve));
+    const client = async (offset: number): Promise<number[]> => {
+      const acked: number[] = [];
+      for (let i = offset; i < 40_000; i += 4) {
+        const result = await publish(i);
+        if (result === null) break;
+        acked.push(result);
+        firstAcknowledged();
+      }
+      return acked;
+    };
+    const clients = [0, 1, 2, 3].map(client);
+    await started;
+    closing = core.dispose();
+    const acknowledged = (await Promise.all(clients)).flat();
     await closing;
+    expect(acknowledged.length).toBeGreaterThan(0);
     const db = openServerDb(dataDir);
     try {
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
