@@ -13,6 +13,9 @@ export default defineConfig({
           name: 'unit',
           environment: 'node',
           include: ['test/unit/electron/**/*.test.ts', 'test/unit/shared/**/*.test.ts'],
+          setupFiles: ['test/setup/openHandles.ts'],
+          // The property tests compile thousands of conditions: seconds on a busy machine.
+          testTimeout: 20_000,
           typecheck: {
             enabled: true,
             include: ['test/types/**/*.test-d.ts'],
@@ -25,6 +28,7 @@ export default defineConfig({
           name: 'integration',
           environment: 'node',
           include: ['test/integration/**/*.test.ts'],
+          setupFiles: ['test/setup/openHandles.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

@@ -170,7 +170,7 @@ function statusOf(
     status: 'unchecked',
     detail:
       reference.kind === 'https'
-        ? 'not fetched yet (vendor evidence NAME --fetch)'
-        : 'give the file (vendor evidence NAME --check FILE)',
+        ? 'not fetched yet: fetch the https evidence to compare it with its digest'
+        : 'no file compared yet: give the file to hash it against the digest',
   };
 }
