@@ -28,7 +28,6 @@ export default defineConfig({
           name: 'integration',
           environment: 'node',
           include: ['test/integration/**/*.test.ts'],
-          setupFiles: ['test/setup/openHandles.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
