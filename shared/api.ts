@@ -10,9 +10,22 @@
  *
  * Everything crossing the boundary is plain JSON data.
  */
-import type { BundleProgress, BundleReport } from './bundles';
+import { hasControlCharacter, members, noArguments, oneOf, plainObject } from './argumentChecks';
+import { BUNDLES_CALLS, type BundlesApi } from './bundlesApi';
 import type { SupplyChainGraph, SyncProgress, SyncReport, VendorSummary } from './client';
 import { AppError } from './errors';
+import { SERVER_CONSOLE_CALLS, type ServerConsoleApi } from './serverApi';
+
+export { noArguments } from './argumentChecks';
+export type {
+  BundleImportRequest,
+  BundleProgressEvent,
+  BundlesApi,
+  BundlesChangeEvent,
+  TrustStoreListing,
+  VerifyBundleRequest,
+} from './bundlesApi';
+export { verifyBundleRequest } from './bundlesApi';
 
 // ---------------------------------------------------------------------------------------
 // Data shapes
@@ -25,6 +38,13 @@ export interface AppInfo {
   mode: 'desktop' | 'headless';
   /** The folder holding `auditor.db`, `server.db`, keys and tokens. */
   dataDir: string;
+  /**
+   * The folder the command line uses when given neither `--data-dir` nor
+   * `TRUST_AUDITOR_DATA` (the platform's application-data folder).
+   */
+  defaultDataDir: string;
+  /** Where core was started: relative paths given to it are resolved from here. */
+  workingDir: string;
   platform: string;
   versions: {
     node: string;
@@ -61,19 +81,9 @@ export interface ServerStatus {
   counts: ServerCounts;
 }
 
-/** A bundle to verify: a `.tar.gz` on the machine that runs core. */
-export interface VerifyBundleRequest {
-  /** Absolute path of the bundle; a `BUNDLE.tar.gz.sig` beside it is checked as a detached signature. */
-  path: string;
-  /** Map the legacy rule shapes of older OpenWatch exports before validating. */
-  lenient?: boolean;
-}
-
-/** Progress of a running bundle verification. */
-export interface BundleProgressEvent extends BundleProgress {
-  /** The bundle being verified (as given in the request). */
-  path: string;
-}
+/** What a file is chosen for: the picker offers the matching file types. */
+export const FILE_PURPOSES = ['bundle', 'providerData', 'publicKey'] as const;
+export type FilePurpose = (typeof FILE_PURPOSES)[number];
 
 // ---------------------------------------------------------------------------------------
 // Services
@@ -85,25 +95,19 @@ export type Unsubscribe = () => void;
 export interface AppApi {
   /** Name, version, mode, data folder and component versions. */
   info(): Promise<AppInfo>;
+  /**
+   * The desktop app's native file picker; resolves to the chosen file's path, or null
+   * when the user cancels. Headless mode has none (APP_NOT_AVAILABLE): the page uploads.
+   */
+  chooseFile(request: { purpose: FilePurpose }): Promise<{ path: string } | null>;
 }
 
-/** The embedded CTP server (provider role). */
-export interface ServerApi {
+/** The embedded CTP server (provider role): its status, and the provider's console. */
+export interface ServerApi extends ServerConsoleApi {
   /** Listening address, TLS fingerprint and what the server publishes. */
   status(): Promise<ServerStatus>;
   /** Fires when the server starts or stops listening or its published data changes. */
   onDidChangeStatus(listener: (status: ServerStatus) => void): Unsubscribe;
-}
-
-/** OpenWatch compliance-rule bundles. */
-export interface BundlesApi {
-  /**
-   * Verifies a bundle against the workspace's trust store and reports every finding;
-   * never imports. Progress arrives through `onDidProgress`.
-   */
-  verify(request: VerifyBundleRequest): Promise<BundleReport>;
-  /** Fires while a verification runs (phase, done/total, current file), a few times a second. */
-  onDidProgress(listener: (progress: BundleProgressEvent) => void): Unsubscribe;
 }
 
 /** The vendors the auditor follows (CTP client role). */
@@ -135,37 +139,10 @@ export interface AuditorApi {
 /** Checks an untrusted argument and returns it typed, or throws APP_INVALID_ARGUMENT. */
 export type ArgumentValidator<T> = (value: unknown) => T;
 
-/** For calls that take no argument: accepts only `undefined` (or `null` from JSON). */
-export const noArguments: ArgumentValidator<undefined> = (value) => {
-  if (value !== undefined && value !== null) {
-    throw new AppError('APP_INVALID_ARGUMENT', 'This call takes no argument.');
-  }
-  return undefined;
-};
-
-/** Checks a {@link VerifyBundleRequest}: a bounded path without NUL, an optional flag, nothing else. */
-export const verifyBundleRequest: ArgumentValidator<VerifyBundleRequest> = (value) => {
-  const record = plainObject(value, 'bundles.verify takes { path, lenient? }.');
-  for (const key of Object.keys(record)) {
-    if (key !== 'path' && key !== 'lenient') {
-      throw new AppError(
-        'APP_INVALID_ARGUMENT',
-        `bundles.verify does not take "${key.slice(0, 40)}".`,
-      );
-    }
-  }
-  const { path, lenient } = record;
-  if (typeof path !== 'string' || path.length === 0 || path.length > 4096 || path.includes('\0')) {
-    throw new AppError(
-      'APP_INVALID_ARGUMENT',
-      'bundles.verify needs "path": the bundle file (1 to 4096 characters).',
-    );
-  }
-  if (lenient !== undefined && typeof lenient !== 'boolean') {
-    throw new AppError('APP_INVALID_ARGUMENT', '"lenient" must be true or false.');
-  }
-  return lenient === undefined ? { path } : { path, lenient };
-};
+/** Checks `{ purpose }` of `app.chooseFile`. */
+export const chooseFileRequest: ArgumentValidator<{ purpose: FilePurpose }> = (value) => ({
+  purpose: oneOf(members(value, 'app.chooseFile', ['purpose']).purpose, 'purpose', FILE_PURPOSES),
+});
 
 /** Checks `{ name }`: a vendor name as `vendor add` accepts it (bounded, no control characters). */
 export const vendorNameRequest: ArgumentValidator<{ name: string }> = (value) => {
@@ -187,29 +164,17 @@ export const vendorNameRequest: ArgumentValidator<{ name: string }> = (value) =>
   return { name };
 };
 
-function hasControlCharacter(text: string): boolean {
-  for (let index = 0; index < text.length; index++) {
-    const code = text.charCodeAt(index);
-    if (code < 0x20 || code === 0x7f) return true;
-  }
-  return false;
-}
-
-function plainObject(value: unknown, message: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new AppError('APP_INVALID_ARGUMENT', message);
-  }
-  return value as Record<string, unknown>;
-}
-
 /**
  * Every call and event of {@link AuditorApi}, by service. A type test checks that this
  * table and the interfaces name exactly the same members.
  */
 export const API_DESCRIPTION = {
-  app: { calls: { info: noArguments }, events: [] },
-  server: { calls: { status: noArguments }, events: ['onDidChangeStatus'] },
-  bundles: { calls: { verify: verifyBundleRequest }, events: ['onDidProgress'] },
+  app: { calls: { info: noArguments, chooseFile: chooseFileRequest }, events: [] },
+  server: {
+    calls: { status: noArguments, ...SERVER_CONSOLE_CALLS },
+    events: ['onDidChangeStatus', 'onDidImportProgress'],
+  },
+  bundles: { calls: BUNDLES_CALLS, events: ['onDidProgress', 'onDidChange'] },
   vendors: {
     calls: { list: noArguments, sync: vendorNameRequest, supplyChain: noArguments },
     events: ['onDidSyncProgress'],

@@ -1,5 +1,5 @@
 import type { AppInfo } from '../../shared/api';
-import { createAppModule, type RuntimeVersions } from './appInfo';
+import { createAppModule, type FileChooser, type RuntimeVersions } from './appInfo';
 import { createBundlesModule, type BundlesServices } from './bundles/bundlesModule';
 import { defaultTrustStoreDir } from './bundles/signing/trustStore';
 import { createClientModule, type ClientServices } from './client/clientModule';
@@ -32,6 +32,8 @@ export interface CoreConfig {
   secrets?: SecretStore;
   /** Where a warning for the person running Trust Auditor goes (default: the log). */
   warn?: (message: string) => void;
+  /** The desktop app's native file picker (`app.chooseFile`); headless mode has none. */
+  chooseFile?: FileChooser;
 }
 
 /** The running services, available after `createCore` resolves. */
@@ -73,7 +75,10 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       'app',
       createAppModule({ ...config, runtime: config.runtime ?? noRuntime, db: databases.auditor }),
     );
-    const provider = use('provider', createProviderModule({ db: databases.server(), clock }));
+    const provider = use(
+      'provider',
+      createProviderModule({ db: databases.server(), clock, events }),
+    );
     const client = use(
       'client',
       createClientModule({

@@ -9,13 +9,14 @@ import { createEncryptedSecretStore } from '../core/client/encryptedSecretStore'
 import { createFileSecretStore } from '../core/client/secretStore';
 import { processDataDirSources, resolveDataDir } from '../core/config';
 import { createLogger } from '../core/logger';
+import { createFilePicker } from './filePicker';
 import { hardenSession, hardenWebContents } from './hardening';
 import { registerIpc } from './ipc';
 import { createMainWindow } from './window';
 
 type ElectronModule = Pick<
   typeof Electron,
-  'app' | 'BrowserWindow' | 'ipcMain' | 'session' | 'shell' | 'safeStorage'
+  'app' | 'BrowserWindow' | 'ipcMain' | 'session' | 'shell' | 'safeStorage' | 'dialog'
 >;
 
 export interface DesktopPaths {
@@ -88,6 +89,7 @@ export function startDesktopApp(electron: ElectronModule, paths: DesktopPaths): 
           createFileSecretStore(join(dataDir, 'secrets.keychain.json')),
           electron.safeStorage,
         ),
+        chooseFile: createFilePicker(electron.dialog, () => BrowserWindow.getFocusedWindow()),
       });
       unregisterIpc = registerIpc({
         ipcMain,

@@ -10,7 +10,7 @@ import type {
   SignatureCheck,
 } from '../../../../shared/bundles';
 import type { DocumentFormat } from '../archive/documents';
-import type { BundleArchive } from '../archive/readBundle';
+import type { BundleArchive, RawFileFacts } from '../archive/readBundle';
 
 export interface ReportInput {
   /** Every finding, in the order found; SIGNATURE_MISSING is added when unsigned. */
@@ -18,6 +18,8 @@ export interface ReportInput {
   signatures: SignatureCheck[];
   /** Null when the archive was refused. */
   archive: BundleArchive | null;
+  /** A refused archive's file: its size and SHA-256 all the same. */
+  refusedFile?: RawFileFacts | null | undefined;
   manifest: Record<string, unknown> | null;
   manifestFormat: DocumentFormat | null;
   ruleStats: { files: number; valid: number };
@@ -54,8 +56,8 @@ export function buildReport(input: ReportInput): BundleReport {
     keyId: verifying?.keyId ?? null,
     signatures,
     bundle: {
-      sha256: archive?.sha256 ?? '',
-      compressedBytes: archive?.compressedBytes ?? 0,
+      sha256: archive?.sha256 ?? input.refusedFile?.sha256 ?? '',
+      compressedBytes: archive?.compressedBytes ?? input.refusedFile?.compressedBytes ?? 0,
       uncompressedBytes: archive?.uncompressedBytes ?? 0,
       name: text(manifest?.name),
       version: text(manifest?.version),

@@ -18,7 +18,12 @@ import type {
   BundleVerdict,
 } from '../../../../shared/bundles';
 import { AppError } from '../../../../shared/errors';
-import { archiveErrorFindings, readBundle, readBundleFile } from '../archive/readBundle';
+import {
+  archiveErrorFile,
+  archiveErrorFindings,
+  readBundle,
+  readBundleFile,
+} from '../archive/readBundle';
 import type { BundleArchive, ReadBundleOptions } from '../archive/readBundle';
 import type { TrustStore } from '../signing/trustStore';
 import { buildReport } from './bundleReport';
@@ -233,6 +238,7 @@ function refusedVerification(
     findings: [...opened.findings, ...archiveFindings],
     signatures: opened.checks,
     archive: null,
+    refusedFile: archiveErrorFile(error),
     manifest: null,
     manifestFormat: null,
     ruleStats: { files: 0, valid: 0 },
