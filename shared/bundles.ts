@@ -152,6 +152,11 @@ export interface BundleReport {
   /** How many findings there are of each code (handy with thousands of findings). */
   findingCounts: Partial<Record<FindingCode, number>>;
   findings: BundleFinding[];
+  /**
+   * Verified without the lenient mapping, the bundle is invalid only through rules in
+   * legacy shapes that the mapping converts: verifying with `lenient` would clear them.
+   */
+  lenientWouldHelp: boolean;
   durationMs: number;
 }
 

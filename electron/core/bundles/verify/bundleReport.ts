@@ -27,6 +27,8 @@ export interface ReportInput {
   started: number;
   /** A verdict decided before the report (a refused archive is `invalid`). */
   verdictOverride: BundleVerdict | null;
+  /** Paths of the invalid rule files the lenient mapping would make valid. */
+  lenientFixes?: ReadonlySet<string> | undefined;
 }
 
 export function buildReport(input: ReportInput): BundleReport {
@@ -73,6 +75,7 @@ export function buildReport(input: ReportInput): BundleReport {
     },
     findingCounts,
     findings,
+    lenientWouldHelp: lenientWouldHelp(findings, input.lenientFixes),
     durationMs: Math.round(performance.now() - input.started),
   };
 }
@@ -98,4 +101,15 @@ function countFindings(findings: readonly BundleFinding[]): {
     else counts.infos += 1;
   }
   return { counts, findingCounts };
+}
+
+/** True when every error is in a rule file the lenient mapping would make valid. */
+function lenientWouldHelp(
+  findings: readonly BundleFinding[],
+  fixes: ReadonlySet<string> | undefined,
+): boolean {
+  if (fixes === undefined || fixes.size === 0) return false;
+  return findings
+    .filter((finding) => finding.severity === 'error')
+    .every((finding) => fixes.has(finding.path.split('#')[0]!));
 }

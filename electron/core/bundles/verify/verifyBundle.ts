@@ -182,6 +182,7 @@ async function verifyBundle(
     },
     started,
     verdictOverride: null,
+    lenientFixes: ruleSet.lenientFixes,
   });
   const { rules, lenientMappings } = ruleSet;
   return { report, manifest: manifest.value, rules, lenientMappings };
