@@ -132,12 +132,15 @@ function openCliModules(
       const { createClientModule } = await import('../core/client/clientModule');
       const { createFileSecretStore, defaultSecretsPath } =
         await import('../core/client/secretStore');
+      const { createDemoProvider } = await import('../core/client/demoProvider');
+      const { createLogger } = await import('../core/logger');
       const module = createClientModule({
         db: (await databases()).auditor(),
         dataDir,
         secrets: createFileSecretStore(defaultSecretsPath(dataDir)),
         clock,
         events: await silentEvents(),
+        demo: createDemoProvider({ dataDir, logger: createLogger({ level: 'error' }), clock }),
       });
       return use('client', module);
     }),

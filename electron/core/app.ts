@@ -3,6 +3,7 @@ import { createAppModule, type FileChooser, type RuntimeVersions } from './appIn
 import { createBundlesModule, type BundlesServices } from './bundles/bundlesModule';
 import { defaultTrustStoreDir } from './bundles/signing/trustStore';
 import { createClientModule, type ClientServices } from './client/clientModule';
+import { createDemoProvider } from './client/demoProvider';
 import { createFileSecretStore, defaultSecretsPath, type SecretStore } from './client/secretStore';
 import { createDispatcher, type Dispatcher } from './dispatcher';
 import { createEventBus, type EventBus } from './events';
@@ -87,6 +88,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
         secrets: config.secrets ?? createFileSecretStore(defaultSecretsPath(config.dataDir)),
         clock,
         events,
+        demo: createDemoProvider({ dataDir: config.dataDir, logger, clock }),
       }),
     );
     const bundles = use(

@@ -19,6 +19,7 @@ import {
   type ConnectionState,
 } from '../../../renderer/src/api/connection';
 import { createAppRouter } from '../../../renderer/src/router';
+import { createVendorsTestApi, type VendorsTestApi } from './vendorsApi';
 
 export function sampleStatus(overrides: Partial<ServerStatus> = {}): ServerStatus {
   return {
@@ -104,6 +105,8 @@ export interface TestApi {
   /** Every `bundles.verify` request, in order. */
   verifyRequests: VerifyBundleRequest[];
   calls: string[];
+  /** The `vendors` service double (its own calls, handlers and events). */
+  vendors: VendorsTestApi;
 }
 
 export function createTestApi(): TestApi {
@@ -111,6 +114,7 @@ export function createTestApi(): TestApi {
   const progressListeners = new Set<(progress: BundleProgressEvent) => void>();
   const verifyRequests: VerifyBundleRequest[] = [];
   const calls: string[] = [];
+  const vendors = createVendorsTestApi();
   const handlers: TestApi['handlers'] = {
     info: async () => sampleInfo(),
     status: async () => sampleStatus(),
@@ -146,26 +150,13 @@ export function createTestApi(): TestApi {
         return () => progressListeners.delete(entry);
       },
     },
-    vendors: {
-      list: async () => {
-        calls.push('vendors.list');
-        return [];
-      },
-      sync: async () => {
-        calls.push('vendors.sync');
-        throw new Error('vendors.sync is not used by these views');
-      },
-      supplyChain: async () => {
-        calls.push('vendors.supplyChain');
-        return { nodes: [], edges: [] };
-      },
-      onDidSyncProgress: () => () => undefined,
-    },
+    vendors: vendors.api,
   };
   return {
     api,
     handlers,
     calls,
+    vendors,
     emitStatus: (status) => statusListeners.forEach((listener) => listener(status)),
     statusListenerCount: () => statusListeners.size,
     emitProgress: (progress) => progressListeners.forEach((listener) => listener(progress)),
@@ -247,13 +238,15 @@ export async function mountWithApp(
     path?: string;
     pinia?: Pinia;
     connection?: TestConnection;
-  } & ComponentMountingOptions<unknown> = {},
+    props?: Record<string, unknown>;
+  } & Omit<ComponentMountingOptions<unknown>, 'props'> = {},
 ) {
   const pinia = options.pinia ?? createPinia();
   const router = createAppRouter(createMemoryHistory());
   await router.push(options.path ?? '/');
   await router.isReady();
   const wrapper = mount(component as never, {
+    ...(options.props === undefined ? {} : { props: options.props as never }),
     attachTo: document.body,
     global: {
       plugins: [

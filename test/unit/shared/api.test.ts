@@ -43,8 +43,21 @@ describe('the contract', () => {
       'bundles.trustKey',
       'bundles.untrustKey',
       'vendors.list',
+      'vendors.probe',
+      'vendors.add',
+      'vendors.edit',
+      'vendors.remove',
+      'vendors.addDemo',
       'vendors.sync',
+      'vendors.cancelSync',
+      'vendors.tree',
+      'vendors.changes',
+      'vendors.measurement',
+      'vendors.history',
       'vendors.supplyChain',
+      'vendors.authorities',
+      'vendors.addAuthority',
+      'vendors.removeAuthority',
     ]);
     expect(EVENT_NAMES).toEqual([
       'server.onDidChangeStatus',
@@ -52,6 +65,7 @@ describe('the contract', () => {
       'bundles.onDidProgress',
       'bundles.onDidChange',
       'vendors.onDidSyncProgress',
+      'vendors.onDidChange',
     ]);
   });
 
