@@ -19,6 +19,18 @@ import {
   plainObject,
 } from './argumentChecks';
 import { BUNDLES_CALLS, type BundlesApi } from './bundlesApi';
+import {
+  accountRequest,
+  alertsFilterRequest,
+  previewRequest,
+  removeTriggerRequest,
+  setReadRequest,
+  testNotifierRequest,
+  triggerDraftRequest,
+  vendorRequest,
+  type AlertsApi,
+  type TriggersApi,
+} from './alertsApi';
 import type {
   AuthoritiesChange,
   AuthorityAddRequest,
@@ -210,6 +222,8 @@ export interface AuditorApi {
   server: ServerApi;
   bundles: BundlesApi;
   vendors: VendorsApi;
+  alerts: AlertsApi;
+  triggers: TriggersApi;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -360,6 +374,31 @@ export const API_DESCRIPTION = {
       removeAuthority: authorityRemoveRequest,
     },
     events: ['onDidSyncProgress', 'onDidChange'],
+  },
+  alerts: {
+    calls: {
+      list: alertsFilterRequest,
+      setRead: setReadRequest,
+      markAllRead: noArguments,
+      listenerStatus: noArguments,
+      setAccount: accountRequest,
+      removeAccount: noArguments,
+      notifierStatus: noArguments,
+      setNotifier: accountRequest,
+      removeNotifier: noArguments,
+      testNotifier: testNotifierRequest,
+    },
+    events: ['onDidReceive', 'onDidChangeUnread', 'onDidChangeListener', 'onDidChangeNotifier'],
+  },
+  triggers: {
+    calls: {
+      targets: vendorRequest,
+      list: vendorRequest,
+      create: triggerDraftRequest,
+      remove: removeTriggerRequest,
+      preview: previewRequest,
+    },
+    events: [],
   },
 } as const satisfies Record<
   keyof AuditorApi,

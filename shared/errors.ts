@@ -94,6 +94,15 @@ export const ERROR_CODES = {
   CLIENT_TLS_PIN_MISMATCH: 502,
   CLIENT_LIMIT: 502,
   CLIENT_CANCELLED: 409,
+  // Alerts over XMPP (provider's notifier, auditor's listener) and triggers on vendors
+  ALERTS_ACCOUNT_INVALID: 400,
+  ALERTS_NOT_CONFIGURED: 409,
+  ALERTS_XMPP_TLS_REQUIRED: 400,
+  ALERTS_XMPP_FAILED: 502,
+  ALERTS_NOTIFICATION_REFUSED: 502,
+  ALERTS_NOT_FOUND: 404,
+  TRIGGER_INVALID: 400,
+  TRIGGER_REFUSED: 422,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

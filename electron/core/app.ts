@@ -1,4 +1,5 @@
 import type { AppInfo } from '../../shared/api';
+import { createAlertsModule, type AlertsServices } from './alerts/alertsModule';
 import { createAppModule, type FileChooser, type RuntimeVersions } from './appInfo';
 import { createBundlesModule, type BundlesServices } from './bundles/bundlesModule';
 import { defaultTrustStoreDir } from './bundles/signing/trustStore';
@@ -35,6 +36,8 @@ export interface CoreConfig {
   warn?: (message: string) => void;
   /** The desktop app's native file picker (`app.chooseFile`); headless mode has none. */
   chooseFile?: FileChooser;
+  /** Run the alerts listener when an account is set (default: in the desktop app). */
+  alertsListener?: boolean;
 }
 
 /** The running services, available after `createCore` resolves. */
@@ -49,6 +52,7 @@ export interface Core {
   /** The followed vendors (auditor.db). */
   readonly client: ClientServices;
   readonly bundles: BundlesServices;
+  readonly alerts: AlertsServices;
   /** Closes everything in reverse order of opening; safe to call twice. */
   dispose(): Promise<void>;
 }
@@ -80,12 +84,13 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       'provider',
       createProviderModule({ db: databases.server(), clock, events }),
     );
+    const secrets = config.secrets ?? createFileSecretStore(defaultSecretsPath(config.dataDir));
     const client = use(
       'client',
       createClientModule({
         db: databases.auditor(),
         dataDir: config.dataDir,
-        secrets: config.secrets ?? createFileSecretStore(defaultSecretsPath(config.dataDir)),
+        secrets,
         clock,
         events,
         demo: createDemoProvider({ dataDir: config.dataDir, logger, clock }),
@@ -98,6 +103,19 @@ export async function createCore(config: CoreConfig): Promise<Core> {
         trustStoreDir: defaultTrustStoreDir(config.dataDir),
         clock,
         events,
+      }),
+    );
+    const alerts = use(
+      'alerts',
+      createAlertsModule({
+        serverDb: databases.server,
+        auditorDb: databases.auditor,
+        client: async () => client.services,
+        secrets,
+        clock,
+        events,
+        log: logger,
+        listen: config.alertsListener ?? config.mode === 'desktop',
       }),
     );
     // The RPC transport needs the dispatcher, which needs every handler, the host's too.
@@ -120,6 +138,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
         ...client.handlers,
         ...bundles.handlers,
         ...http.handlers,
+        ...alerts.handlers,
       },
       () => lifecycle.disposed,
     );
@@ -132,6 +151,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       provider: provider.services,
       client: client.services,
       bundles: bundles.services,
+      alerts: alerts.services,
       dispose: () => lifecycle.dispose(),
     };
   } catch (error) {

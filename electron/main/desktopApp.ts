@@ -9,6 +9,7 @@ import { createEncryptedSecretStore } from '../core/client/encryptedSecretStore'
 import { createFileSecretStore } from '../core/client/secretStore';
 import { processDataDirSources, resolveDataDir } from '../core/config';
 import { createLogger } from '../core/logger';
+import { showAlertNotifications } from './alertNotifications';
 import { createFilePicker } from './filePicker';
 import { hardenSession, hardenWebContents } from './hardening';
 import { registerIpc } from './ipc';
@@ -16,7 +17,14 @@ import { createMainWindow } from './window';
 
 type ElectronModule = Pick<
   typeof Electron,
-  'app' | 'BrowserWindow' | 'ipcMain' | 'session' | 'shell' | 'safeStorage' | 'dialog'
+  | 'app'
+  | 'BrowserWindow'
+  | 'ipcMain'
+  | 'session'
+  | 'shell'
+  | 'safeStorage'
+  | 'Notification'
+  | 'dialog'
 >;
 
 export interface DesktopPaths {
@@ -44,6 +52,7 @@ export function startDesktopApp(electron: ElectronModule, paths: DesktopPaths): 
   const preloadPath = join(paths.mainDir, '..', 'preload', 'index.cjs');
   let core: Core | null = null;
   let unregisterIpc: (() => void) | null = null;
+  let stopNotifications: (() => void) | null = null;
   let mainWindow: Electron.BrowserWindow | null = null;
 
   const openWindow = (): void => {
@@ -99,6 +108,14 @@ export function startDesktopApp(electron: ElectronModule, paths: DesktopPaths): 
         targets: () => BrowserWindow.getAllWindows().map((window) => window.webContents),
         onError: (error) => logger.error({ err: error }, 'IPC call failed'),
       });
+      stopNotifications = showAlertNotifications({
+        Notification: electron.Notification,
+        events: core.events,
+        onClick: () => {
+          if (mainWindow === null) openWindow();
+          else mainWindow.focus();
+        },
+      });
       openWindow();
       app.on('activate', () => {
         if (BrowserWindow.getAllWindows().length === 0) openWindow();
@@ -119,6 +136,7 @@ export function startDesktopApp(electron: ElectronModule, paths: DesktopPaths): 
     event.preventDefault();
     disposed = true;
     unregisterIpc?.();
+    stopNotifications?.();
     core.dispose().finally(() => app.quit());
   });
 }

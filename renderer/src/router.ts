@@ -57,6 +57,13 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: 'Signing authorities' },
   },
   { path: '/alerts', name: 'alerts', component: AlertsView, meta: { title: 'Alerts' } },
+  {
+    path: '/alerts/triggers',
+    name: 'triggers',
+    // The CodeMirror editor comes with this page only (first page ≤ 200 KB gzipped).
+    component: () => import('./views/TriggersView.vue'),
+    meta: { title: 'Triggers' },
+  },
   { path: '/bundles', name: 'bundles', component: BundlesView, meta: { title: 'Bundles' } },
   {
     path: '/bundles/rules',

@@ -67,6 +67,8 @@ export function registerServeCommand(program: Command, context: CliContext): voi
         mode: 'headless',
         logger,
         warn: (message) => context.warn(`${message}\n`),
+        // The alerts listener runs beside the app's UI (DESIGN "Alerts").
+        alertsListener: options.ui === true,
       });
       context.onShutdownSignal(() => core.dispose());
       try {

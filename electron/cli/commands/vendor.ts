@@ -11,6 +11,7 @@ import { readInputText } from '../inputs';
 import { progressBar } from '../progress';
 import { registerAuthorityCommands } from './vendorAuthority';
 import { registerWorkspaceCommands } from './vendorWorkspace';
+import { registerVendorTriggerCommands } from './vendorTriggers';
 
 interface AddOptions {
   tokenFile?: string;
@@ -204,6 +205,7 @@ export function registerVendorCommands(program: Command, context: CliContext): v
   registerCheckCommand(vendor, context);
   registerWorkspaceCommands(vendor, context);
   registerAuthorityCommands(vendor, context);
+  registerVendorTriggerCommands(vendor, context);
 
   vendor
     .command('graph')

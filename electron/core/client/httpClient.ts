@@ -58,6 +58,23 @@ export interface VendorHttp {
   close(): Promise<void>;
 }
 
+/** The answer to a write, whatever its status (the caller judges it). */
+export interface WriteResponse {
+  status: number;
+  /** The body (bounded: {@link HttpLimits.maxBytes} for 2xx, 64 KiB otherwise). */
+  text: string;
+  location: string | null;
+}
+
+/** The vendor client with writes (triggers, CTP 5.2.16 POST and 5.2.17 DELETE). */
+export interface VendorHttpClient extends VendorHttp {
+  /**
+   * One request with a JSON body, never retried (a POST is not idempotent; a repeated
+   * DELETE would answer 404): at the vendor's origin only, TLS trust and limits as for reads.
+   */
+  write(method: 'POST' | 'DELETE', url: string, body?: unknown): Promise<WriteResponse>;
+}
+
 export interface VendorHttpOptions {
   baseUrl: string;
   token: string | null;
@@ -69,7 +86,11 @@ export interface VendorHttpOptions {
 }
 
 /** Full-jitter exponential backoff (AWS architecture blog): uniform in [0, min(max, base·2^n)]. */
-export function backoffDelay(attempt: number, limits: HttpLimits, random: () => number): number {
+export function backoffDelay(
+  attempt: number,
+  limits: Pick<HttpLimits, 'backoffBaseMs' | 'backoffMaxMs'>,
+  random: () => number,
+): number {
   const ceiling = Math.min(limits.backoffMaxMs, limits.backoffBaseMs * 2 ** attempt);
   return Math.floor(random() * ceiling);
 }
@@ -271,7 +292,7 @@ function failedAttempt(
   error: unknown,
   url: string,
   state: { cancelled: boolean; timedOut: boolean; limits: HttpLimits },
-): Attempt {
+): Extract<Attempt, { kind: 'error' }> {
   if (state.cancelled) {
     return {
       kind: 'error',
@@ -327,7 +348,7 @@ function failedAttempt(
   };
 }
 
-export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
+export function createVendorHttp(options: VendorHttpOptions): VendorHttpClient {
   const limits: HttpLimits = { ...DEFAULT_HTTP_LIMITS, ...options.limits };
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
@@ -427,8 +448,49 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
     }
   }
 
+  async function write(
+    method: 'POST' | 'DELETE',
+    url: string,
+    body?: unknown,
+  ): Promise<WriteResponse> {
+    if (!atBase(url)) {
+      throw fail(
+        'CLIENT_LINK_REFUSED',
+        `${url} is not at the vendor's origin ${new URL(options.baseUrl).origin}; not requested.`,
+        { url },
+      );
+    }
+    requests++;
+    const timeout = AbortSignal.timeout(limits.timeoutMs);
+    try {
+      const response = await request(url, {
+        method,
+        headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        dispatcher: agent,
+        signal: timeout,
+      });
+      const ok = response.statusCode >= 200 && response.statusCode < 300;
+      const text = await readBounded(response.body, ok ? limits.maxBytes : 64 * 1024);
+      if (text === null) {
+        throw fail('CLIENT_RESPONSE_TOO_LARGE', `${url}: the response is too large.`, { url });
+      }
+      const location = response.headers.location;
+      return {
+        status: response.statusCode,
+        text,
+        location: typeof location === 'string' ? location : null,
+      };
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      throw failedAttempt(error, url, { cancelled: false, timedOut: timeout.aborted, limits })
+        .error;
+    }
+  }
+
   return {
     getText,
+    write,
     get requests() {
       return requests;
     },

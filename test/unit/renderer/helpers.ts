@@ -12,6 +12,12 @@ import {
   type ServerStatus,
   type VerifyBundleRequest,
 } from '../../../shared/api';
+import type {
+  AlertEvent,
+  AlertsPage,
+  ListenerStatus,
+  NotifierStatus,
+} from '../../../shared/alerts';
 import type { BundleReport } from '../../../shared/bundles';
 import { createAuditorApiPlugin } from '../../../renderer/src/api/auditor';
 import {
@@ -118,6 +124,24 @@ export interface TestApi {
   server: ServiceDouble;
   /** The `bundles` calls other than `verify`, and `onDidChange`. */
   bundles: ServiceDouble;
+  /** What `alerts.list` answers (its items are filtered as the core would). */
+  alertsPage: AlertsPage;
+  /** Pushes an `alerts.onDidReceive` event (and the unread count) to every listener. */
+  emitAlert(event: AlertEvent): void;
+}
+
+/** The status of an idle notifier with an empty outbox. */
+export function sampleNotifierStatus(overrides: Partial<NotifierStatus> = {}): NotifierStatus {
+  return {
+    jid: null,
+    service: null,
+    customCa: false,
+    state: 'not-configured',
+    lastError: null,
+    outbox: { queued: 0, sent: 0, failed: 0, oldestQueuedAt: null },
+    recentFailures: [],
+    ...overrides,
+  };
 }
 
 export function createTestApi(): TestApi {
@@ -143,6 +167,20 @@ export function createTestApi(): TestApi {
     ['onDidChange'],
   );
   bundles.handlers.previousImports = async () => [];
+  const receiveListeners = new Set<(event: AlertEvent) => void>();
+  const unreadListeners = new Set<(count: { unread: number }) => void>();
+  const testApi = { alertsPage: { items: [], unread: 0, total: 0 } as AlertsPage };
+  const notUsed = (name: string) => async (): Promise<never> => {
+    calls.push(name);
+    throw new Error(`${name} is not used by these views`);
+  };
+  const listenerStatus: ListenerStatus = {
+    account: null,
+    state: 'not-configured',
+    lastError: null,
+    archive: false,
+    caughtUpAt: null,
+  };
   const handlers: TestApi['handlers'] = {
     info: async () => sampleInfo(),
     status: async () => sampleStatus(),
@@ -182,6 +220,49 @@ export function createTestApi(): TestApi {
       },
     },
     vendors: vendors.api,
+    alerts: {
+      list: async (filter) => {
+        calls.push('alerts.list');
+        const page = testApi.alertsPage;
+        const items = page.items.filter((item) => filter.unread !== true || !item.read);
+        return { ...page, items: items.slice(0, filter.limit ?? 500) };
+      },
+      setRead: async ({ ids, read }) => {
+        calls.push('alerts.setRead');
+        const page = testApi.alertsPage;
+        page.items = page.items.map((item) => (ids.includes(item.id) ? { ...item, read } : item));
+        page.unread = page.items.filter((item) => !item.read).length;
+        return { unread: page.unread };
+      },
+      markAllRead: notUsed('alerts.markAllRead'),
+      listenerStatus: async () => listenerStatus,
+      setAccount: notUsed('alerts.setAccount'),
+      removeAccount: notUsed('alerts.removeAccount'),
+      notifierStatus: async () => {
+        calls.push('alerts.notifierStatus');
+        return sampleNotifierStatus();
+      },
+      setNotifier: notUsed('alerts.setNotifier'),
+      removeNotifier: notUsed('alerts.removeNotifier'),
+      testNotifier: notUsed('alerts.testNotifier'),
+      onDidReceive: (listener) => {
+        receiveListeners.add(listener);
+        return () => receiveListeners.delete(listener);
+      },
+      onDidChangeUnread: (listener) => {
+        unreadListeners.add(listener);
+        return () => unreadListeners.delete(listener);
+      },
+      onDidChangeListener: () => () => undefined,
+      onDidChangeNotifier: () => () => undefined,
+    },
+    triggers: {
+      targets: async () => [],
+      list: async () => [],
+      create: notUsed('triggers.create'),
+      remove: notUsed('triggers.remove'),
+      preview: notUsed('triggers.preview'),
+    },
   };
   return {
     api,
@@ -196,6 +277,21 @@ export function createTestApi(): TestApi {
     emitProgress: (progress) => progressListeners.forEach((listener) => listener(progress)),
     progressListenerCount: () => progressListeners.size,
     verifyRequests,
+    get alertsPage() {
+      return testApi.alertsPage;
+    },
+    set alertsPage(page: AlertsPage) {
+      testApi.alertsPage = page;
+    },
+    emitAlert(event) {
+      testApi.alertsPage = {
+        ...testApi.alertsPage,
+        items: [event.alert, ...testApi.alertsPage.items],
+        unread: event.unread,
+      };
+      receiveListeners.forEach((listener) => listener(event));
+      unreadListeners.forEach((listener) => listener({ unread: event.unread }));
+    },
   };
 }
 

@@ -58,6 +58,21 @@ describe('the contract', () => {
       'vendors.authorities',
       'vendors.addAuthority',
       'vendors.removeAuthority',
+      'alerts.list',
+      'alerts.setRead',
+      'alerts.markAllRead',
+      'alerts.listenerStatus',
+      'alerts.setAccount',
+      'alerts.removeAccount',
+      'alerts.notifierStatus',
+      'alerts.setNotifier',
+      'alerts.removeNotifier',
+      'alerts.testNotifier',
+      'triggers.targets',
+      'triggers.list',
+      'triggers.create',
+      'triggers.remove',
+      'triggers.preview',
     ]);
     expect(EVENT_NAMES).toEqual([
       'server.onDidChangeStatus',
@@ -66,6 +81,10 @@ describe('the contract', () => {
       'bundles.onDidChange',
       'vendors.onDidSyncProgress',
       'vendors.onDidChange',
+      'alerts.onDidReceive',
+      'alerts.onDidChangeUnread',
+      'alerts.onDidChangeListener',
+      'alerts.onDidChangeNotifier',
     ]);
   });
 

@@ -133,7 +133,7 @@ describe('IPC', () => {
         handle: (channel: string, handler: any) => void handlers.set(channel, handler),
         removeHandler: (channel: string) => void handlers.delete(channel),
       } as never,
-      dispatcher: createDispatcher(apiHandlers, () => false),
+      dispatcher: createDispatcher(apiHandlers as ApiHandlers, () => false),
       events,
       appUrl: APP_URL,
       targets: () => [window as never],
