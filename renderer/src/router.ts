@@ -85,6 +85,24 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: 'Trust store' },
   },
   { path: '/server', name: 'server', component: ServerView, meta: { title: 'Server' } },
+  {
+    path: '/server/published',
+    name: 'server-published',
+    component: () => import('./views/ServerPublishedView.vue'),
+    meta: { title: 'Published' },
+  },
+  {
+    path: '/server/import',
+    name: 'server-import',
+    component: () => import('./views/ServerImportView.vue'),
+    meta: { title: 'Import provider data' },
+  },
+  {
+    path: '/server/accounts',
+    name: 'server-accounts',
+    component: () => import('./views/ServerAccountsView.vue'),
+    meta: { title: 'Accounts and triggers' },
+  },
   { path: '/settings', name: 'settings', component: SettingsView, meta: { title: 'Settings' } },
   { path: '/about', name: 'about', component: AboutView, meta: { title: 'About' } },
   {
