@@ -35,6 +35,8 @@ export default defineConfig({
           name: 'renderer',
           environment: 'happy-dom',
           include: ['test/unit/renderer/**/*.test.ts'],
+          // Views that chart load ECharts on first use: seconds on a busy shared machine.
+          testTimeout: 20_000,
         },
       },
       {

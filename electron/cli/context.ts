@@ -4,6 +4,7 @@ import type { AlertsServices } from '../core/alerts/alertsModule';
 import type { BundlesServices } from '../core/bundles/bundlesModule';
 import type { ClientServices } from '../core/client/clientModule';
 import { processDataDirSources, resolveDataDir } from '../core/config';
+import type { CtsServices } from '../core/cts/ctsModule';
 import { createLifecycle, type Lifecycle } from '../core/lifecycle';
 import type { CoreModule } from '../core/module';
 import type { ProviderModuleServices } from '../core/provider/providerModule';
@@ -17,7 +18,8 @@ export interface CliIo {
   /** True when stderr is an interactive terminal (progress bars are drawn only then). */
   stderrIsTTY: boolean;
   /** Standard input as text, for commands that read `-`. */
-  readStdin(): Promise<string>;
+  /** All of standard input, or null once it is larger than `maxBytes`. */
+  readStdin(maxBytes: number): Promise<string | null>;
 }
 
 /**
@@ -31,6 +33,7 @@ export interface CliModules {
   bundles(options?: { keysDir?: string | undefined }): Promise<BundlesServices>;
   /** Alerts: the notifier and its outbox, the inbox and listener, triggers on vendors. */
   alerts(): Promise<AlertsServices>;
+  cts(): Promise<CtsServices>;
 }
 
 /**
@@ -64,6 +67,17 @@ export function createCliContext(io: CliIo, env: Record<string, string | undefin
     return resolveDataDir({ ...processDataDirSources(flag), env });
   };
   const warn = (text: string): void => io.stderr(sanitizeForTerminal(text));
+  // One set of modules per data folder: a command asking twice shares its databases.
+  const opened = new Map<string, CliModules>();
+  const modules = (command: Command): CliModules => {
+    const dir = dataDir(command);
+    let found = opened.get(dir);
+    if (found === undefined) {
+      found = openCliModules(dir, lifecycle, (message) => warn(`${message}\n`));
+      opened.set(dir, found);
+    }
+    return found;
+  };
   return {
     io,
     env,
@@ -71,8 +85,7 @@ export function createCliContext(io: CliIo, env: Record<string, string | undefin
     print: (text) => io.stdout(sanitizeForTerminal(text)),
     warn,
     dataDir,
-    modules: (command) =>
-      openCliModules(dataDir(command), lifecycle, (message) => warn(`${message}\n`)),
+    modules,
     onShutdownSignal(handler) {
       let stopping = false;
       const onSignal = (signal: NodeJS.Signals): void => {
@@ -178,6 +191,18 @@ function openCliModules(
       });
       return use('bundles', module);
     },
+    cts: once(async () => {
+      const { createCtsModule } = await import('../core/cts/ctsModule');
+      const opened = await databases();
+      const module = createCtsModule({
+        dataDir,
+        clock,
+        serverDb: opened.server,
+        auditorDb: opened.auditor,
+        client: () => modules.client(),
+      });
+      return use('cts', module);
+    }),
   };
   return modules;
 }

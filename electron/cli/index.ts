@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
-
 import { createCliContext } from './context';
+import { readStreamBounded } from './inputs';
 import { runCli } from './program';
 
 /** Entry point of `bin/trust-auditor.js`. */
@@ -10,7 +9,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       stdout: (text) => process.stdout.write(text),
       stderr: (text) => process.stderr.write(text),
       stderrIsTTY: process.stderr.isTTY === true,
-      readStdin: () => readFile('/dev/stdin', 'utf8'),
+      readStdin: (maxBytes) => readStreamBounded(process.stdin, maxBytes),
     },
     process.env,
   );

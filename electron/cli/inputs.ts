@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 
 import { AppError, errorMessage } from '../../shared/errors';
@@ -16,14 +18,57 @@ export async function readInputFile(path: string, what: string): Promise<Buffer>
   }
 }
 
-/** A named file as UTF-8 text; `-` reads standard input. */
+/** The largest text input read whole (a provider document, a condition, a token file). */
+export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A named file as UTF-8 text; `-` reads standard input. Bounded: a larger input is refused
+ * before it is read into memory (`CLI_INPUT_TOO_LARGE`).
+ */
 export async function readInputText(
   context: CliContext,
   path: string,
   what: string,
+  maxBytes = MAX_INPUT_BYTES,
 ): Promise<string> {
-  if (path === '-') return context.io.readStdin();
+  const tooLarge = (): AppError =>
+    new AppError(
+      'CLI_INPUT_TOO_LARGE',
+      `${path === '-' ? 'Standard input' : `${what} ${path}`} is larger than ${formatLimit(maxBytes)}; nothing was read.`,
+    );
+  if (path === '-') {
+    const text = await context.io.readStdin(maxBytes);
+    if (text === null) throw tooLarge();
+    return text;
+  }
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch (error) {
+    throw inputError(path, what, error);
+  }
+  if (size > maxBytes) throw tooLarge();
   return (await readInputFile(path, what)).toString('utf8');
+}
+
+function formatLimit(bytes: number): string {
+  return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`;
+}
+
+/** Standard input as UTF-8 text, or null once it is larger than `maxBytes`. */
+export async function readStreamBounded(
+  stream: AsyncIterable<Buffer | string>,
+  maxBytes: number,
+): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    size += buffer.length;
+    if (size > maxBytes) return null;
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** A named folder that must exist (e.g. `--keys DIR`). */
@@ -67,4 +112,22 @@ function inputError(path: string, what: string, error: unknown): AppError {
   return new AppError('CLI_INPUT_UNREADABLE', `Cannot read ${what} ${path}: ${reason}.`, {
     details: { path },
   });
+}
+
+/** The SHA-256 (hex) and size of a named file, read as a stream (evidence can be large). */
+export async function hashInputFile(
+  path: string,
+  what: string,
+): Promise<{ sha256: string; size: number }> {
+  const hash = createHash('sha256');
+  let size = 0;
+  try {
+    for await (const chunk of createReadStream(path)) {
+      size += (chunk as Buffer).length;
+      hash.update(chunk as Buffer);
+    }
+  } catch (error) {
+    throw inputError(path, what, error);
+  }
+  return { sha256: hash.digest('hex'), size };
 }

@@ -16,6 +16,9 @@ export class ResultProblem extends Error {
   }
 }
 
+/** The largest result accepted, as the HTTP API's body limit: `server publish` too. */
+export const MAX_RESULT_BYTES = 1024 * 1024;
+
 /** The most rows a result may have (bounded input). */
 export const MAX_RESULT_ROWS = 10_000;
 

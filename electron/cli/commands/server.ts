@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 
 import { CTP_ID_PATTERN } from '../../../shared/ctp/ids';
+import { MAX_RESULT_BYTES } from '../../../shared/ctp/results';
 import { AppError } from '../../../shared/errors';
 import { printJson, type CliContext } from '../context';
 import { parseJsonInput, readInputText } from '../inputs';
@@ -22,6 +23,7 @@ export function registerServerCommands(program: Command, context: CliContext): v
       const document = parseJsonInput(text, file, 'CTP_PROVIDER_INVALID');
       const { importer } = await context.modules(command).provider();
       const summary = await importer.importDocument(document);
+      (await context.modules(command).cts()).provider().telemetry.refresh();
       if (options.json === true) printJson(context, summary);
       else {
         context.print(
@@ -70,9 +72,10 @@ export function registerServerCommands(program: Command, context: CliContext): v
         if (!CTP_ID_PATTERN.test(measurementId)) {
           throw new AppError('CLI_USAGE', `"${measurementId}" is not a CTP identifier.`);
         }
-        const text = await readInputText(context, file, 'the result file');
+        const text = await readInputText(context, file, 'the result file', MAX_RESULT_BYTES);
         const { publisher } = await context.modules(command).provider();
         const outcome = await publisher.publish(measurementId, text);
+        (await context.modules(command).cts()).provider().telemetry.refresh();
         if (options.json === true) printJson(context, outcome);
         else {
           context.print(

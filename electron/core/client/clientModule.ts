@@ -1,6 +1,7 @@
 import type { VendorsApi, VendorsChangeEvent } from '../../../shared/api';
 import type { SyncProgress, VendorTrust } from '../../../shared/client';
 import { AppError } from '../../../shared/errors';
+import { createUnreadAlertCounts } from '../alerts/listener/inboxRepository';
 import type { EventBus } from '../events';
 import type { CoreModule } from '../module';
 import type { SqliteDatabase } from '../store/database';
@@ -39,14 +40,6 @@ export interface ClientServices {
 
 type ClientCalls = `vendors.${Exclude<keyof VendorsApi, `onDid${string}`>}`;
 
-/**
- * Open alerts of a vendor, for the portfolio. The alerts inbox plugs in here: until it
- * lands, no alert is open.
- */
-function openAlertsOf(_vendor: string): number {
-  return 0;
-}
-
 /** The CTP client (DESIGN "Layout": client/): followed vendors, their sync and workspace. */
 export function createClientModule(deps: {
   db: SqliteDatabase;
@@ -77,7 +70,7 @@ export function createClientModule(deps: {
     repository,
     reader,
     isSyncing: (name) => runner.isRunning(name),
-    openAlerts: openAlertsOf,
+    openAlerts: createUnreadAlertCounts(db),
   });
   const views = createWorkspaceViews({ repository, sync, reader, checks, runner, clock });
   const authorities = createAuthorityService({ dataDir: deps.dataDir, repository, runner });

@@ -17,7 +17,8 @@ export function createVendorPortfolio(deps: {
   repository: VendorsRepository;
   reader: WorkspaceReader;
   isSyncing: (name: string) => boolean;
-  openAlerts: (name: string) => number;
+  /** Unread alerts of a vendor (its id), from the alerts inbox. */
+  openAlerts: (vendorId: number) => number;
 }): VendorPortfolio {
   const row = (summary: VendorSummary, record: VendorRecord): VendorOverview => {
     const aggregates = deps.reader.aggregates(record.id);
@@ -30,7 +31,7 @@ export function createVendorPortfolio(deps: {
       resources: aggregates.resources,
       objectives: aggregates.objectives,
       signatures: aggregates.signatures,
-      openAlerts: deps.openAlerts(record.name),
+      openAlerts: deps.openAlerts(record.id),
     };
   };
   return {

@@ -1,4 +1,5 @@
 import { formatRfc3339 } from '../../../shared/ctp/time';
+import { importCompliance } from '../cts/complianceStore';
 import type { ImportedResource, ImportedResourceKind } from '../../../shared/serverConsole';
 import type { SqliteDatabase } from '../store/database';
 import type { Accounts } from './accounts';
@@ -199,6 +200,7 @@ export function createImportWriter(deps: {
       measurement: (m, attributeId) => writeMeasurement(m, attributeId, work, s),
     });
     writeAccounts(work, s);
+    if (work.doc.compliance) importCompliance(db, work.doc.compliance, formatRfc3339(work.nowMs));
     return s;
   };
 }

@@ -3,6 +3,7 @@ import { checkResultValue, ResultProblem } from '../../../shared/ctp/results';
 import { parseRfc3339 } from '../../../shared/ctp/time';
 import type { ColumnType, MeasurementState, ResultColumn } from '../../../shared/ctp/types';
 import { AppError } from '../../../shared/errors';
+import { validateCompliance, type ComplianceInput } from '../cts/complianceValidation';
 import type { ImportProblem } from '../../../shared/serverConsole';
 import { MIN_TOKEN_LENGTH } from './accounts';
 import { checkCondition } from './conditionCheck';
@@ -21,6 +22,8 @@ export interface ProviderDocument {
   metrics: MetricInput[];
   serviceViews: ViewInput[];
   accounts: AccountInput[];
+  /** The OpenCTS mapping (DESIGN "Provider data"), when the document has one. */
+  compliance?: ComplianceInput | undefined;
 }
 
 export interface MetricInput {
@@ -191,6 +194,7 @@ export function validateProvider(input: unknown): ProviderDocument {
     'serviceViews',
     'views',
     'accounts',
+    'compliance',
   ]);
   if (root === null) throw invalidProvider(c.problems);
   const doc: ProviderDocument = {
@@ -261,6 +265,7 @@ export function validateProvider(input: unknown): ProviderDocument {
     });
     doc.accounts.push({ path, name, tokens, serviceViews });
   });
+  doc.compliance = validateCompliance(root.compliance, (path, text) => c.problem(path, text));
   if (c.problems.length > 0) throw invalidProvider(c.problems);
   return doc;
 }

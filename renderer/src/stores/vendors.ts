@@ -9,11 +9,13 @@ import { ref, shallowRef } from 'vue';
 import type { VendorAddRequest, VendorEditRequest, VendorOverview } from '../../../shared/client';
 import type { AppError } from '../../../shared/errors';
 import { toAppError } from '../api/auditor';
+import { useAlertsApi } from '../api/alerts';
 import { useVendorsApi } from '../api/vendors';
 import { sharedSubscription } from './sharedSubscription';
 
 export const useVendorsStore = defineStore('vendors', () => {
   const api = useVendorsApi();
+  const alertsApi = useAlertsApi();
 
   const vendors = ref<VendorOverview[] | null>(null);
   const loading = ref(false);
@@ -48,8 +50,18 @@ export const useVendorsStore = defineStore('vendors', () => {
     return pending;
   }
 
-  /** Reloads whenever a vendor changes, until the returned function is called. */
-  const follow = sharedSubscription(() => api.onDidChange(() => void load()));
+  /**
+   * Reloads whenever a vendor changes or the unread alerts change (each row counts its
+   * vendor's unread alerts), until the returned function is called.
+   */
+  const follow = sharedSubscription(() => {
+    const stopVendors = api.onDidChange(() => void load());
+    const stopAlerts = alertsApi.onDidChangeUnread(() => void load());
+    return () => {
+      stopVendors();
+      stopAlerts();
+    };
+  });
 
   function find(name: string): VendorOverview | null {
     return vendors.value?.find((vendor) => vendor.name === name) ?? null;

@@ -57,6 +57,11 @@ describe('the listener and the inbox (auditor side)', () => {
       result: { value: [{ percentage: 97.5 }] },
     });
     expect(unread).toBe(1);
+    const openAlerts = () => workspace.core.client.portfolio.list()[0]?.openAlerts;
+    expect(openAlerts()).toBe(1);
+    workspace.core.alerts.inbox.setRead([alert.id], true);
+    expect(openAlerts()).toBe(0);
+    workspace.core.alerts.inbox.setRead([alert.id], false);
     // The vendor's own logs hold the same entry: a sync confirms it, no second alert.
     await workspace.core.client.sync.sync('acme');
     workspace.core.alerts.inbox.importSynced();

@@ -323,3 +323,13 @@ export function createInboxRepository(db: SqliteDatabase): InboxRepository {
       vendorsStatement.all().map((row) => ({ id: row.id, baseUrl: row.base_url, name: row.name })),
   };
 }
+
+/** Unread alerts of one vendor: the portfolio's "open alerts" (vendorPortfolio.ts). */
+export function createUnreadAlertCounts(db: SqliteDatabase): (vendorId: number) => number {
+  const unread = db
+    .prepare<[number], number>(
+      'SELECT count(*) FROM alerts WHERE vendor_id = ? AND read_at IS NULL',
+    )
+    .pluck();
+  return (vendorId) => unread.get(vendorId) ?? 0;
+}

@@ -85,6 +85,19 @@ describe('VendorView', () => {
     expect(items[1]!.attributes('tabindex')).toBe('-1');
   });
 
+  it("links to the vendor's compliance telemetry and to triggers on its measurements", async () => {
+    const { wrapper } = await mountVendor();
+    const links = Object.fromEntries(
+      wrapper
+        .findAll('.vendor-head__actions a')
+        .map((link) => [link.text(), link.attributes('href')]),
+    );
+    expect(links).toMatchObject({
+      Compliance: '/vendors/acme/compliance',
+      Triggers: '/alerts/triggers?vendor=acme',
+    });
+  });
+
   it('moves, closes and opens with the keyboard, and opens a measurement with Enter', async () => {
     const { wrapper, router } = await mountVendor();
     const item = (index: number) => wrapper.findAll('[role="treeitem"]')[index]!;
