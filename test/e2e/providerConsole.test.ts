@@ -29,6 +29,17 @@ async function openServerPage(page: Page, origin: string, token: string, link: s
   return errors;
 }
 
+/** On the Import page: the dry run of the file, then Apply, waiting for "Imported". */
+async function importProviderFile(page: Page, path: string, screenshotName?: string) {
+  await page.getByLabel('Provider data (JSON)').fill(path);
+  await page.getByRole('button', { name: 'Dry run' }).click();
+  await page.getByRole('heading', { name: 'Dry run: nothing was written yet' }).waitFor();
+  expect(await page.getByTestId('import-report').innerText()).toContain('serviceViews[0]');
+  if (screenshotName !== undefined) await screenshotThemes(page, screenshotName);
+  await page.getByRole('button', { name: 'Apply the import' }).click();
+  await page.getByRole('heading', { name: 'Imported', exact: true }).waitFor();
+}
+
 /** A customer's CTP client: a request with its bearer token, over real HTTP. */
 function ctp(origin: string, token: string, path: string, body?: unknown) {
   return fetch(`${origin}/ctp/${path}`, {
@@ -52,13 +63,7 @@ describe('the provider console in a real browser (headless mode, real CTP API)',
     ).newPage();
     const errors = await openServerPage(page, origin, token, 'Import');
 
-    await page.getByLabel('Provider data (JSON)').fill(providerPath);
-    await page.getByRole('button', { name: 'Dry run' }).click();
-    await page.getByRole('heading', { name: 'Dry run: nothing was written yet' }).waitFor();
-    expect(await page.getByTestId('import-report').innerText()).toContain('serviceViews[0]');
-    await screenshotThemes(page, 'server-import');
-    await page.getByRole('button', { name: 'Apply the import' }).click();
-    await page.getByRole('heading', { name: 'Imported', exact: true }).waitFor();
+    await importProviderFile(page, providerPath, 'server-import');
 
     // A customer (account acme, from the document) sets a trigger through the CTP API.
     const created = await ctp(origin, 'acme-secret-token', 'serviceViews/sv1/triggers', {
@@ -100,10 +105,7 @@ describe('the provider console in a real browser (headless mode, real CTP API)',
       await browser().newContext({ viewport: { width: 1280, height: 820 } })
     ).newPage();
     const errors = await openServerPage(page, origin, token, 'Import');
-    await page.getByLabel('Provider data (JSON)').fill(providerPath);
-    await page.getByRole('button', { name: 'Dry run' }).click();
-    await page.getByRole('button', { name: 'Apply the import' }).click();
-    await page.getByRole('heading', { name: 'Imported', exact: true }).waitFor();
+    await importProviderFile(page, providerPath);
 
     await page.getByRole('link', { name: 'Accounts and triggers' }).click();
     await page.getByLabel('Name', { exact: true }).fill('initech');
@@ -144,9 +146,9 @@ describe('the Settings page in a real browser', () => {
     expect(await page.getByTestId('data-dir').innerText()).toBe(dataDir);
     await screenshotThemes(page, 'settings');
     await page.getByLabel('Dark').check();
-    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    expect(await page.locator('html').getAttribute('data-theme')).toBe('dark');
     await page.reload();
     await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
-    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    expect(await page.locator('html').getAttribute('data-theme')).toBe('dark');
   });
 });
