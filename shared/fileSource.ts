@@ -23,6 +23,22 @@ export const UPLOAD_MAX_BYTES = 32 * 1024 * 1024;
 /** The longest base64 text of an upload. */
 export const UPLOAD_MAX_BASE64 = Math.ceil(UPLOAD_MAX_BYTES / 3) * 4;
 
+/** The largest RPC body (headless mode) of a call that carries no upload. */
+export const RPC_BODY_MAX = 1024 * 1024;
+
+/** The largest RPC body of a call that may carry an upload: the base64 text and the rest. */
+export const UPLOAD_RPC_BODY_MAX = UPLOAD_MAX_BASE64 + 64 * 1024;
+
+/** The calls whose argument may hold a {@link FileUpload}. */
+export const UPLOAD_CALLS: ReadonlySet<string> = new Set([
+  'bundles.verify',
+  'bundles.import',
+  'bundles.inspectKey',
+  'bundles.trustKey',
+  'server.previewImport',
+  'server.importProvider',
+]);
+
 /** The longest path a call accepts. */
 export const PATH_MAX_LENGTH = 4096;
 
