@@ -126,4 +126,29 @@ describe('bundles from verified to imported, in a real browser (headless mode)',
     await page.getByTestId('already-imported').waitFor();
     expect(errors).toEqual([]);
   });
+
+  it('verifies and imports a bundle uploaded from the browser', async () => {
+    const dataDir = tempDir();
+    const bundlePath = join(tempDir(), 'uploaded.tar.gz');
+    writeFileSync(bundlePath, stigBundle());
+    const { origin, token } = await startHeadlessServer(start, dataDir);
+    const page = await (
+      await browser().newContext({ viewport: { width: 1280, height: 820 } })
+    ).newPage();
+    const errors = await openApp(page, origin, token);
+    // "Choose file…" opens the browser's picker in headless mode: the file is uploaded.
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Choose file…' }).click();
+    await (await chooser).setFiles(bundlePath);
+    await page.getByText('uploaded from this browser').waitFor();
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page
+      .getByRole('heading', { level: 2, name: 'Valid, but unsigned', exact: true })
+      .waitFor();
+    await page.getByLabel(/Import it although nobody signed it/).check();
+    await page.getByRole('button', { name: 'Import rules' }).click();
+    await page.getByTestId('import-result').waitFor();
+    expect(await page.getByTestId('import-result').innerText()).toContain('New rules\n3');
+    expect(errors).toEqual([]);
+  });
 });
