@@ -11,6 +11,15 @@
  * Everything crossing the boundary is plain JSON data.
  */
 import {
+  boundedText,
+  hasControlCharacter,
+  members,
+  noArguments,
+  oneOf,
+  plainObject,
+} from './argumentChecks';
+import { BUNDLES_CALLS, type BundlesApi } from './bundlesApi';
+import {
   accountRequest,
   alertsFilterRequest,
   previewRequest,
@@ -22,7 +31,6 @@ import {
   type AlertsApi,
   type TriggersApi,
 } from './alertsApi';
-import type { BundleProgress, BundleReport } from './bundles';
 import type {
   AuthoritiesChange,
   AuthorityAddRequest,
@@ -43,6 +51,18 @@ import type {
 import type { CtsPublished, VendorCts, VendorCtsKey } from './cts';
 import type { EvidenceFileCheck, EvidenceFileDigest, VendorEvidence } from './ctsEvidence';
 import { AppError } from './errors';
+import { SERVER_CONSOLE_CALLS, type ServerConsoleApi } from './serverApi';
+
+export { noArguments } from './argumentChecks';
+export type {
+  BundleImportRequest,
+  BundleProgressEvent,
+  BundlesApi,
+  BundlesChangeEvent,
+  TrustStoreListing,
+  VerifyBundleRequest,
+} from './bundlesApi';
+export { verifyBundleRequest } from './bundlesApi';
 
 // ---------------------------------------------------------------------------------------
 // Data shapes
@@ -55,6 +75,13 @@ export interface AppInfo {
   mode: 'desktop' | 'headless';
   /** The folder holding `auditor.db`, `server.db`, keys and tokens. */
   dataDir: string;
+  /**
+   * The folder the command line uses when given neither `--data-dir` nor
+   * `TRUST_AUDITOR_DATA` (the platform's application-data folder).
+   */
+  defaultDataDir: string;
+  /** Where core was started: relative paths given to it are resolved from here. */
+  workingDir: string;
   platform: string;
   versions: {
     node: string;
@@ -91,19 +118,9 @@ export interface ServerStatus {
   counts: ServerCounts;
 }
 
-/** A bundle to verify: a `.tar.gz` on the machine that runs core. */
-export interface VerifyBundleRequest {
-  /** Absolute path of the bundle; a `BUNDLE.tar.gz.sig` beside it is checked as a detached signature. */
-  path: string;
-  /** Map the legacy rule shapes of older OpenWatch exports before validating. */
-  lenient?: boolean;
-}
-
-/** Progress of a running bundle verification. */
-export interface BundleProgressEvent extends BundleProgress {
-  /** The bundle being verified (as given in the request). */
-  path: string;
-}
+/** What a file is chosen for: the picker offers the matching file types. */
+export const FILE_PURPOSES = ['bundle', 'providerData', 'publicKey'] as const;
+export type FilePurpose = (typeof FILE_PURPOSES)[number];
 
 // ---------------------------------------------------------------------------------------
 // Services
@@ -115,25 +132,19 @@ export type Unsubscribe = () => void;
 export interface AppApi {
   /** Name, version, mode, data folder and component versions. */
   info(): Promise<AppInfo>;
+  /**
+   * The desktop app's native file picker; resolves to the chosen file's path, or null
+   * when the user cancels. Headless mode has none (APP_NOT_AVAILABLE): the page uploads.
+   */
+  chooseFile(request: { purpose: FilePurpose }): Promise<{ path: string } | null>;
 }
 
-/** The embedded CTP server (provider role). */
-export interface ServerApi {
+/** The embedded CTP server (provider role): its status, and the provider's console. */
+export interface ServerApi extends ServerConsoleApi {
   /** Listening address, TLS fingerprint and what the server publishes. */
   status(): Promise<ServerStatus>;
   /** Fires when the server starts or stops listening or its published data changes. */
   onDidChangeStatus(listener: (status: ServerStatus) => void): Unsubscribe;
-}
-
-/** OpenWatch compliance-rule bundles. */
-export interface BundlesApi {
-  /**
-   * Verifies a bundle against the workspace's trust store and reports every finding;
-   * never imports. Progress arrives through `onDidProgress`.
-   */
-  verify(request: VerifyBundleRequest): Promise<BundleReport>;
-  /** Fires while a verification runs (phase, done/total, current file), a few times a second. */
-  onDidProgress(listener: (progress: BundleProgressEvent) => void): Unsubscribe;
 }
 
 /** What changed among the followed vendors, so that open pages refresh. */
@@ -251,37 +262,10 @@ export interface AuditorApi {
 /** Checks an untrusted argument and returns it typed, or throws APP_INVALID_ARGUMENT. */
 export type ArgumentValidator<T> = (value: unknown) => T;
 
-/** For calls that take no argument: accepts only `undefined` (or `null` from JSON). */
-export const noArguments: ArgumentValidator<undefined> = (value) => {
-  if (value !== undefined && value !== null) {
-    throw new AppError('APP_INVALID_ARGUMENT', 'This call takes no argument.');
-  }
-  return undefined;
-};
-
-/** Checks a {@link VerifyBundleRequest}: a bounded path without NUL, an optional flag, nothing else. */
-export const verifyBundleRequest: ArgumentValidator<VerifyBundleRequest> = (value) => {
-  const record = plainObject(value, 'bundles.verify takes { path, lenient? }.');
-  for (const key of Object.keys(record)) {
-    if (key !== 'path' && key !== 'lenient') {
-      throw new AppError(
-        'APP_INVALID_ARGUMENT',
-        `bundles.verify does not take "${key.slice(0, 40)}".`,
-      );
-    }
-  }
-  const { path, lenient } = record;
-  if (typeof path !== 'string' || path.length === 0 || path.length > 4096 || path.includes('\0')) {
-    throw new AppError(
-      'APP_INVALID_ARGUMENT',
-      'bundles.verify needs "path": the bundle file (1 to 4096 characters).',
-    );
-  }
-  if (lenient !== undefined && typeof lenient !== 'boolean') {
-    throw new AppError('APP_INVALID_ARGUMENT', '"lenient" must be true or false.');
-  }
-  return lenient === undefined ? { path } : { path, lenient };
-};
+/** Checks `{ purpose }` of `app.chooseFile`. */
+export const chooseFileRequest: ArgumentValidator<{ purpose: FilePurpose }> = (value) => ({
+  purpose: oneOf(members(value, 'app.chooseFile', ['purpose']).purpose, 'purpose', FILE_PURPOSES),
+});
 
 /** Checks `{ name }`: a vendor name as `vendor add` accepts it (bounded, no control characters). */
 export const vendorNameRequest: ArgumentValidator<{ name: string }> = (value) => {
@@ -302,42 +286,6 @@ export const vendorNameRequest: ArgumentValidator<{ name: string }> = (value) =>
   }
   return { name };
 };
-
-/** Checks a plain object's members: every required one present, nothing else. */
-function members(
-  value: unknown,
-  call: string,
-  required: readonly string[],
-  optional: readonly string[] = [],
-): Record<string, unknown> {
-  const shape = [...required, ...optional.map((key) => `${key}?`)].join(', ');
-  const record = plainObject(value, `${call} takes { ${shape} }.`);
-  for (const key of Object.keys(record)) {
-    if (!required.includes(key) && !optional.includes(key)) {
-      throw new AppError('APP_INVALID_ARGUMENT', `${call} does not take "${key.slice(0, 40)}".`);
-    }
-  }
-  for (const key of required) {
-    if (!(key in record)) throw new AppError('APP_INVALID_ARGUMENT', `${call} needs "${key}".`);
-  }
-  return record;
-}
-
-/** A bounded string without NUL; `what` names it in the error. */
-function boundedText(value: unknown, what: string, max: number, min = 1): string {
-  if (
-    typeof value !== 'string' ||
-    value.length < min ||
-    value.length > max ||
-    value.includes('\0')
-  ) {
-    throw new AppError(
-      'APP_INVALID_ARGUMENT',
-      `"${what}" must be text of ${min} to ${max} characters.`,
-    );
-  }
-  return value;
-}
 
 function vendorName(value: unknown): string {
   return vendorNameRequest({ name: value }).name;
@@ -481,29 +429,17 @@ export const acceptVendorKeyRequest: ArgumentValidator<{ name: string; kid: stri
   return { name: vendorName(record.name), kid };
 };
 
-function hasControlCharacter(text: string): boolean {
-  for (let index = 0; index < text.length; index++) {
-    const code = text.charCodeAt(index);
-    if (code < 0x20 || code === 0x7f) return true;
-  }
-  return false;
-}
-
-function plainObject(value: unknown, message: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new AppError('APP_INVALID_ARGUMENT', message);
-  }
-  return value as Record<string, unknown>;
-}
-
 /**
  * Every call and event of {@link AuditorApi}, by service. A type test checks that this
  * table and the interfaces name exactly the same members.
  */
 export const API_DESCRIPTION = {
-  app: { calls: { info: noArguments }, events: [] },
-  server: { calls: { status: noArguments }, events: ['onDidChangeStatus'] },
-  bundles: { calls: { verify: verifyBundleRequest }, events: ['onDidProgress'] },
+  app: { calls: { info: noArguments, chooseFile: chooseFileRequest }, events: [] },
+  server: {
+    calls: { status: noArguments, ...SERVER_CONSOLE_CALLS },
+    events: ['onDidChangeStatus', 'onDidImportProgress'],
+  },
+  bundles: { calls: BUNDLES_CALLS, events: ['onDidProgress', 'onDidChange'] },
   vendors: {
     calls: {
       list: noArguments,

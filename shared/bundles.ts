@@ -152,6 +152,11 @@ export interface BundleReport {
   /** How many findings there are of each code (handy with thousands of findings). */
   findingCounts: Partial<Record<FindingCode, number>>;
   findings: BundleFinding[];
+  /**
+   * Verified without the lenient mapping, the bundle is invalid only through rules in
+   * legacy shapes that the mapping converts: verifying with `lenient` would clear them.
+   */
+  lenientWouldHelp: boolean;
   durationMs: number;
 }
 
@@ -330,4 +335,74 @@ export interface RuleSummary {
 /** One stored rule version with its full document. */
 export interface RuleVersion extends RuleSummary {
   document: Record<string, unknown>;
+}
+
+// ---------------------------------------------------------------------------------------
+// Browsing imported rules
+
+/** A search over imported rules (the app's Rules page); every given field must match. */
+export interface RuleSearch {
+  /** Part of the rule id or name, any case. */
+  text?: string;
+  severity?: string;
+  /** Framework key (`nist_800_53`, `cis`, ...). */
+  framework?: string;
+  /**
+   * A control, any case; `AC-2` also finds its enhancements (`AC-2(1)`). Within
+   * `framework` when given, else in any framework.
+   */
+  control?: string;
+  platform?: string;
+  /** Only latest versions (default true). */
+  latestOnly?: boolean;
+  offset?: number;
+  limit?: number;
+}
+
+/** One page of a {@link RuleSearch}. */
+export interface RulePage {
+  /** How many rule versions match in all. */
+  total: number;
+  rules: RuleSummary[];
+}
+
+/** What the imported rules hold, for the search's choices. */
+export interface RuleFacets {
+  /** Latest rules in the workspace. */
+  rules: number;
+  frameworks: Array<{ key: string; rules: number }>;
+  platforms: string[];
+  severities: string[];
+}
+
+/** A rule's page: every version, newest first, and the imports that wrote them. */
+export interface RuleDetail {
+  ruleId: string;
+  versions: RuleVersion[];
+  imports: BundleImportRecord[];
+}
+
+// ---------------------------------------------------------------------------------------
+// The trust store, as the app shows it
+
+/** A trusted publisher key (`bundle trust list`). */
+export interface TrustedKeyInfo {
+  keyId: string;
+  /** Full SHA-256 (hex) over the SPKI PEM text. */
+  fingerprint: string;
+  bits: number;
+  /** The name it was trusted under (`bundle trust add --name`; the key id by default). */
+  name: string;
+  file: string;
+  /** When the key file was written (RFC 3339). */
+  addedAt: string;
+}
+
+/** A public key read before trusting it: compare its key id with the publisher's. */
+export interface KeyInspection {
+  keyId: string;
+  fingerprint: string;
+  bits: number;
+  /** The trusted key with the same id, if it is trusted already. */
+  trustedAs: string | null;
 }

@@ -142,7 +142,12 @@ function openCliModules(
   const modules: CliModules = {
     provider: once(async () => {
       const { createProviderModule } = await import('../core/provider/providerModule');
-      return use('provider', createProviderModule({ db: (await databases()).server(), clock }));
+      const module = createProviderModule({
+        db: (await databases()).server(),
+        clock,
+        events: await silentEvents(),
+      });
+      return use('provider', module);
     }),
     client: once(async () => {
       const { createClientModule } = await import('../core/client/clientModule');

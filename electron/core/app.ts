@@ -1,6 +1,6 @@
 import type { AppInfo } from '../../shared/api';
 import { createAlertsModule, type AlertsServices } from './alerts/alertsModule';
-import { createAppModule, type RuntimeVersions } from './appInfo';
+import { createAppModule, type FileChooser, type RuntimeVersions } from './appInfo';
 import { createBundlesModule, type BundlesServices } from './bundles/bundlesModule';
 import { defaultTrustStoreDir } from './bundles/signing/trustStore';
 import { createClientModule, type ClientServices } from './client/clientModule';
@@ -35,6 +35,8 @@ export interface CoreConfig {
   secrets?: SecretStore;
   /** Where a warning for the person running Trust Auditor goes (default: the log). */
   warn?: (message: string) => void;
+  /** The desktop app's native file picker (`app.chooseFile`); headless mode has none. */
+  chooseFile?: FileChooser;
   /** Run the alerts listener when an account is set (default: in the desktop app). */
   alertsListener?: boolean;
 }
@@ -81,7 +83,10 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       'app',
       createAppModule({ ...config, runtime: config.runtime ?? noRuntime, db: databases.auditor }),
     );
-    const provider = use('provider', createProviderModule({ db: databases.server(), clock }));
+    const provider = use(
+      'provider',
+      createProviderModule({ db: databases.server(), clock, events }),
+    );
     const secrets = config.secrets ?? createFileSecretStore(defaultSecretsPath(config.dataDir));
     const client = use(
       'client',

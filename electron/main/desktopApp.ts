@@ -10,13 +10,21 @@ import { createFileSecretStore } from '../core/client/secretStore';
 import { processDataDirSources, resolveDataDir } from '../core/config';
 import { createLogger } from '../core/logger';
 import { showAlertNotifications } from './alertNotifications';
+import { createFilePicker } from './filePicker';
 import { hardenSession, hardenWebContents } from './hardening';
 import { registerIpc } from './ipc';
 import { createMainWindow } from './window';
 
 type ElectronModule = Pick<
   typeof Electron,
-  'app' | 'BrowserWindow' | 'ipcMain' | 'session' | 'shell' | 'safeStorage' | 'Notification'
+  | 'app'
+  | 'BrowserWindow'
+  | 'ipcMain'
+  | 'session'
+  | 'shell'
+  | 'safeStorage'
+  | 'Notification'
+  | 'dialog'
 >;
 
 export interface DesktopPaths {
@@ -90,6 +98,7 @@ export function startDesktopApp(electron: ElectronModule, paths: DesktopPaths): 
           createFileSecretStore(join(dataDir, 'secrets.keychain.json')),
           electron.safeStorage,
         ),
+        chooseFile: createFilePicker(electron.dialog, () => BrowserWindow.getFocusedWindow()),
       });
       unregisterIpc = registerIpc({
         ipcMain,

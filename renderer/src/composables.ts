@@ -1,5 +1,7 @@
 /** Small composables shared by views. */
-import { onBeforeUnmount, onMounted, ref, type Ref } from 'vue';
+import { computed, onBeforeUnmount, onMounted, ref, type Ref } from 'vue';
+
+import { theme } from './theme';
 
 /** The current time, refreshed every `intervalMs` while the component is mounted. */
 export function useNow(intervalMs = 30_000): Ref<Date> {
@@ -12,19 +14,9 @@ export function useNow(intervalMs = 30_000): Ref<Date> {
   return now;
 }
 
-/** True while the system asks for dark colours (`prefers-color-scheme`), kept current. */
-export function usePrefersDark(): Ref<boolean> {
-  const query =
-    typeof window.matchMedia === 'function'
-      ? window.matchMedia('(prefers-color-scheme: dark)')
-      : null;
-  const dark = ref(query?.matches ?? false);
-  const update = (event: MediaQueryListEvent): void => {
-    dark.value = event.matches;
-  };
-  onMounted(() => query?.addEventListener('change', update));
-  onBeforeUnmount(() => query?.removeEventListener('change', update));
-  return dark;
+/** True while dark colours show (the system's choice, or the one made in Settings). */
+export function usePrefersDark(): Readonly<Ref<boolean>> {
+  return computed(() => theme.value.dark);
 }
 
 /** The current value of a CSS custom property of the page (a design token). */

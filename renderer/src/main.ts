@@ -12,7 +12,10 @@ import { forgetToken, takeToken } from './api/token';
 import { resolveApi } from './api/transport';
 import { createAppRouter } from './router';
 import { useSessionStore } from './stores/session';
+import { startTheme } from './theme';
 import './styles/main.css';
+
+startTheme();
 
 // Before the router exists: it would otherwise read `#token=...` as a route.
 const token = takeToken({

@@ -53,3 +53,19 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
+
+/** `NAME-light-wide.png` … `NAME-dark-narrow.png`: both themes, 1280 and 640 pixels wide. */
+export async function screenshotThemes(page: Page, name: string): Promise<void> {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    for (const [width, size] of [
+      [1280, 'wide'],
+      [640, 'narrow'],
+    ] as const) {
+      await page.setViewportSize({ width, height: 820 });
+      await screenshot(page, `${name}-${colorScheme}-${size}`);
+    }
+  }
+  await page.emulateMedia({ colorScheme: null });
+  await page.setViewportSize({ width: 1280, height: 820 });
+}

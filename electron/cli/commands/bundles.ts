@@ -423,6 +423,9 @@ function printReport(context: CliContext, report: BundleReport, requireSignature
       `  … and ${shown.length - MAX_PRINTED_FINDINGS} more findings: run with --json to see every one.`,
     );
   }
+  if (report.lenientWouldHelp) {
+    out('  hint       every error is a legacy rule shape that `import --lenient` maps');
+  }
 }
 
 function formatFinding(finding: BundleFinding): string {

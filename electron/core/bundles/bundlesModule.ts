@@ -1,8 +1,7 @@
-import type { BundleProgress } from '../../../shared/bundles';
 import type { EventBus } from '../events';
 import type { CoreModule } from '../module';
 import type { SqliteDatabase } from '../store/database';
-import { withThrottledProgress } from '../throttle';
+import { createBundlesHandlers, type BundlesCall } from './bundlesHandlers';
 import { createBundleImporter, type BundleImporter } from './import/importBundle';
 import { createRulesRepository } from './import/rulesRepository';
 import { createTrustStore, type TrustStore } from './signing/trustStore';
@@ -27,34 +26,21 @@ export function createBundlesModule(deps: {
   trustStoreDir: string;
   clock: () => Date;
   events: EventBus;
-}): CoreModule<BundlesServices, 'bundles.verify'> {
+}): CoreModule<BundlesServices, BundlesCall> {
   const { clock, events } = deps;
   const examiner = createWorkerRuleExaminer();
   const trustStore = createTrustStore({ dir: deps.trustStoreDir });
   const verifier = createBundleVerifier({ trustStore, clock, examiner });
-  let importer: BundleImporter | null = null;
-  return {
-    services: {
-      trustStore,
+  let opened: BundleImporter | null = null;
+  const importer = (): BundleImporter =>
+    (opened ??= createBundleImporter({
       verifier,
-      importer() {
-        importer ??= createBundleImporter({
-          verifier,
-          clock,
-          repository: createRulesRepository(deps.db()),
-        });
-        return importer;
-      },
-    },
-    handlers: {
-      'bundles.verify': async ({ path, lenient }) => {
-        const { report } = await withThrottledProgress(
-          (value: BundleProgress) => events.emit('bundles.onDidProgress', { ...value, path }),
-          (onProgress) => verifier.verifyFile(path, { lenient, onProgress }),
-        );
-        return report;
-      },
-    },
+      clock,
+      repository: createRulesRepository(deps.db()),
+    }));
+  return {
+    services: { trustStore, verifier, importer },
+    handlers: createBundlesHandlers({ verifier, importer, trustStore, events }),
     dispose: () => examiner.close(),
   };
 }

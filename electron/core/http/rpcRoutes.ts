@@ -1,6 +1,9 @@
+import { Transform } from 'node:stream';
+
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 import { AppError, serializeError } from '../../../shared/errors';
+import { RPC_BODY_MAX, UPLOAD_CALLS, UPLOAD_RPC_BODY_MAX } from '../../../shared/fileSource';
 import type { Dispatcher } from '../dispatcher';
 import type { EventBus } from '../events';
 import { bearerMatches } from './adminToken';
@@ -45,7 +48,13 @@ export async function rpcRoutes(app: FastifyInstance, options: RpcRoutesOptions)
         },
         body: { type: 'object', properties: { argument: {} }, additionalProperties: false },
       },
-      bodyLimit: 1024 * 1024,
+      // Calls that may carry an uploaded file take up to its size; every other call 1 MiB.
+      bodyLimit: UPLOAD_RPC_BODY_MAX,
+      preParsing: async (request, _reply, payload) =>
+        limitBody(
+          payload,
+          UPLOAD_CALLS.has(request.params.name) ? UPLOAD_RPC_BODY_MAX : RPC_BODY_MAX,
+        ),
     },
     async (request, reply) => {
       const result = await options.dispatcher.dispatch(request.params.name, request.body?.argument);
@@ -117,4 +126,21 @@ function sendError(reply: FastifyReply, error: AppError, status = error.status):
 
 function isValidation(value: unknown): value is Parameters<typeof describeValidation>[0][] {
   return Array.isArray(value);
+}
+
+/** The request body, ended with a 413 error as soon as it holds more than `maxBytes`. */
+function limitBody(payload: NodeJS.ReadableStream, maxBytes: number): NodeJS.ReadableStream {
+  let received = 0;
+  const limited = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      received += chunk.length;
+      if (received > maxBytes) {
+        done(Object.assign(new Error('Request body is too large'), { statusCode: 413 }));
+        return;
+      }
+      done(null, chunk);
+    },
+  });
+  payload.on('error', (error) => limited.destroy(error));
+  return payload.pipe(limited);
 }

@@ -1,9 +1,9 @@
 import { withoutMember } from '../../../shared/ctp/jsonText';
 import { prepareResult, ResultProblem, type PreparedResult } from '../../../shared/ctp/results';
 import type { ResultColumn } from '../../../shared/ctp/types';
-import { AppError } from '../../../shared/errors';
 import { checkCondition } from './conditionCheck';
 import { measurementsOf } from './importTree';
+import { invalidProvider } from './providerValidation';
 import { verifyResultSignature } from './jws';
 import type { MeasurementInput, ProviderDocument } from './providerValidation';
 
@@ -38,10 +38,12 @@ export async function prepareImportResults(
   for (const m of measurementsOf(doc.serviceViews)) {
     const format = formats.get(m.metric) ?? context.serverFormat(m.metric);
     if (format === undefined) {
-      throw new AppError(
-        'CTP_PROVIDER_INVALID',
-        `${m.path}.metric: there is no metric "${m.metric}" in the document or on the server.`,
-      );
+      throw invalidProvider([
+        {
+          path: `${m.path}.metric`,
+          message: `there is no metric "${m.metric}" in the document or on the server`,
+        },
+      ]);
     }
     if (!formats.has(m.metric)) checkServerMetricObjective(m, format);
     const prepare = (text: string, path: string) =>
@@ -62,7 +64,7 @@ function checkServerMetricObjective(m: MeasurementInput, format: ResultColumn[])
   if (m.objective === null) return;
   const problem = checkCondition(m.objective, format);
   if (problem !== null) {
-    throw new AppError('CTP_PROVIDER_INVALID', `${m.path}.objective.condition: ${problem}.`);
+    throw invalidProvider([{ path: `${m.path}.objective.condition`, message: problem }]);
   }
 }
 
@@ -78,10 +80,12 @@ async function prepareOne(
     result = prepareResult(text, format, nowMs);
   } catch (error) {
     if (error instanceof ResultProblem) {
-      throw new AppError(
-        'CTP_PROVIDER_INVALID',
-        `${path}${error.path.slice('result'.length)}: ${error.message.slice(error.path.length + 2)}.`,
-      );
+      throw invalidProvider([
+        {
+          path: `${path}${error.path.slice('result'.length)}`,
+          message: error.message.slice(error.path.length + 2),
+        },
+      ]);
     }
     throw error;
   }
@@ -90,7 +94,7 @@ async function prepareOne(
     try {
       await verifyResultSignature(result.signature, withoutMember(result.text, 'signature'), key);
     } catch (error) {
-      throw new AppError('CTP_PROVIDER_INVALID', `${path}.signature: ${(error as Error).message}`);
+      throw invalidProvider([{ path: `${path}.signature`, message: (error as Error).message }]);
     }
   }
   return result;

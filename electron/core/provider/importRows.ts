@@ -23,6 +23,8 @@ export interface RowInput {
   columns: Record<string, unknown>;
 }
 
+export type RowOutcome = 'created' | 'updated' | 'unchanged';
+
 /** What an import did to each row (`server import` prints it). */
 export interface RowCounts {
   created: number;
@@ -41,7 +43,7 @@ export interface ImportRows {
   /** True when row `id` exists and holds every column of `row` already. */
   unchanged(row: RowInput, id: string): boolean;
   /** Inserts or updates one row; `changed` when it was created or any column differs. */
-  upsert(row: RowInput, counts: RowCounts): { id: string; changed: boolean };
+  upsert(row: RowInput, counts: RowCounts): { id: string; changed: boolean; outcome: RowOutcome };
 }
 
 export function createImportRows(db: SqliteDatabase): ImportRows {
@@ -90,11 +92,11 @@ export function createImportRows(db: SqliteDatabase): ImportRows {
           `INSERT INTO ${row.table} (id, ${names.join(', ')}, change_id) VALUES (@id, ${names.map((n) => `@${n}`).join(', ')}, 0)`,
         ).run({ id, ...row.columns });
         counts.created++;
-        return { id, changed: true };
+        return { id, changed: true, outcome: 'created' };
       }
       if (same(row, values)) {
         counts.unchanged++;
-        return { id, changed: false };
+        return { id, changed: false, outcome: 'unchanged' };
       }
       const parent = row.parentColumn;
       if (parent !== null && values[parent] !== row.columns[parent]) {
@@ -107,7 +109,7 @@ export function createImportRows(db: SqliteDatabase): ImportRows {
         `UPDATE ${row.table} SET ${names.map((n) => `${n} = @${n}`).join(', ')} WHERE id = @id`,
       ).run({ id, ...row.columns });
       counts.updated++;
-      return { id, changed: true };
+      return { id, changed: true, outcome: 'updated' };
     },
   };
 }

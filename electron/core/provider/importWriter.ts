@@ -1,11 +1,18 @@
 import { formatRfc3339 } from '../../../shared/ctp/time';
 import { importCompliance } from '../cts/complianceStore';
+import type { ImportedResource, ImportedResourceKind } from '../../../shared/serverConsole';
 import type { SqliteDatabase } from '../store/database';
 import type { Accounts } from './accounts';
 import { createChangeIds } from './changeIds';
 import type { OutcomeOf } from './evaluatedWrite';
 import type { ImportedResults } from './importResults';
-import { rowOf, type ImportRows, type RowCounts, type RowInput } from './importRows';
+import {
+  rowOf,
+  type ImportRows,
+  type RowCounts,
+  type RowInput,
+  type RowOutcome,
+} from './importRows';
 import { walkTree } from './importTree';
 import type { MeasurementInput, ProviderDocument } from './providerValidation';
 import type { CtpRepositories } from './repositories';
@@ -24,6 +31,21 @@ export interface ImportWrite {
   results: ReadonlyMap<MeasurementInput, ImportedResults>;
   outcomeOf: OutcomeOf;
   nowMs: number;
+  /** Told what happens to each resource, in document order (the console's listing). */
+  onResource?: ((resource: ImportedResource) => void) | undefined;
+}
+
+/** The kind of resource a row stands for. */
+function kindOf(row: RowInput): ImportedResourceKind {
+  if (row.table === 'service_views')
+    return row.columns.parent_id === null ? 'serviceView' : 'dependency';
+  const kinds = {
+    assets: 'asset',
+    attributes: 'attribute',
+    measurements: 'measurement',
+    metrics: 'metric',
+  } as const;
+  return kinds[row.table];
 }
 
 /**
@@ -99,14 +121,33 @@ export function createImportWriter(deps: {
     return true;
   };
 
+  const report = (
+    work: ImportWrite,
+    row: RowInput,
+    done: { id: string; outcome: RowOutcome },
+    path: string,
+    newResult = false,
+  ): void =>
+    work.onResource?.({
+      kind: kindOf(row),
+      id: done.id,
+      name: row.name,
+      path,
+      outcome: done.outcome,
+      newResult,
+    });
+
   const writeMeasurement = (
     m: MeasurementInput,
     attributeId: string,
     work: ImportWrite,
     s: ImportSummary,
   ) => {
-    const { id, changed } = rows.upsert(rowOf.measurement(m, attributeId), s);
+    const row = rowOf.measurement(m, attributeId);
+    const done = rows.upsert(row, s);
+    const { id, changed } = done;
     const newResult = writeResults(id, work.results.get(m), work, s);
+    report(work, row, done, m.path, newResult);
     if (!changed && !newResult) return;
     evaluation.evaluateObjective(id, work.nowMs, work.outcomeOf);
     changeIds.measurement(id);
@@ -122,33 +163,43 @@ export function createImportWriter(deps: {
     }
   };
 
-  const writeAccounts = (doc: ProviderDocument, s: ImportSummary): void => {
-    for (const account of doc.accounts) {
+  const writeAccounts = (work: ImportWrite, s: ImportSummary): void => {
+    for (const account of work.doc.accounts) {
       const before = accounts.get(account.name);
-      accounts.ensureAccount(account.name, account.serviceViews);
+      const id = accounts.ensureAccount(account.name, account.serviceViews);
       for (const token of account.tokens) accounts.addToken(account.name, token);
       if (before === undefined) s.created++;
       else s.unchanged++;
+      work.onResource?.({
+        kind: 'account',
+        id: String(id),
+        name: account.name,
+        path: account.path,
+        outcome: before === undefined ? 'created' : 'unchanged',
+        newResult: false,
+      });
     }
   };
 
   return (work) => {
     const s: ImportSummary = { created: 0, updated: 0, unchanged: 0, results: 0, alerts: 0 };
-    const level = (row: RowInput, stamp: (id: string) => void): string => {
-      const { id, changed } = rows.upsert(row, s);
-      if (changed) stamp(id);
-      return id;
+    const level = (row: RowInput, stamp: (id: string) => void, path: string): string => {
+      const done = rows.upsert(row, s);
+      if (done.changed) stamp(done.id);
+      report(work, row, done, path);
+      return done.id;
     };
     writeEntryPoint(work.doc);
-    for (const metric of work.doc.metrics) level(rowOf.metric(metric), changeIds.metric);
+    for (const metric of work.doc.metrics)
+      level(rowOf.metric(metric), changeIds.metric, metric.path);
     walkTree<string>(work.doc.serviceViews, {
-      view: (view, parentId) => level(rowOf.view(view, parentId), changeIds.serviceView),
-      asset: (asset, viewId) => level(rowOf.asset(asset, viewId), changeIds.asset),
+      view: (view, parentId) => level(rowOf.view(view, parentId), changeIds.serviceView, view.path),
+      asset: (asset, viewId) => level(rowOf.asset(asset, viewId), changeIds.asset, asset.path),
       attribute: (attribute, assetId) =>
-        level(rowOf.attribute(attribute, assetId), changeIds.attribute),
+        level(rowOf.attribute(attribute, assetId), changeIds.attribute, attribute.path),
       measurement: (m, attributeId) => writeMeasurement(m, attributeId, work, s),
     });
-    writeAccounts(work.doc, s);
+    writeAccounts(work, s);
     if (work.doc.compliance) importCompliance(db, work.doc.compliance, formatRfc3339(work.nowMs));
     return s;
   };

@@ -1,4 +1,5 @@
 import { AppError } from '../../../shared/errors';
+import type { ImportedResource, ImportPhase } from '../../../shared/serverConsole';
 import type { SqliteDatabase } from '../store/database';
 import type { Accounts } from './accounts';
 import type { ConditionEvaluator } from './conditionEvaluator';
@@ -13,9 +14,35 @@ import type { TriggerEvaluation } from './triggerEvaluation';
 
 export type { ImportSummary } from './importWriter';
 
+/** How the console runs an import: for real or as a dry run, told each step. */
+export interface ImportRunOptions {
+  /** Runs every step, the writes included, then rolls them back. */
+  dryRun: boolean;
+  /** Called as each step begins (`read` is the caller's). */
+  onPhase?: ((phase: Exclude<ImportPhase, 'read'>) => void) | undefined;
+}
+
+/** An import's outcome, resource by resource, in document order. */
+export interface ImportRun {
+  summary: ImportSummary;
+  resources: ImportedResource[];
+}
+
 export interface ProviderImporter {
   /** Validates, then imports in one transaction (all or nothing). */
   importDocument(input: unknown): Promise<ImportSummary>;
+  /**
+   * The same import, or its dry run: the very same validation, evaluations and writes, in
+   * a transaction rolled back at the end, so it says exactly what the import would do.
+   */
+  runImport(input: unknown, options: ImportRunOptions): Promise<ImportRun>;
+}
+
+/** Carries a dry run's outcome out of its transaction, which rolls it back. */
+class DryRunRollback extends Error {
+  constructor(readonly outcome: ImportRun) {
+    super('dry run');
+  }
 }
 
 /**
@@ -41,22 +68,38 @@ export function createProviderImporter(deps: {
     'SELECT public_key FROM authorities WHERE id = ?',
   );
 
-  return {
-    async importDocument(input) {
-      const doc = validateProvider(input);
-      const results = await prepareImportResults(doc, {
-        nowMs: clock().getTime(),
-        serverFormat: (id) => repositories.metric(id)?.resultFormat,
-        serverKey: (id) => authorityKey.pluck().get(id),
+  const runImport = async (input: unknown, options: ImportRunOptions): Promise<ImportRun> => {
+    options.onPhase?.('validate');
+    const doc = validateProvider(input);
+    options.onPhase?.('results');
+    const results = await prepareImportResults(doc, {
+      nowMs: clock().getTime(),
+      serverFormat: (id) => repositories.metric(id)?.resultFormat,
+      serverKey: (id) => authorityKey.pluck().get(id),
+    });
+    options.onPhase?.('evaluate');
+    try {
+      return await writeAfterEvaluating(deps, {
+        predict: (nowMs) => predictImportEvaluations(doc, results, { rows, repositories }, nowMs),
+        write: (outcomeOf, nowMs) => {
+          options.onPhase?.('write');
+          const resources: ImportedResource[] = [];
+          const onResource = (resource: ImportedResource) => resources.push(resource);
+          const summary = write({ doc, results, outcomeOf, nowMs, onResource });
+          if (options.dryRun) throw new DryRunRollback({ summary, resources });
+          return { summary, resources };
+        },
       });
-      try {
-        return await writeAfterEvaluating(deps, {
-          predict: (nowMs) => predictImportEvaluations(doc, results, { rows, repositories }, nowMs),
-          write: (outcomeOf, nowMs) => write({ doc, results, outcomeOf, nowMs }),
-        });
-      } catch (error) {
-        throw conflictOf(error);
-      }
+    } catch (error) {
+      if (error instanceof DryRunRollback) return error.outcome;
+      throw conflictOf(error);
+    }
+  };
+
+  return {
+    runImport,
+    async importDocument(input) {
+      return (await runImport(input, { dryRun: false })).summary;
     },
   };
 }

@@ -1,5 +1,8 @@
+import type { EventBus } from '../events';
 import type { CoreModule } from '../module';
 import type { SqliteDatabase } from '../store/database';
+import { createConsoleHandlers, type ConsoleCall } from './consoleHandlers';
+import { createConsoleReads } from './consoleReads';
 import { seedDemo, type DemoSeed } from './demo';
 import { createProviderServices, type ProviderServices } from './services';
 
@@ -8,18 +11,32 @@ export interface ProviderModuleServices extends ProviderServices {
   seedDemo(): Promise<DemoSeed>;
 }
 
+/** How often the tokens' last uses noted by the CTP API are written (accounts.ts). */
+const TOKEN_USE_FLUSH_MS = 10_000;
+
 /**
  * The provider side (DESIGN "Layout": provider/): what the embedded CTP server publishes,
- * over server.db. Its contract calls are answered by the http module, which serves it.
+ * over server.db, and the provider's console (the app's Server area). The http module
+ * serves it and answers `server.status`.
  */
 export function createProviderModule(deps: {
   db: SqliteDatabase;
   clock: () => Date;
-}): CoreModule<ProviderModuleServices> {
+  events: EventBus;
+}): CoreModule<ProviderModuleServices, ConsoleCall> {
   const services = createProviderServices(deps);
+  const reads = createConsoleReads(deps.db, services.repositories);
+  const flushUses = (): void => {
+    services.accounts.flushUses();
+  };
+  const timer = setInterval(flushUses, TOKEN_USE_FLUSH_MS);
+  timer.unref();
   return {
     services: { ...services, seedDemo: () => seedDemo({ db: deps.db, now: deps.clock }) },
-    handlers: {},
-    dispose() {},
+    handlers: createConsoleHandlers({ services, reads, events: deps.events }),
+    dispose() {
+      clearInterval(timer);
+      flushUses();
+    },
   };
 }

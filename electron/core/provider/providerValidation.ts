@@ -4,6 +4,7 @@ import { parseRfc3339 } from '../../../shared/ctp/time';
 import type { ColumnType, MeasurementState, ResultColumn } from '../../../shared/ctp/types';
 import { AppError } from '../../../shared/errors';
 import { validateCompliance, type ComplianceInput } from '../cts/complianceValidation';
+import type { ImportProblem } from '../../../shared/serverConsole';
 import { MIN_TOKEN_LENGTH } from './accounts';
 import { checkCondition } from './conditionCheck';
 
@@ -105,10 +106,10 @@ const STATES = new Set(['activated', 'deactivated', 'pending']);
 type Json = Record<string, unknown>;
 
 class Checker {
-  readonly problems: string[] = [];
+  readonly problems: ImportProblem[] = [];
 
   problem(path: string, message: string): void {
-    if (this.problems.length < 50) this.problems.push(`${path}: ${message}`);
+    if (this.problems.length < 50) this.problems.push({ path, message });
   }
 
   object(value: unknown, path: string, keys: readonly string[]): Json | null {
@@ -195,7 +196,7 @@ export function validateProvider(input: unknown): ProviderDocument {
     'accounts',
     'compliance',
   ]);
-  if (root === null) throw invalid(c.problems);
+  if (root === null) throw invalidProvider(c.problems);
   const doc: ProviderDocument = {
     authorities: [],
     metrics: [],
@@ -265,7 +266,7 @@ export function validateProvider(input: unknown): ProviderDocument {
     doc.accounts.push({ path, name, tokens, serviceViews });
   });
   doc.compliance = validateCompliance(root.compliance, (path, text) => c.problem(path, text));
-  if (c.problems.length > 0) throw invalid(c.problems);
+  if (c.problems.length > 0) throw invalidProvider(c.problems);
   return doc;
 }
 
@@ -498,13 +499,17 @@ function validateMeasurement(
   return measurement;
 }
 
-function invalid(problems: readonly string[]): AppError {
-  const shown = problems.slice(0, 10);
+/**
+ * CTP_PROVIDER_INVALID for `problems` (`details.problems`: `{path, message}` each); the
+ * message lists the first ten as `path: message` lines.
+ */
+export function invalidProvider(problems: readonly ImportProblem[]): AppError {
+  const shown = problems.slice(0, 10).map(({ path, message }) => `${path}: ${message}`);
   const more =
     problems.length > shown.length ? `\n  … and ${problems.length - shown.length} more` : '';
   return new AppError(
     'CTP_PROVIDER_INVALID',
     `The provider data is invalid; nothing was imported:\n  ${shown.join('\n  ')}${more}`,
-    { details: { problems: [...problems] } },
+    { details: { problems: problems.map((problem) => ({ ...problem })) } },
   );
 }

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createCliContext } from '../../../electron/cli/context';
 import { runCli } from '../../../electron/cli/program';
-import { specRule } from '../../fixtures/bundles';
+import { manifestFor, specRule, tarGz } from '../../fixtures/bundles';
 
 let dir: string;
 beforeAll(() => {
@@ -169,6 +169,32 @@ describe('bundle CLI', () => {
     expect((await cli(['verify'])).code).toBe(2);
     expect((await cli(['import', join(dir, 'junk.tar.gz'), '--strategy', 'merge'])).code).toBe(2);
     expect((await cli(['import', join(dir, 'junk.tar.gz'), '--allow-unsigned'])).code).toBe(1);
+  });
+
+  it('says when the lenient mapping would clear every error', async () => {
+    const legacy = {
+      ...specRule('ow-legacy'),
+      frameworks: { nist_800_53: { '800-53r5': ['AC-2'] } },
+    };
+    writeFileSync(
+      join(dir, 'legacy.tar.gz'),
+      tarGz([
+        { path: 'manifest.json', body: JSON.stringify(manifestFor(1)) },
+        { path: 'rules/ow-legacy.json', body: JSON.stringify(legacy) },
+      ]),
+    );
+    const verified = await cli(['verify', join(dir, 'legacy.tar.gz')]);
+    expect(verified.code).toBe(1);
+    expect(verified.stdout).toContain(
+      'hint       every error is a legacy rule shape that `import --lenient` maps',
+    );
+    const imported = await cli([
+      'import',
+      join(dir, 'legacy.tar.gz'),
+      '--lenient',
+      '--allow-unsigned',
+    ]);
+    expect(imported.code).toBe(0);
   });
 
   it('draws a progress bar on a terminal only', async () => {

@@ -186,4 +186,20 @@ describe('headless server over real HTTPS on 127.0.0.1', () => {
     // Disposing twice is harmless.
     await core.dispose();
   });
+
+  it('takes an uploaded file of several MiB on the calls that read files, and 1 MiB on others', async () => {
+    const { rpc } = await startCore(tempDir(), 'off');
+    const base64 = Buffer.alloc(3 * 1024 * 1024, 0x41).toString('base64');
+    const upload = await rpc('bundles.verify', {
+      argument: { upload: { name: 'big.tar.gz', base64 } },
+    });
+    expect(upload.status).toBe(200);
+    expect(upload.body.result).toMatchObject({
+      verdict: 'invalid',
+      bundle: { compressedBytes: 3 * 1024 * 1024 },
+    });
+    const elsewhere = await rpc('bundles.rules', { argument: { text: base64 } });
+    expect(elsewhere.status).toBe(413);
+    expect(elsewhere.body.error).toMatchObject({ code: 'APP_BODY_TOO_LARGE' });
+  });
 });

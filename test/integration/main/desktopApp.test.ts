@@ -52,6 +52,28 @@ describe('the desktop app lifecycle (with a fake electron module)', () => {
     )) as { ok: boolean; result: { mode: string; dataDir: string } };
     expect(answer).toMatchObject({ ok: true, result: { mode: 'desktop', dataDir } });
 
+    // app.chooseFile: the native dialog's path, or null when the user cancels.
+    const choose = (purpose: string) =>
+      fake.handlers.get(CALL_CHANNEL)!(
+        { senderFrame: { url: 'file:///opt/app/out/renderer/index.html', parent: null } },
+        'app.chooseFile',
+        { purpose },
+      );
+    await expect(choose('bundle')).resolves.toEqual({ ok: true, result: null });
+    fake.picker.next = '/home/me/rules.tar.gz';
+    await expect(choose('bundle')).resolves.toEqual({
+      ok: true,
+      result: { path: '/home/me/rules.tar.gz' },
+    });
+    expect(fake.picker.asked.at(-1)).toMatchObject({
+      properties: ['openFile'],
+      filters: [{ extensions: ['gz', 'tgz'] }, { name: 'All files' }],
+    });
+    await expect(choose('anything')).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'APP_INVALID_ARGUMENT' },
+    });
+
     let prevented = false;
     fake.electron.app.emit('will-quit', { preventDefault: () => (prevented = true) });
     expect(prevented).toBe(true);

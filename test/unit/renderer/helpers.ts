@@ -4,12 +4,13 @@ import { createPinia, type Pinia } from 'pinia';
 import { createMemoryHistory, type Router } from 'vue-router';
 import type { Component } from 'vue';
 
-import type {
-  AppInfo,
-  AuditorApi,
-  BundleProgressEvent,
-  ServerStatus,
-  VerifyBundleRequest,
+import {
+  CALL_NAMES,
+  type AppInfo,
+  type AuditorApi,
+  type BundleProgressEvent,
+  type ServerStatus,
+  type VerifyBundleRequest,
 } from '../../../shared/api';
 import type {
   AlertEvent,
@@ -31,6 +32,7 @@ import {
   type ConnectionState,
 } from '../../../renderer/src/api/connection';
 import { createAppRouter } from '../../../renderer/src/router';
+import { createServiceDouble, type ServiceDouble } from './serviceDouble';
 import { createVendorsTestApi, type VendorsTestApi } from './vendorsApi';
 
 export function sampleStatus(overrides: Partial<ServerStatus> = {}): ServerStatus {
@@ -54,6 +56,8 @@ export function sampleInfo(overrides: Partial<AppInfo> = {}): AppInfo {
     version: '0.1.0',
     mode: 'headless',
     dataDir: '/home/auditor/.config/trust-auditor',
+    defaultDataDir: '/home/auditor/.config/trust-auditor',
+    workingDir: '/home/auditor',
     platform: 'linux',
     versions: { node: '20.19.0', v8: '11.3.244.8', sqlite: '3.50.2', electron: null, chrome: null },
     ...overrides,
@@ -95,6 +99,7 @@ export function sampleReport(overrides: Partial<BundleReport> = {}): BundleRepor
         message: 'The bundle is not signed.',
       },
     ],
+    lenientWouldHelp: false,
     durationMs: 42,
     ...overrides,
   };
@@ -144,6 +149,12 @@ export interface TestApi {
   calls: string[];
   /** The `vendors` service double (its own calls, handlers and events). */
   vendors: VendorsTestApi;
+  /** `app.chooseFile` (answers null: cancelled, unless replaced). */
+  app: ServiceDouble;
+  /** The console's calls of `server` (all but `status`) and `onDidImportProgress`. */
+  server: ServiceDouble;
+  /** The `bundles` calls other than `verify`, and `onDidChange`. */
+  bundles: ServiceDouble;
   /** What `alerts.list` answers (its items are filtered as the core would). */
   alertsPage: AlertsPage;
   /** Pushes an `alerts.onDidReceive` event (and the unread count) to every listener. */
@@ -170,6 +181,23 @@ export function createTestApi(): TestApi {
   const verifyRequests: VerifyBundleRequest[] = [];
   const calls: string[] = [];
   const vendors = createVendorsTestApi();
+  const app = createServiceDouble('app', ['chooseFile'], []);
+  app.handlers.chooseFile = async () => null;
+  const server = createServiceDouble(
+    'server',
+    CALL_NAMES.filter((name) => name.startsWith('server.') && name !== 'server.status').map(
+      (name) => name.slice('server.'.length),
+    ),
+    ['onDidImportProgress'],
+  );
+  const bundles = createServiceDouble(
+    'bundles',
+    CALL_NAMES.filter((name) => name.startsWith('bundles.') && name !== 'bundles.verify').map(
+      (name) => name.slice('bundles.'.length),
+    ),
+    ['onDidChange'],
+  );
+  bundles.handlers.previousImports = async () => [];
   const receiveListeners = new Set<(event: AlertEvent) => void>();
   const unreadListeners = new Set<(count: { unread: number }) => void>();
   const testApi = { alertsPage: { items: [], unread: 0, total: 0 } as AlertsPage };
@@ -201,12 +229,14 @@ export function createTestApi(): TestApi {
   };
   const api: AuditorApi = {
     app: {
+      ...(app.api as Pick<AuditorApi['app'], 'chooseFile'>),
       info: () => {
         calls.push('app.info');
         return handlers.info();
       },
     },
     server: {
+      ...(server.api as Omit<AuditorApi['server'], 'status' | 'onDidChangeStatus'>),
       status: () => {
         calls.push('server.status');
         return handlers.status();
@@ -218,6 +248,7 @@ export function createTestApi(): TestApi {
       },
     },
     bundles: {
+      ...(bundles.api as Omit<AuditorApi['bundles'], 'verify' | 'onDidProgress'>),
       verify: (request) => {
         calls.push('bundles.verify');
         verifyRequests.push(request);
@@ -309,6 +340,9 @@ export function createTestApi(): TestApi {
     handlers,
     calls,
     vendors,
+    app,
+    server,
+    bundles,
     emitStatus: (status) => statusListeners.forEach((listener) => listener(status)),
     statusListenerCount: () => statusListeners.size,
     emitProgress: (progress) => progressListeners.forEach((listener) => listener(progress)),

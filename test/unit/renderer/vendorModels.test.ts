@@ -16,7 +16,7 @@ import {
   initiallyExpanded,
   searchTree,
   visibleRows,
-} from '../../../renderer/src/vendorTreeModel';
+} from '../../../renderer/src/resourceTreeModel';
 import type { HistoryPoint, SupplyChainGraph } from '../../../shared/client';
 import { sampleOverview, sampleTree } from './vendorsApi';
 

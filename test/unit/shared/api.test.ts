@@ -16,8 +16,32 @@ describe('the contract', () => {
   it('names its calls and events service.member', () => {
     expect(CALL_NAMES).toEqual([
       'app.info',
+      'app.chooseFile',
       'server.status',
+      'server.tree',
+      'server.measurement',
+      'server.previewImport',
+      'server.importProvider',
+      'server.publish',
+      'server.accounts',
+      'server.saveAccount',
+      'server.deleteAccount',
+      'server.createToken',
+      'server.rotateTokens',
+      'server.revokeTokens',
+      'server.triggers',
+      'server.resetTrigger',
       'bundles.verify',
+      'bundles.import',
+      'bundles.previousImports',
+      'bundles.imports',
+      'bundles.rules',
+      'bundles.ruleFacets',
+      'bundles.rule',
+      'bundles.trustedKeys',
+      'bundles.inspectKey',
+      'bundles.trustKey',
+      'bundles.untrustKey',
       'vendors.list',
       'vendors.probe',
       'vendors.add',
@@ -59,7 +83,9 @@ describe('the contract', () => {
     ]);
     expect(EVENT_NAMES).toEqual([
       'server.onDidChangeStatus',
+      'server.onDidImportProgress',
       'bundles.onDidProgress',
+      'bundles.onDidChange',
       'vendors.onDidSyncProgress',
       'vendors.onDidChange',
       'alerts.onDidReceive',
@@ -147,7 +173,12 @@ describe('the contract', () => {
       },
     });
     expect(Object.keys(api).sort()).toEqual(Object.keys(API_DESCRIPTION).sort());
-    expect(Object.keys(api.server).sort()).toEqual(['onDidChangeStatus', 'status']);
+    expect(Object.keys(api.server).sort()).toEqual(
+      [...CALL_NAMES, ...EVENT_NAMES]
+        .filter((name) => name.startsWith('server.'))
+        .map((name) => name.slice('server.'.length))
+        .sort(),
+    );
     expect(Object.isFrozen(api) && Object.isFrozen(api.server)).toBe(true);
     await expect(api.app.info()).resolves.toBe('result of app.info');
     expect(calls).toEqual([['app.info', undefined]]);

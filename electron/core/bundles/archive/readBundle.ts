@@ -54,6 +54,12 @@ import type { InflateMeter } from './inflateMeter';
 import { createPacedParser } from './pacedParser';
 import type { PacedParser } from './pacedParser';
 
+/** The raw file of a refused archive: its size, and SHA-256 ('' when it was too large to hash). */
+export interface RawFileFacts {
+  sha256: string;
+  compressedBytes: number;
+}
+
 /** One accepted file of a bundle, held in memory. */
 export interface ArchiveFile {
   /** Normal form: `manifest.json`, `manifest.bson` or `rules/<name>`. */
@@ -123,7 +129,10 @@ export async function readBundleFile(
   }
   if (size > limits.maxCompressedBytes) {
     const message = `The bundle is ${size} bytes; the limit is ${limits.maxCompressedBytes} bytes compressed.`;
-    throw archiveError([limitFinding('ARCHIVE_LIMIT_COMPRESSED', message)]);
+    throw archiveError([limitFinding('ARCHIVE_LIMIT_COMPRESSED', message)], {
+      sha256: '',
+      compressedBytes: size,
+    });
   }
   const stream = createReadStream(path, { highWaterMark: CHUNK_BYTES });
   try {
@@ -150,6 +159,12 @@ export function archiveErrorFindings(error: unknown): BundleFinding[] | null {
   if (!(error instanceof AppError) || error.code !== 'BUNDLE_ARCHIVE_UNSAFE') return null;
   const findings = error.details?.findings;
   return Array.isArray(findings) ? (findings as BundleFinding[]) : null;
+}
+
+/** The size and SHA-256 of the file a BUNDLE_ARCHIVE_UNSAFE error refused, if known. */
+export function archiveErrorFile(error: unknown): RawFileFacts | null {
+  if (!(error instanceof AppError) || error.code !== 'BUNDLE_ARCHIVE_UNSAFE') return null;
+  return (error.details?.file as RawFileFacts | undefined) ?? null;
 }
 
 /**
@@ -184,6 +199,9 @@ class ArchiveRead {
   /** The raw path of the entry being read, for findings about damaged data. */
   private current: string | null = null;
   private sawEndMarker = false;
+  /** Raw bytes seen, hashed while within the compressed limit. */
+  private rawBytes = 0;
+  private hashComplete = true;
 
   constructor(
     private readonly limits: BundleLimits,
@@ -255,11 +273,15 @@ class ArchiveRead {
 
   private async feed(source: Uint8Array | AsyncIterable<Uint8Array>): Promise<void> {
     for await (const piece of chunked(source)) {
-      if (this.fatal !== null) return;
       const chunk = Buffer.isBuffer(piece) ? piece : Buffer.from(piece);
-      const stop = this.meter.acceptCompressed(chunk);
-      if (stop !== null) return this.fail(stop);
-      this.hash.update(chunk);
+      if (this.fatal === null) {
+        const stop = this.meter.acceptCompressed(chunk);
+        if (stop !== null) this.fail(stop);
+      }
+      if (!this.hashRaw(chunk)) return;
+      // A refused archive is still hashed to its end (within the size limit), so that its
+      // report names the file as it is: its size and SHA-256, not "0 bytes".
+      if (this.fatal !== null) continue;
       this.options.onRawChunk?.(chunk);
       this.options.onProgress?.({
         phase: 'read',
@@ -267,7 +289,7 @@ class ArchiveRead {
         total: this.options.totalBytes ?? 0,
         current: this.current,
       });
-      if (!this.gunzip.write(chunk) && !(await this.drained())) return;
+      if (!this.gunzip.write(chunk)) await this.drained();
     }
     if (this.fatal !== null) return;
     const empty = this.meter.endOfInput();
@@ -275,14 +297,32 @@ class ArchiveRead {
     this.gunzip.end();
   }
 
-  /** Waits until zlib takes more input; false when the read failed meanwhile. */
-  private async drained(): Promise<boolean> {
-    try {
-      await once(this.gunzip, 'drain', { signal: this.aborter.signal });
-      return true;
-    } catch {
+  /** Hashes and counts a raw chunk; false once the source is over the compressed limit. */
+  private hashRaw(chunk: Buffer): boolean {
+    this.rawBytes += chunk.length;
+    if (this.rawBytes > this.limits.maxCompressedBytes) {
+      this.hashComplete = false;
       return false;
     }
+    this.hash.update(chunk);
+    return true;
+  }
+
+  /** Waits until zlib takes more input, or until the read failed meanwhile. */
+  private async drained(): Promise<void> {
+    try {
+      await once(this.gunzip, 'drain', { signal: this.aborter.signal });
+    } catch {
+      // Aborted: the read failed; the caller goes on hashing only.
+    }
+  }
+
+  /** What is known of the raw file: its size, and its SHA-256 when all of it was read. */
+  private rawFacts(): RawFileFacts {
+    return {
+      sha256: this.hashComplete ? this.hash.digest('hex') : '',
+      compressedBytes: this.rawBytes,
+    };
   }
 
   private onInflated(chunk: Buffer): void {
@@ -344,11 +384,10 @@ class ArchiveRead {
         'The tar data has no end-of-archive marker: the bundle is truncated or was not closed properly.';
       this.fail(archiveFinding('ARCHIVE_TRUNCATED', '', message));
     }
-    if (this.fatal !== null) throw archiveError([...this.refused, this.fatal]);
-    if (this.refused.length > 0) throw archiveError(this.refused);
+    if (this.fatal !== null) throw archiveError([...this.refused, this.fatal], this.rawFacts());
+    if (this.refused.length > 0) throw archiveError(this.refused, this.rawFacts());
     return {
-      sha256: this.hash.digest('hex'),
-      compressedBytes: this.meter.compressedBytes,
+      ...this.rawFacts(),
       uncompressedBytes: this.meter.inflatedBytes,
       entryCount: this.entries.entryCount,
       files: this.files,
@@ -357,13 +396,13 @@ class ArchiveRead {
   }
 }
 
-function archiveError(findings: BundleFinding[]): AppError {
+function archiveError(findings: BundleFinding[], file: RawFileFacts): AppError {
   const first = findings[0];
   const more = findings.length > 1 ? ` (and ${findings.length - 1} more problems)` : '';
   return new AppError(
     'BUNDLE_ARCHIVE_UNSAFE',
     `The bundle archive was refused: ${first?.message ?? 'unknown problem'}${more}`,
-    { details: { findings } },
+    { details: { findings, file } },
   );
 }
 

@@ -5,7 +5,10 @@
 import type {
   BundleImportRecord,
   ImportStrategy,
+  RuleFacets,
+  RulePage,
   RuleQuery,
+  RuleSearch,
   RuleSummary,
   RuleVersion,
   SignatureMode,
@@ -53,6 +56,9 @@ export interface RulesRepository {
   /** Ends a version: no longer latest, effective until `at`. */
   closeVersion(pk: number, at: string): void;
   findRules(query?: RuleQuery): RuleSummary[];
+  /** The app's rule search: text in id or name, controls any case with their enhancements. */
+  searchRules(search: RuleSearch): RulePage;
+  facets(): RuleFacets;
   ruleHistory(ruleId: string): RuleVersion[];
   getRule(ruleId: string, version?: number): RuleVersion | null;
   listImports(): BundleImportRecord[];
@@ -173,6 +179,8 @@ export function createRulesRepository(db: SqliteDatabase): RulesRepository {
     LIMIT @limit OFFSET @offset
   `);
 
+  const search = createRuleSearch(db);
+
   const summary = (row: RuleRow): RuleSummary => {
     const frameworks: Record<string, string[]> = {};
     for (const { framework, control } of controlsOf.all(row.id)) {
@@ -274,6 +282,11 @@ export function createRulesRepository(db: SqliteDatabase): RulesRepository {
         })
         .map(summary);
     },
+    searchRules(query) {
+      const { total, rows } = search.run(query);
+      return { total, rules: rows.map(summary) };
+    },
+    facets: () => search.facets(),
     ruleHistory(ruleId) {
       return history.all(ruleId).map(full);
     },
@@ -307,5 +320,74 @@ export function createRulesRepository(db: SqliteDatabase): RulesRepository {
     countRules(options = {}) {
       return (options.latestOnly ? countLatest : countAll).get()?.n ?? 0;
     },
+  };
+}
+
+/**
+ * The app's search over rules (RuleSearch): one statement for every combination, a NULL
+ * parameter disabling its filter. `AC-2` matches the control `AC-2` and its enhancements
+ * (`AC-2(4)`), in any case, as people write NIST 800-53 controls either way.
+ */
+function createRuleSearch(db: SqliteDatabase) {
+  const where = `
+    WHERE (@latestOnly = 0 OR r.is_latest = 1)
+      AND (@text IS NULL OR instr(lower(r.rule_id), @text) > 0 OR instr(lower(r.name), @text) > 0)
+      AND (@severity IS NULL OR r.severity = @severity)
+      AND (@framework IS NULL OR EXISTS (
+        SELECT 1 FROM rule_controls c WHERE c.rule_pk = r.id AND c.framework = @framework))
+      AND (@control IS NULL OR EXISTS (
+        SELECT 1 FROM rule_controls c
+        WHERE c.rule_pk = r.id AND c.control <> ''
+          AND (@framework IS NULL OR c.framework = @framework)
+          AND (upper(c.control) = @control
+               OR substr(upper(c.control), 1, length(@control) + 1) = @control || '(')))
+      AND (@platform IS NULL OR EXISTS (
+        SELECT 1 FROM rule_platforms p WHERE p.rule_pk = r.id AND p.platform = @platform))`;
+  type Params = Record<
+    'latestOnly' | 'text' | 'severity' | 'framework' | 'control' | 'platform',
+    string | number | null
+  >;
+  const count = db.prepare<[Params], { n: number }>(`SELECT count(*) AS n FROM rules r ${where}`);
+  const page = db.prepare<[Params & { limit: number; offset: number }], RuleRow>(
+    `SELECT r.* FROM rules r ${where} ORDER BY r.rule_id, r.version LIMIT @limit OFFSET @offset`,
+  );
+  const facets = {
+    rules: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM rules WHERE is_latest = 1'),
+    frameworks: db.prepare<[], { key: string; rules: number }>(`
+      SELECT c.framework AS key, count(DISTINCT c.rule_pk) AS rules
+      FROM rule_controls c JOIN rules r ON r.id = c.rule_pk
+      WHERE r.is_latest = 1 GROUP BY c.framework ORDER BY c.framework`),
+    platforms: db.prepare<[], { platform: string }>(`
+      SELECT DISTINCT p.platform FROM rule_platforms p JOIN rules r ON r.id = p.rule_pk
+      WHERE r.is_latest = 1 ORDER BY p.platform`),
+    severities: db.prepare<[], { severity: string }>(
+      'SELECT DISTINCT severity FROM rules WHERE is_latest = 1 ORDER BY severity',
+    ),
+  };
+  const blank = (value: string | undefined): string | null =>
+    value === undefined || value.trim() === '' ? null : value.trim();
+  return {
+    run(query: RuleSearch): { total: number; rows: RuleRow[] } {
+      const params: Params = {
+        latestOnly: query.latestOnly === false ? 0 : 1,
+        text: blank(query.text)?.toLowerCase() ?? null,
+        severity: blank(query.severity),
+        framework: blank(query.framework),
+        control: blank(query.control)?.toUpperCase() ?? null,
+        platform: blank(query.platform),
+      };
+      const limit = Math.min(Math.max(Math.trunc(query.limit ?? 100), 1), MAX_PAGE);
+      const offset = Math.max(Math.trunc(query.offset ?? 0), 0);
+      return {
+        total: count.get(params)?.n ?? 0,
+        rows: page.all({ ...params, limit, offset }),
+      };
+    },
+    facets: (): RuleFacets => ({
+      rules: facets.rules.get()?.n ?? 0,
+      frameworks: facets.frameworks.all(),
+      platforms: facets.platforms.all().map((row) => row.platform),
+      severities: facets.severities.all().map((row) => row.severity),
+    }),
   };
 }

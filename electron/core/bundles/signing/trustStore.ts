@@ -19,6 +19,8 @@ export interface TrustedKey {
   bits: number;
   /** File name inside the trust-store folder. */
   file: string;
+  /** When the key file was written (RFC 3339): when it was trusted. */
+  addedAt: string;
 }
 
 /** A file of the folder that is not a usable key (damaged, not RSA, too small). */
@@ -80,6 +82,7 @@ export function createTrustStore(options: { dir: string }): TrustStore {
           fingerprint: loaded.fingerprint,
           bits: loaded.bits,
           file,
+          addedAt: info.mtime.toISOString(),
           key: loaded.key,
         });
       } catch (error) {
@@ -89,11 +92,12 @@ export function createTrustStore(options: { dir: string }): TrustStore {
     return { keys, problems };
   }
 
-  const plain = ({ keyId, fingerprint, bits, file }: TrustedKey): TrustedKey => ({
+  const plain = ({ keyId, fingerprint, bits, file, addedAt }: TrustedKey): TrustedKey => ({
     keyId,
     fingerprint,
     bits,
     file,
+    addedAt,
   });
 
   return {
@@ -137,6 +141,7 @@ export function createTrustStore(options: { dir: string }): TrustStore {
         fingerprint: loaded.fingerprint,
         bits: loaded.bits,
         file,
+        addedAt: (await stat(join(dir, file))).mtime.toISOString(),
         added: true,
       };
     },

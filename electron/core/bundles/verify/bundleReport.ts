@@ -10,7 +10,7 @@ import type {
   SignatureCheck,
 } from '../../../../shared/bundles';
 import type { DocumentFormat } from '../archive/documents';
-import type { BundleArchive } from '../archive/readBundle';
+import type { BundleArchive, RawFileFacts } from '../archive/readBundle';
 
 export interface ReportInput {
   /** Every finding, in the order found; SIGNATURE_MISSING is added when unsigned. */
@@ -18,6 +18,8 @@ export interface ReportInput {
   signatures: SignatureCheck[];
   /** Null when the archive was refused. */
   archive: BundleArchive | null;
+  /** A refused archive's file: its size and SHA-256 all the same. */
+  refusedFile?: RawFileFacts | null | undefined;
   manifest: Record<string, unknown> | null;
   manifestFormat: DocumentFormat | null;
   ruleStats: { files: number; valid: number };
@@ -25,6 +27,8 @@ export interface ReportInput {
   started: number;
   /** A verdict decided before the report (a refused archive is `invalid`). */
   verdictOverride: BundleVerdict | null;
+  /** Paths of the invalid rule files the lenient mapping would make valid. */
+  lenientFixes?: ReadonlySet<string> | undefined;
 }
 
 export function buildReport(input: ReportInput): BundleReport {
@@ -54,8 +58,8 @@ export function buildReport(input: ReportInput): BundleReport {
     keyId: verifying?.keyId ?? null,
     signatures,
     bundle: {
-      sha256: archive?.sha256 ?? '',
-      compressedBytes: archive?.compressedBytes ?? 0,
+      sha256: archive?.sha256 ?? input.refusedFile?.sha256 ?? '',
+      compressedBytes: archive?.compressedBytes ?? input.refusedFile?.compressedBytes ?? 0,
       uncompressedBytes: archive?.uncompressedBytes ?? 0,
       name: text(manifest?.name),
       version: text(manifest?.version),
@@ -71,6 +75,7 @@ export function buildReport(input: ReportInput): BundleReport {
     },
     findingCounts,
     findings,
+    lenientWouldHelp: lenientWouldHelp(findings, input.lenientFixes),
     durationMs: Math.round(performance.now() - input.started),
   };
 }
@@ -96,4 +101,15 @@ function countFindings(findings: readonly BundleFinding[]): {
     else counts.infos += 1;
   }
   return { counts, findingCounts };
+}
+
+/** True when every error is in a rule file the lenient mapping would make valid. */
+function lenientWouldHelp(
+  findings: readonly BundleFinding[],
+  fixes: ReadonlySet<string> | undefined,
+): boolean {
+  if (fixes === undefined || fixes.size === 0) return false;
+  return findings
+    .filter((finding) => finding.severity === 'error')
+    .every((finding) => fixes.has(finding.path.split('#')[0]!));
 }

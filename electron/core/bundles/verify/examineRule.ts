@@ -26,6 +26,11 @@ export interface RuleExamination {
   /** True when the rule has no error finding. */
   valid: boolean;
   lenientMappings: LenientMappingId[];
+  /**
+   * Examined without the lenient mapping: true when the rule is invalid and the mapping
+   * would make it valid (the page then points at the lenient option).
+   */
+  lenientWouldFix: boolean;
   findings: BundleFinding[];
 }
 
@@ -63,6 +68,7 @@ export function examineRuleBytes(
     ruleId: null,
     valid: false,
     lenientMappings: [],
+    lenientWouldFix: false,
     findings: [],
   };
   if (format === null) {
@@ -86,13 +92,13 @@ export function examineRuleBytes(
   }
   examination.decoded = true;
   let rule = decoded.value;
-  let fileStem = name.slice(0, -(format.length + 1));
+  const stem = name.slice(0, -(format.length + 1));
+  let fileStem = stem;
   if (lenient) {
     const mapped = mapLegacyRule(rule);
     rule = mapped.rule;
     examination.lenientMappings = mapped.applied.map((entry) => entry.id);
-    if (examination.lenientMappings.includes('rule_id_lowercase'))
-      fileStem = fileStem.toLowerCase();
+    fileStem = lenientStem(stem, examination.lenientMappings);
     if (examination.lenientMappings.length > 0) {
       examination.findings.push({
         code: 'RULE_LENIENT_MAPPED',
@@ -105,7 +111,28 @@ export function examineRuleBytes(
   examination.findings.push(...validateRule(rule, { path, fileStem }));
   examination.ruleId = typeof rule.rule_id === 'string' ? rule.rule_id : null;
   examination.valid = !examination.findings.some((finding) => finding.severity === 'error');
+  if (!lenient && !examination.valid) {
+    examination.lenientWouldFix = validWhenMapped(decoded.value, path, stem);
+  }
   return examination;
+}
+
+/** The file stem the lenient mapping compares the rule id with. */
+function lenientStem(stem: string, mappings: readonly LenientMappingId[]): string {
+  return mappings.includes('rule_id_lowercase') ? stem.toLowerCase() : stem;
+}
+
+/** Whether the lenient mapping changes the rule and leaves it without an error. */
+function validWhenMapped(rule: Record<string, unknown>, path: string, stem: string): boolean {
+  const mapped = mapLegacyRule(rule);
+  if (mapped.applied.length === 0) return false;
+  const fileStem = lenientStem(
+    stem,
+    mapped.applied.map((entry) => entry.id),
+  );
+  return !validateRule(mapped.rule, { path, fileStem }).some(
+    (finding) => finding.severity === 'error',
+  );
 }
 
 /** The importer's view of an examined rule file; null when it is not a rule file. */

@@ -16,13 +16,16 @@ export interface RuleSet {
   findings: BundleFinding[];
   /** How many rules each lenient mapping touched. */
   lenientMappings: Partial<Record<LenientMappingId, number>>;
+  /** Paths of the invalid rule files the lenient mapping would make valid. */
+  lenientFixes: Set<string>;
 }
 
 export function collectRules(examined: readonly ExaminedFile[], lenient: boolean): RuleSet {
-  const set: RuleSet = { rules: [], findings: [], lenientMappings: {} };
+  const set: RuleSet = { rules: [], findings: [], lenientMappings: {}, lenientFixes: new Set() };
   const byRuleId = new Map<string, string>();
   for (const { file, examination } of examined) {
     set.findings.push(...examination.findings);
+    if (examination.lenientWouldFix) set.lenientFixes.add(examination.path);
     const rule = verifiedRule(file, examination, lenient);
     if (rule === null) continue;
     for (const id of new Set(rule.lenientMappings)) {

@@ -18,7 +18,12 @@ import type {
   BundleVerdict,
 } from '../../../../shared/bundles';
 import { AppError, errorMessage } from '../../../../shared/errors';
-import { archiveErrorFindings, readBundle, readBundleFile } from '../archive/readBundle';
+import {
+  archiveErrorFile,
+  archiveErrorFindings,
+  readBundle,
+  readBundleFile,
+} from '../archive/readBundle';
 import type { BundleArchive, ReadBundleOptions } from '../archive/readBundle';
 import type { TrustStore } from '../signing/trustStore';
 import { buildReport } from './bundleReport';
@@ -177,6 +182,7 @@ async function verifyBundle(
     },
     started,
     verdictOverride: null,
+    lenientFixes: ruleSet.lenientFixes,
   });
   const { rules, lenientMappings } = ruleSet;
   return { report, manifest: manifest.value, rules, lenientMappings };
@@ -233,6 +239,7 @@ function refusedVerification(
     findings: [...opened.findings, ...archiveFindings],
     signatures: opened.checks,
     archive: null,
+    refusedFile: archiveErrorFile(error),
     manifest: null,
     manifestFormat: null,
     ruleStats: { files: 0, valid: 0 },

@@ -137,7 +137,7 @@ describe('useBundlesStore', () => {
     first.resolve(sampleReport({ verdict: 'invalid' }));
     await one;
     expect(store.report?.verdict).toBe('verified');
-    expect(store.request?.path).toBe('/two');
+    expect(store.request).toEqual({ path: '/two' });
     expect(store.running).toBe(false);
   });
 });

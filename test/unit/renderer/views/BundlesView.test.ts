@@ -377,3 +377,59 @@ describe('BundlesView', () => {
     );
   });
 });
+
+describe('BundlesView: importing', () => {
+  it('says a bundle was imported already, imports again with the chosen strategy and shows the record', async () => {
+    const testApi = createTestApi();
+    const report = signedReport();
+    const record = {
+      id: 4,
+      bundleSha256: report.bundle.sha256,
+      name: 'openwatch-rhel9',
+      version: '1.4.0',
+      signer: 'ComplianceAsCode',
+      keyId: 'fdbeaa982e015e45',
+      signatureMode: 'embedded' as const,
+      verdict: 'verified' as const,
+      strategy: 'skip_all' as const,
+      lenient: false,
+      counts: { total: 3, inserted: 3, versioned: 0, unchanged: 0, skipped: 0, retired: 0 },
+      importedAt: '2026-01-02T10:00:00Z',
+    };
+    testApi.handlers.verify = async () => report;
+    testApi.bundles.handlers.previousImports = async () => [record];
+    testApi.bundles.handlers.import = async () => ({
+      importId: 5,
+      strategy: 'version_increment',
+      unsignedAllowed: false,
+      lenient: true,
+      counts: { total: 3, inserted: 0, versioned: 3, unchanged: 0, skipped: 0, retired: 0 },
+      lenientMappings: {},
+      report,
+    });
+    const { wrapper: view } = await mountBundles(testApi);
+    await verify(view, '/data/rules.tar.gz', { lenient: true });
+    expect(view.find('[data-testid="already-imported"]').text()).toContain('Already imported');
+    expect(view.find('[data-testid="bundle-verdict"]').text()).not.toContain('Safe to import');
+    await view.find('input[value="version_increment"]').setValue(true);
+    await button(view, 'Import rules')!.trigger('click');
+    await settle();
+    expect(testApi.bundles.calls.find((call) => call.name === 'import')?.argument).toEqual({
+      source: { path: '/data/rules.tar.gz' },
+      strategy: 'version_increment',
+      lenient: true,
+    });
+    expect(view.find('[data-testid="import-result"]').text()).toContain('import #5');
+  });
+
+  it('points at the lenient option when it would clear every error', async () => {
+    const testApi = createTestApi();
+    testApi.handlers.verify = async () =>
+      sampleReport({ verdict: 'invalid', lenientWouldHelp: true });
+    const { wrapper: view } = await mountBundles(testApi);
+    await verify(view, '/data/legacy.tar.gz');
+    expect(view.find('[data-testid="lenient-hint"]').text()).toContain(
+      'Map legacy rule shapes (lenient)',
+    );
+  });
+});

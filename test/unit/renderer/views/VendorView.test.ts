@@ -63,7 +63,7 @@ describe('VendorView', () => {
       expect.arrayContaining(['tree', 'changes', 'list']),
     );
     const items = wrapper.findAll('[role="treeitem"]');
-    expect(items.map((item) => item.find('.vendor-tree__name').text())).toEqual([
+    expect(items.map((item) => item.find('.resource-tree__name').text())).toEqual([
       'Main service',
       'https://api.acme.example',
       'availability',
@@ -134,7 +134,7 @@ describe('VendorView', () => {
     const { wrapper } = await mountVendor();
     await wrapper.find('input[type="search"]').setValue('LATENCY');
     expect(
-      wrapper.findAll('[role="treeitem"]').map((item) => item.find('.vendor-tree__name').text()),
+      wrapper.findAll('[role="treeitem"]').map((item) => item.find('.resource-tree__name').text()),
     ).toEqual(['Main service', 'https://api.acme.example', 'availability', 'latency']);
     await wrapper.find('input[type="search"]').setValue('nothing like it');
     expect(wrapper.text()).toContain('Nothing matches.');

@@ -19,6 +19,7 @@ const examination = (path: string): RuleExamination => ({
   ruleId: null,
   valid: true,
   lenientMappings: [],
+  lenientWouldFix: false,
   findings: [],
 });
 

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 
 import { describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { BundleFinding } from '../../../../../shared/bundles';
 import { AppError } from '../../../../../shared/errors';
 import {
+  archiveErrorFile,
   archiveErrorFindings,
   readBundle,
 } from '../../../../../electron/core/bundles/archive/readBundle';
@@ -192,6 +193,29 @@ describe('readBundle', () => {
     ['gzip of garbage', gzipSync(randomBytes(4096)), 'ARCHIVE_CORRUPT'],
   ])('refuses %s', async (_name, bytes, code) => {
     expect((await refusal(bytes)).map((finding) => finding.code)).toContain(code);
+  });
+
+  it.each([
+    ['not gzip', randomBytes(4096).fill(0x41, 0, 2)],
+    ['gzip of garbage', gzipSync(randomBytes(4096))],
+    ['a truncated gzip stream', validBundle(20).subarray(0, 400)],
+  ])('names a refused file (%s) by its whole size and SHA-256', async (_name, bytes) => {
+    try {
+      await readBundle(bytes);
+      throw new Error('the archive was accepted');
+    } catch (error) {
+      expect(archiveErrorFile(error)).toEqual({
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+        compressedBytes: bytes.length,
+      });
+    }
+  });
+
+  it('gives no SHA-256 for a file over the compressed limit, which it does not read whole', async () => {
+    const bytes = validBundle(3);
+    await expect(readBundle(bytes, { limits: { maxCompressedBytes: 100 } })).rejects.toSatisfy(
+      (error) => archiveErrorFile(error)?.sha256 === '',
+    );
   });
 
   it('refuses a truncated gzip stream', async () => {

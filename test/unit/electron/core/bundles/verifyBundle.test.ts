@@ -484,3 +484,26 @@ describe('verify: signatures', () => {
     expect(codes(report)).toContain('SIGNATURE_DETACHED_UNREADABLE');
   });
 });
+
+describe('verify: the lenient hint', () => {
+  // Frameworks nested by version: an error unless mapped (lenientMapping.ts).
+  const legacy = (id: string) => ({
+    ...specRule(id),
+    frameworks: { nist_800_53: { '800-53r5': ['AC-2'] } },
+  });
+
+  it('says the lenient mapping would help when legacy shapes are the only errors', async () => {
+    const bytes = bundleOf(manifestFor(2), [legacy('ow-a'), specRule('ow-b')]);
+    const strict = await verify(bytes);
+    expect([strict.verdict, strict.lenientWouldHelp]).toEqual(['invalid', true]);
+    const lenient = await verify(bytes, { lenient: true });
+    expect([lenient.verdict, lenient.lenientWouldHelp]).toEqual(['valid-unsigned', false]);
+  });
+
+  it('does not, when another error remains that the mapping cannot clear', async () => {
+    const broken = { ...specRule('ow-c'), severity: 'apocalyptic' };
+    const report = await verify(bundleOf(manifestFor(2), [legacy('ow-a'), broken]));
+    expect([report.verdict, report.lenientWouldHelp]).toEqual(['invalid', false]);
+    expect((await verify(validBundle(2))).lenientWouldHelp).toBe(false);
+  });
+});

@@ -1,12 +1,22 @@
 /**
- * The vendor tree's view model (pure): which rows show given what is expanded and what
- * the search asks for, and where keyboard moves go. The tree arrives flat, depth first
- * (shared/client.ts VendorTreeNode), so every question is one pass over it.
+ * The resource tree's view model (pure), for a vendor's synced tree and for the embedded
+ * server's published one: which rows show given what is expanded and what the search asks
+ * for, and where keyboard moves go. Trees arrive flat, depth first (shared/client.ts
+ * VendorTreeNode, shared/serverConsole.ts PublishedNode), so every question is one pass.
  */
-import type { VendorTreeNode } from '../../shared/client';
 
-export interface TreeRow {
-  node: VendorTreeNode;
+/** What the model needs of a node: its kind, depth, name, a unique key, a metric name. */
+export interface TreeNodeLike {
+  kind: 'serviceView' | 'dependency' | 'asset' | 'attribute' | 'measurement';
+  depth: number;
+  name: string;
+  /** Unique in the tree (the resource's URL or id). */
+  url: string;
+  measurement?: { metric: string | null } | null | undefined;
+}
+
+export interface TreeRow<N extends TreeNodeLike = TreeNodeLike> {
+  node: N;
   /** Index of the node in the flat list. */
   index: number;
   hasChildren: boolean;
@@ -25,7 +35,7 @@ export interface TreeIndex {
 }
 
 /** Parents, child counts and sibling positions, once per tree. */
-export function indexTree(nodes: readonly VendorTreeNode[]): TreeIndex {
+export function indexTree(nodes: readonly TreeNodeLike[]): TreeIndex {
   const hasChildren = nodes.map(() => false);
   const parent = nodes.map(() => -1);
   const position = nodes.map(() => 1);
@@ -47,7 +57,7 @@ export function indexTree(nodes: readonly VendorTreeNode[]): TreeIndex {
 
 /** Nodes whose name (or metric) holds the text, with their ancestors; null for no search. */
 export function searchTree(
-  nodes: readonly VendorTreeNode[],
+  nodes: readonly TreeNodeLike[],
   index: TreeIndex,
   text: string,
 ): Set<number> | null {
@@ -68,13 +78,13 @@ export function searchTree(
 }
 
 /** The rows to show: children of collapsed nodes are hidden; a search shows its matches. */
-export function visibleRows(
-  nodes: readonly VendorTreeNode[],
+export function visibleRows<N extends TreeNodeLike>(
+  nodes: readonly N[],
   index: TreeIndex,
   expanded: ReadonlySet<string>,
   matches: ReadonlySet<number> | null,
-): TreeRow[] {
-  const rows: TreeRow[] = [];
+): TreeRow<N>[] {
+  const rows: TreeRow<N>[] = [];
   let hiddenBelow = Number.POSITIVE_INFINITY;
   nodes.forEach((node, position) => {
     if (node.depth > hiddenBelow) return;
@@ -98,7 +108,7 @@ export function visibleRows(
 }
 
 /** Everything above the measurements is open at first: measurements are what people look for. */
-export function initiallyExpanded(nodes: readonly VendorTreeNode[]): Set<string> {
+export function initiallyExpanded(nodes: readonly TreeNodeLike[]): Set<string> {
   return new Set(
     nodes
       .filter((node) => node.kind !== 'measurement' && node.kind !== 'dependency')

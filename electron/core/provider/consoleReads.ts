@@ -1,0 +1,327 @@
+import type { MeasurementState, ResultColumn, TriStatus } from '../../../shared/ctp/types';
+import { AppError } from '../../../shared/errors';
+import {
+  CONSOLE_HISTORY_LIMIT,
+  CONSOLE_LOG_LIMIT,
+  type ConsoleLogEntry,
+  type ConsoleTrigger,
+  type MeasurementConsole,
+  type PublishedMeasurementGlance,
+  type PublishedNode,
+  type PublishedTree,
+} from '../../../shared/serverConsole';
+import type { SqliteDatabase } from '../store/database';
+import type { CtpRepositories } from './repositories';
+
+/**
+ * What the provider's console reads (the Server area): the whole published tree in one
+ * go, one measurement with its triggers and log, every customer trigger with the accounts
+ * that see it. Reads only; plain data out.
+ */
+export interface ConsoleReads {
+  tree(): PublishedTree;
+  measurement(id: string): MeasurementConsole;
+  triggers(): ConsoleTrigger[];
+  trigger(id: string): ConsoleTrigger;
+}
+
+interface NamedRow {
+  id: string;
+  parent: string | null;
+  name: string;
+}
+
+interface MeasurementRow {
+  id: string;
+  parent: string;
+  name: string;
+  metric_id: string;
+  metric_name: string;
+  state: MeasurementState;
+  user_activated: number;
+  triggers_allowed: number;
+  result: string | null;
+  objective_condition: string | null;
+  objective_status: TriStatus | null;
+  triggers: number;
+  errors: number;
+}
+
+interface TriggerRow {
+  id: string;
+  service_view_id: string;
+  view_name: string;
+  measurement_id: string;
+  measurement_name: string;
+  name: string;
+  condition: string;
+  notification: string;
+  guard_time: number;
+  tags: string;
+  status: TriStatus;
+  status_update_time: string;
+}
+
+interface LogRow {
+  id: string;
+  trigger_id: string;
+  creation_time: string;
+  result: string | null;
+  error: string | null;
+  tags: string;
+}
+
+const TRIGGER_SELECT = `
+  SELECT t.id, t.service_view_id, v.name AS view_name, t.measurement_id,
+    CASE m.name WHEN '' THEN mt.name ELSE m.name END AS measurement_name,
+    t.name, t.condition, t.notification, t.guard_time, t.tags, t.status, t.status_update_time
+  FROM triggers t
+  JOIN service_views v ON v.id = t.service_view_id
+  JOIN measurements m ON m.id = t.measurement_id
+  JOIN metrics mt ON mt.id = m.metric_id`;
+
+export function createConsoleReads(
+  db: SqliteDatabase,
+  repositories: CtpRepositories,
+): ConsoleReads {
+  const statements = {
+    views: db.prepare<[], NamedRow>(
+      'SELECT id, parent_id AS parent, name FROM service_views ORDER BY rowid',
+    ),
+    assets: db.prepare<[], NamedRow>(
+      'SELECT id, service_view_id AS parent, name FROM assets ORDER BY rowid',
+    ),
+    attributes: db.prepare<[], NamedRow>(
+      'SELECT id, asset_id AS parent, name FROM attributes ORDER BY rowid',
+    ),
+    measurements: db.prepare<[], MeasurementRow>(`
+      SELECT m.id, m.attribute_id AS parent, m.name, m.metric_id, mt.name AS metric_name, m.state,
+        m.user_activated, m.triggers_allowed, m.result, m.objective_condition, m.objective_status,
+        (SELECT count(*) FROM triggers t WHERE t.measurement_id = m.id) AS triggers,
+        (SELECT count(*) FROM triggers t WHERE t.measurement_id = m.id AND t.status = 'error') AS errors
+      FROM measurements m JOIN metrics mt ON mt.id = m.metric_id ORDER BY m.rowid`),
+    metrics: db.prepare<[], { id: string; name: string; result_format: string }>(
+      'SELECT id, name, result_format FROM metrics ORDER BY rowid',
+    ),
+    viewAccounts: db.prepare<[], { view: string; account: string }>(`
+      SELECT s.service_view_id AS view, a.name AS account
+      FROM account_service_views s JOIN accounts a ON a.id = s.account_id ORDER BY a.name`),
+    triggers: db.prepare<[], TriggerRow>(`${TRIGGER_SELECT} ORDER BY t.rowid`),
+    trigger: db.prepare<[string], TriggerRow>(`${TRIGGER_SELECT} WHERE t.id = ?`),
+    triggersOf: db.prepare<[string], TriggerRow>(
+      `${TRIGGER_SELECT} WHERE t.measurement_id = ? ORDER BY t.rowid`,
+    ),
+    logsOf: db.prepare<[string, number], LogRow>(`
+      SELECT id, trigger_id, creation_time, result, error, tags FROM logs
+      WHERE trigger_id IN (SELECT id FROM triggers WHERE measurement_id = ?)
+      ORDER BY seq DESC LIMIT ?`),
+    history: db.prepare<[string, number], { result: string; received_at: string }>(
+      'SELECT result, received_at FROM result_history WHERE measurement_id = ? ORDER BY seq DESC LIMIT ?',
+    ),
+    location: db.prepare<
+      [string],
+      Record<
+        'view_id' | 'view_name' | 'asset_id' | 'asset_name' | 'attribute_id' | 'attribute_name',
+        string
+      >
+    >(`
+      SELECT v.id AS view_id, v.name AS view_name, a.id AS asset_id, a.name AS asset_name,
+        t.id AS attribute_id, t.name AS attribute_name
+      FROM measurements m JOIN attributes t ON t.id = m.attribute_id
+      JOIN assets a ON a.id = t.asset_id JOIN service_views v ON v.id = a.service_view_id
+      WHERE m.id = ?`),
+  };
+
+  const accountsByView = (): Map<string, string[]> => {
+    const map = new Map<string, string[]>();
+    for (const { view, account } of statements.viewAccounts.all()) {
+      map.set(view, [...(map.get(view) ?? []), account]);
+    }
+    return map;
+  };
+
+  const toTrigger = (row: TriggerRow, accounts: Map<string, string[]>): ConsoleTrigger => ({
+    id: row.id,
+    name: row.name,
+    serviceViewId: row.service_view_id,
+    serviceViewName: row.view_name,
+    measurementId: row.measurement_id,
+    measurementName: row.measurement_name,
+    condition: row.condition,
+    notification: row.notification,
+    guardTime: row.guard_time,
+    tags: JSON.parse(row.tags) as string[],
+    status: row.status,
+    statusUpdateTime: row.status_update_time,
+    accounts: accounts.get(row.service_view_id) ?? [],
+  });
+
+  return {
+    tree: () => ({
+      server: repositories.serverInfo(),
+      nodes: flattenTree({
+        views: statements.views.all(),
+        assets: statements.assets.all(),
+        attributes: statements.attributes.all(),
+        measurements: statements.measurements.all(),
+      }),
+      metrics: statements.metrics.all().map((row) => ({
+        id: row.id,
+        name: row.name,
+        resultFormat: JSON.parse(row.result_format) as ResultColumn[],
+      })),
+    }),
+    measurement(id) {
+      const measurement = repositories.measurement(id);
+      const where = statements.location.get(id);
+      if (measurement === undefined || where === undefined) throw noMeasurement(id);
+      const metric = repositories.metric(measurement.metricId)!;
+      const accounts = accountsByView();
+      const result = measurement.resultText === null ? null : parseResult(measurement.resultText);
+      return {
+        id,
+        name: measurement.name,
+        annotation: measurement.annotation,
+        state: measurement.state,
+        userActivated: measurement.userActivated,
+        triggersAllowed: measurement.triggersAllowed,
+        location: {
+          serviceView: { id: where.view_id, name: where.view_name },
+          asset: { id: where.asset_id, name: where.asset_name },
+          attribute: { id: where.attribute_id, name: where.attribute_name },
+        },
+        metric: {
+          id: metric.id,
+          name: metric.name,
+          annotation: metric.annotation,
+          baseMetric: metric.baseMetric,
+          measurementParameters: metric.measurementParameters,
+          resultFormat: metric.resultFormat,
+        },
+        result:
+          result === null
+            ? null
+            : {
+                value: result.value,
+                updateTime: result.updateTime,
+                authorityId: result.authorityId,
+                signed: result.signature !== null && result.signature !== '',
+              },
+        objective: measurement.objective,
+        triggers: statements.triggersOf.all(id).map((row) => toTrigger(row, accounts)),
+        logs: statements.logsOf.all(id, CONSOLE_LOG_LIMIT).map(toLogEntry),
+        history: statements.history.all(id, CONSOLE_HISTORY_LIMIT).map((row) => {
+          const entry = parseResult(row.result);
+          return { value: entry.value, updateTime: entry.updateTime, receivedAt: row.received_at };
+        }),
+      };
+    },
+    triggers() {
+      const accounts = accountsByView();
+      return statements.triggers.all().map((row) => toTrigger(row, accounts));
+    },
+    trigger(id) {
+      const row = statements.trigger.get(id);
+      if (row === undefined) throw new AppError('CTP_NOT_FOUND', `No trigger with id "${id}".`);
+      return toTrigger(row, accountsByView());
+    },
+  };
+}
+
+function noMeasurement(id: string): AppError {
+  return new AppError('CTP_NOT_FOUND', `No measurement with id "${id}".`);
+}
+
+interface StoredResult {
+  value: unknown[];
+  updateTime: string;
+  authorityId: string | null;
+  signature: string | null;
+}
+
+/** A stored result's fields (checked when it was written: CTP 4.2.6.2). */
+function parseResult(text: string): StoredResult {
+  const parsed = JSON.parse(text) as Partial<StoredResult> & { dateTime?: string };
+  return {
+    value: Array.isArray(parsed.value) ? parsed.value : [],
+    updateTime: parsed.updateTime ?? parsed.dateTime ?? '',
+    authorityId: parsed.authorityId ?? null,
+    signature: parsed.signature ?? null,
+  };
+}
+
+function toLogEntry(row: LogRow): ConsoleLogEntry {
+  return {
+    id: row.id,
+    triggerId: row.trigger_id,
+    creationTime: row.creation_time,
+    kind: row.error === null ? 'alert' : 'error',
+    error: row.error,
+    tags: JSON.parse(row.tags) as string[],
+    value: row.result === null ? null : parseResult(row.result).value,
+  };
+}
+
+/**
+ * The tree flat and depth first (pure): each root service view, then its dependencies
+ * (recursively, CTP appendix B), its assets, their attributes and measurements.
+ */
+export function flattenTree(rows: {
+  views: NamedRow[];
+  assets: NamedRow[];
+  attributes: NamedRow[];
+  measurements: MeasurementRow[];
+}): PublishedNode[] {
+  const byParent = <T extends { parent: string | null }>(list: T[]) => {
+    const map = new Map<string | null, T[]>();
+    for (const row of list) map.set(row.parent, [...(map.get(row.parent) ?? []), row]);
+    return map;
+  };
+  const views = byParent(rows.views);
+  const assets = byParent(rows.assets);
+  const attributes = byParent(rows.attributes);
+  const measurements = byParent(rows.measurements);
+  const nodes: PublishedNode[] = [];
+  const seen = new Set<string>();
+  const addView = (view: NamedRow, depth: number, kind: 'serviceView' | 'dependency') => {
+    if (seen.has(view.id)) return;
+    seen.add(view.id);
+    nodes.push({ kind, id: view.id, name: view.name, depth });
+    for (const dependency of views.get(view.id) ?? []) addView(dependency, depth + 1, 'dependency');
+    for (const asset of assets.get(view.id) ?? []) {
+      nodes.push({ kind: 'asset', id: asset.id, name: asset.name, depth: depth + 1 });
+      for (const attribute of attributes.get(asset.id) ?? []) {
+        nodes.push({ kind: 'attribute', id: attribute.id, name: attribute.name, depth: depth + 2 });
+        for (const m of measurements.get(attribute.id) ?? []) {
+          nodes.push({
+            kind: 'measurement',
+            id: m.id,
+            name: m.name === '' ? m.metric_name : m.name,
+            depth: depth + 3,
+            measurement: glance(m),
+          });
+        }
+      }
+    }
+  };
+  for (const view of views.get(null) ?? []) addView(view, 0, 'serviceView');
+  return nodes;
+}
+
+function glance(row: MeasurementRow): PublishedMeasurementGlance {
+  const result = row.result === null ? null : parseResult(row.result);
+  return {
+    metricId: row.metric_id,
+    metricName: row.metric_name,
+    state: row.state,
+    userActivated: row.user_activated === 1,
+    triggersAllowed: row.triggers_allowed === 1,
+    result: result === null ? null : { value: result.value, updateTime: result.updateTime },
+    objective:
+      row.objective_condition === null
+        ? null
+        : { condition: row.objective_condition, status: row.objective_status ?? 'false' },
+    triggers: row.triggers,
+    triggersInError: row.errors,
+  };
+}
