@@ -21,6 +21,7 @@ import { createLogger } from '../electron/core/logger';
 import { buildServer } from '../electron/core/http/buildServer';
 import { openDatabase } from '../electron/core/store/database';
 import { loadMigrations } from '../electron/core/store/loadMigrations';
+import { createSqliteStore } from '../electron/core/store/sqliteStore';
 
 const CONNECTIONS = 50;
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 3);
@@ -110,7 +111,10 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'ctp-bench-'));
   const db = openDatabase({ path: join(dir, 'server.db'), migrations: loadMigrations('server') });
   try {
-    const services = createProviderServices({ db, clock: () => new Date() });
+    const services = createProviderServices({
+      store: createSqliteStore(db),
+      clock: () => new Date(),
+    });
     await services.importer.importDocument({
       metrics: [
         { id: 'pct', name: 'percentage', resultFormat: [{ name: 'percentage', type: 'number' }] },

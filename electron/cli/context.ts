@@ -6,7 +6,8 @@ import { processDataDirSources, resolveDataDir } from '../core/config';
 import { createLifecycle, type Lifecycle } from '../core/lifecycle';
 import type { CoreModule } from '../core/module';
 import type { ProviderModuleServices } from '../core/provider/providerModule';
-import type { WorkspaceDatabases } from '../core/store/workspaceDatabases';
+import type { ProviderDatabase, WorkspaceDatabases } from '../core/store/workspaceDatabases';
+import { providerDatabaseOf } from './databaseOption';
 import { jsonForTerminal, sanitizeForTerminal } from './terminalText';
 
 /** Where a command writes: the real process streams, or buffers in tests. */
@@ -69,7 +70,12 @@ export function createCliContext(io: CliIo, env: Record<string, string | undefin
     warn,
     dataDir,
     modules: (command) =>
-      openCliModules(dataDir(command), lifecycle, (message) => warn(`${message}\n`)),
+      openCliModules(
+        dataDir(command),
+        () => providerDatabaseOf(command, env),
+        lifecycle,
+        (message) => warn(`${message}\n`),
+      ),
     onShutdownSignal(handler) {
       let stopping = false;
       const onSignal = (signal: NodeJS.Signals): void => {
@@ -103,6 +109,7 @@ export function printJsonLine(context: CliContext, value: unknown): void {
 
 function openCliModules(
   dataDir: string,
+  database: () => Promise<ProviderDatabase | undefined>,
   lifecycle: Lifecycle,
   warn: (message: string) => void,
 ): CliModules {
@@ -113,7 +120,7 @@ function openCliModules(
   };
   const databases = once(async (): Promise<WorkspaceDatabases> => {
     const { openWorkspaceDatabases } = await import('../core/store/workspaceDatabases');
-    const opened = openWorkspaceDatabases({ dataDir, warn });
+    const opened = openWorkspaceDatabases({ dataDir, warn, database: await database() });
     lifecycle.add('databases', () => opened.close());
     return opened;
   });
@@ -121,7 +128,8 @@ function openCliModules(
   return {
     provider: once(async () => {
       const { createProviderModule } = await import('../core/provider/providerModule');
-      return use('provider', createProviderModule({ db: (await databases()).server(), clock }));
+      const store = await (await databases()).provider();
+      return use('provider', createProviderModule({ store, clock }));
     }),
     client: once(async () => {
       const { createClientModule } = await import('../core/client/clientModule');

@@ -12,7 +12,7 @@ import { createLifecycle, type Lifecycle } from './lifecycle';
 import { createLogger, type Logger } from './logger';
 import type { CoreModule } from './module';
 import { createProviderModule, type ProviderModuleServices } from './provider/providerModule';
-import { openWorkspaceDatabases } from './store/workspaceDatabases';
+import { openWorkspaceDatabases, type ProviderDatabase } from './store/workspaceDatabases';
 
 export interface CoreConfig {
   /** The data folder (see config.ts resolveDataDir). */
@@ -32,6 +32,8 @@ export interface CoreConfig {
   secrets?: SecretStore;
   /** Where a warning for the person running Trust Auditor goes (default: the log). */
   warn?: (message: string) => void;
+  /** The provider store on PostgreSQL (`serve --database`); default: server.db. */
+  database?: ProviderDatabase;
 }
 
 /** The running services, available after `createCore` resolves. */
@@ -73,7 +75,8 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       'app',
       createAppModule({ ...config, runtime: config.runtime ?? noRuntime, db: databases.auditor }),
     );
-    const provider = use('provider', createProviderModule({ db: databases.server(), clock }));
+    const store = await databases.provider();
+    const provider = use('provider', createProviderModule({ store, clock }));
     const client = use(
       'client',
       createClientModule({

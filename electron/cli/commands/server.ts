@@ -40,16 +40,17 @@ export function registerServerCommands(program: Command, context: CliContext): v
       if (name === '') throw new AppError('CLI_USAGE', '--account must not be empty.');
       const views = parseViews(options.views);
       const { accounts } = await context.modules(command).provider();
-      if (views === undefined && accounts.get(name) === undefined) {
+      if (views === undefined && (await accounts.get(name)) === undefined) {
         throw new AppError(
           'CLI_USAGE',
           `Account "${name}" does not exist yet: give the service views it may see with --views ID,ID.`,
         );
       }
-      const created = accounts.createToken(name, views);
+      const created = await accounts.createToken(name, views);
+      const granted = (await accounts.get(name))?.serviceViews.join(', ') ?? '';
       context.print(`${created}\n`);
       context.warn(
-        `Token for account "${name}" (views: ${accounts.get(name)?.serviceViews.join(', ') ?? ''}). It is shown only this once; the server keeps only its SHA-256 digest.\n`,
+        `Token for account "${name}" (views: ${granted}). It is shown only this once; the server keeps only its SHA-256 digest.\n`,
       );
     });
 

@@ -7,6 +7,7 @@ import type { EventBus } from '../events';
 import type { Logger } from '../logger';
 import { adminRoutes } from './admin/adminRoutes';
 import { ctpRoutes, type CtpRoutesOptions } from './ctp/ctpRoutes';
+import { registerHealthRoute } from './healthRoute';
 import { rpcRoutes } from './rpcRoutes';
 import { SECURITY_HEADERS } from './securityHeaders';
 import { HTTP_TIMEOUTS, type HttpTimeouts } from './timeouts';
@@ -83,6 +84,7 @@ export async function buildServer(deps: ServerDependencies): Promise<FastifyInst
       adminToken: deps.adminToken,
       baseUrl: deps.ctp.baseUrl,
     });
+    registerHealthRoute(app, deps.ctp.services.store);
   }
 
   if (deps.uiDir !== null) {

@@ -1,5 +1,5 @@
 import type { CoreModule } from '../module';
-import type { SqliteDatabase } from '../store/database';
+import type { SqlStore } from '../store/sqlStore';
 import { seedDemo, type DemoSeed } from './demo';
 import { createProviderServices, type ProviderServices } from './services';
 
@@ -10,15 +10,16 @@ export interface ProviderModuleServices extends ProviderServices {
 
 /**
  * The provider side (DESIGN "Layout": provider/): what the embedded CTP server publishes,
- * over server.db. Its contract calls are answered by the http module, which serves it.
+ * over the provider store. Its contract calls are answered by the http module, which
+ * serves it.
  */
 export function createProviderModule(deps: {
-  db: SqliteDatabase;
+  store: SqlStore;
   clock: () => Date;
 }): CoreModule<ProviderModuleServices> {
   const services = createProviderServices(deps);
   return {
-    services: { ...services, seedDemo: () => seedDemo({ db: deps.db, now: deps.clock }) },
+    services: { ...services, seedDemo: () => seedDemo({ store: deps.store, now: deps.clock }) },
     handlers: {},
     dispose() {},
   };

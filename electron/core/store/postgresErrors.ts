@@ -15,7 +15,7 @@ const NETWORK_CODES = new Set([
 
 /** What node-postgres throws, itself, when a connection ends or cannot be had. */
 const DRIVER_CONNECTION_FAILURE =
-  /Connection terminated|timeout exceeded when trying to connect|connection error and is not queryable|Client was closed|Cannot use a pool after calling end/i;
+  /Connection terminated|timeout exceeded when trying to connect|connection error and is not queryable|Client was closed|Cannot use a pool after calling end|Query read timeout/i;
 
 /**
  * Turns what node-postgres throws into the store's errors, as SQLite's are (sqliteStore.ts):

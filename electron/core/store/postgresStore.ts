@@ -52,6 +52,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     application_name: 'trust-auditor',
     keepAlive: true,
     connectionTimeoutMillis: 5000,
+    // A connection that stopped answering (a network cut) fails the request instead of
+    // holding it: no statement of the provider takes seconds.
+    query_timeout: 15_000,
     lock_timeout: options.lockTimeoutMs ?? 5000,
     // bigint columns (changeIds, counts, sequence numbers) stay far below 2^53: numbers, as
     // SQLite gives them.
@@ -192,6 +195,7 @@ type Execute = (
  */
 function queriesOn(execute: Execute): SqlQueries {
   return {
+    dialect: postgresDialect,
     all: async <T>(sql: string, params?: readonly SqlValue[]) =>
       (await run(() => execute(sql, params, true))).rows as T[],
     get: async <T>(sql: string, params?: readonly SqlValue[]) =>

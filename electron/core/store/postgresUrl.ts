@@ -24,7 +24,7 @@ export function checkDatabaseUrl(url: string): string {
       'The database URL must not carry a password (command lines and logs are readable by others): give it with PGPASSWORD, a ~/.pgpass line or --database-password-file.',
     );
   }
-  if (/[\u0000-\u001f\u007f]/.test(url)) {
+  if ([...url].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) {
     throw new AppError(
       'STORE_DATABASE_URL_INVALID',
       'The database URL contains control characters.',

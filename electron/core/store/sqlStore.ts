@@ -11,6 +11,7 @@ export type SqlValue = string | number | null;
  * constructs that differ come from {@link SqlStore.dialect}.
  */
 export interface SqlQueries {
+  readonly dialect: SqlDialect;
   all<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
   get<T>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined>;
   /** Runs a statement; resolves to the number of rows it changed. */
@@ -39,7 +40,6 @@ export interface SqlQueries {
  */
 export interface SqlStore extends SqlQueries {
   readonly engine: 'sqlite' | 'postgres';
-  readonly dialect: SqlDialect;
   /**
    * A write transaction, one at a time across every process sharing the database (SQLite:
    * `BEGIN IMMEDIATE`; PostgreSQL: the change counter's row lock, taken first). Writes

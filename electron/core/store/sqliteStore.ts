@@ -78,6 +78,7 @@ export function createSqliteStore(db: SqliteDatabase): SqlStore {
 function directQueries(prepared: (sql: string) => Statement): SqlQueries {
   const inserts = new Map<string, string>();
   return {
+    dialect: sqliteDialect,
     all: async <T>(sql: string, params?: readonly SqlValue[]) =>
       guarded(() => prepared(sql).all(...bound(params)) as T[]),
     get: async <T>(sql: string, params?: readonly SqlValue[]) =>
@@ -106,6 +107,7 @@ function transactionQueries(direct: SqlQueries): { queries: SqlQueries; close():
   };
   return {
     queries: {
+      dialect: sqliteDialect,
       all: (sql, params) => (check(), direct.all(sql, params)),
       get: (sql, params) => (check(), direct.get(sql, params)),
       run: (sql, params) => (check(), direct.run(sql, params)),
