@@ -91,6 +91,8 @@ export function registerServeCommand(program: Command, context: CliContext): voi
         const lines = [
           'Trust Auditor is serving',
           `  CTP API   ${listening.ctpBase}`,
+          // Behind a reverse proxy the CtpBase is the proxy's: say where this one listens.
+          ...(options.baseUrl === undefined ? [] : [`  Listening ${listening.origin}`]),
           listening.fingerprint256
             ? `  TLS       SHA-256 fingerprint ${listening.fingerprint256}`
             : '  TLS       off (plain HTTP)',
