@@ -6,38 +6,25 @@
 // event-loop delay while verifying (goal < 50 ms).
 // Run: `node --import tsx bench/bundles.bench.ts` or `npm run bench -- bundles`.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 
-import { createBundle } from '../electron/core/bundles/signing/createBundle';
 import { createBundleImporter } from '../electron/core/bundles/import/importBundle';
 import { createRulesRepository } from '../electron/core/bundles/import/rulesRepository';
-import { generateSigningKeyPair } from '../electron/core/bundles/signing/keygen';
-import { mapLegacyRule } from '../electron/core/bundles/verify/lenientMapping';
 import { createWorkerRuleExaminer } from '../electron/core/bundles/verify/ruleExaminer';
-import { signBundle } from '../electron/core/bundles/signing/signBundle';
 import { createTrustStore } from '../electron/core/bundles/signing/trustStore';
 import { createBundleVerifier } from '../electron/core/bundles/verify/verifyBundle';
 import { openDatabase } from '../electron/core/store/database';
 import { loadMigrations } from '../electron/core/store/loadMigrations';
+import { writeBenchBundle } from './benchBundle';
 
 const RULES = 2_000;
 const RUNS = 21;
 // Enough to pass WORKER_AFTER_BYTES (16 MiB: three runs of this bundle's 6.3 MiB of rules).
 const WARM_UP_RUNS = 4;
-// The shared folder beside the clone holds the real rule files.
-const FIXTURES = join(
-  import.meta.dirname,
-  '..',
-  '..',
-  'shared',
-  'fixtures',
-  'openwatch-rules-2025-10',
-);
-
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
@@ -48,37 +35,10 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bundles-bench-'));
   try {
     // 2,000 realistic spec rules: the real OpenWatch rules mapped to the spec shape,
-    // repeated under new ids.
-    const sources = readdirSync(FIXTURES)
-      .filter((name) => name.endsWith('.json'))
-      .sort()
-      .map((name) => mapLegacyRule(JSON.parse(readFileSync(join(FIXTURES, name), 'utf8'))).rule);
-    const rulesDir = join(dir, 'rules');
-    mkdirSync(rulesDir);
-    for (let index = 0; index < RULES; index += 1) {
-      const source = sources[index % sources.length] ?? {};
-      const ruleId =
-        `ow-bench_${String(index).padStart(4, '0')}_${String(source.rule_id ?? '').slice(3, 40)}`.toLowerCase();
-      writeFileSync(
-        join(rulesDir, `${ruleId}.json`),
-        JSON.stringify({ ...source, rule_id: ruleId }, null, 2),
-      );
-    }
-    const created = await createBundle({
-      dir: rulesDir,
-      name: 'bench',
-      createdAt: '2025-10-23T00:00:00Z',
-    });
-    const pair = await generateSigningKeyPair(join(dir, 'key'));
-    const signed = await signBundle({
-      bundle: created.bytes,
-      privateKeyPem: readFileSync(pair.privateKeyPath),
-      signer: 'Bench',
-    });
-    const bundlePath = join(dir, 'bench.tar.gz');
-    writeFileSync(bundlePath, signed.bundle);
+    // repeated under new ids, signed.
+    const { bundlePath, publicKeyPath } = await writeBenchBundle(dir, RULES);
     const trustStore = createTrustStore({ dir: join(dir, 'trust') });
-    await trustStore.add(readFileSync(pair.publicKeyPath));
+    await trustStore.add(readFileSync(publicKeyPath));
     const examiner = createWorkerRuleExaminer();
     const verifier = createBundleVerifier({ trustStore, examiner });
     const inThread = createBundleVerifier({ trustStore });
@@ -182,7 +142,7 @@ async function main(): Promise<void> {
         2,
       ),
       rules: RULES,
-      bundleBytes: signed.bundle.length,
+      bundleBytes: warm.report.bundle.compressedBytes,
       uncompressedBytes: warm.report.bundle.uncompressedBytes,
       importMs: round(median(importRuns)),
       peakRssMb: round(peakRss / 1024 / 1024),

@@ -10,8 +10,36 @@
  *
  * Everything crossing the boundary is plain JSON data.
  */
+import {
+  accountRequest,
+  alertsFilterRequest,
+  previewRequest,
+  removeTriggerRequest,
+  setReadRequest,
+  testNotifierRequest,
+  triggerDraftRequest,
+  vendorRequest,
+  type AlertsApi,
+  type TriggersApi,
+} from './alertsApi';
 import type { BundleProgress, BundleReport } from './bundles';
-import type { SupplyChainGraph, SyncProgress, SyncReport, VendorSummary } from './client';
+import type {
+  AuthoritiesChange,
+  AuthorityAddRequest,
+  AuthorityEntry,
+  CertificateProbe,
+  MeasurementDetail,
+  MeasurementHistory,
+  SupplyChainGraph,
+  SyncProgress,
+  SyncReport,
+  VendorAddRequest,
+  VendorChanges,
+  VendorEditRequest,
+  VendorOverview,
+  VendorTree,
+  VendorTrustInput,
+} from './client';
 import { AppError } from './errors';
 
 // ---------------------------------------------------------------------------------------
@@ -106,19 +134,75 @@ export interface BundlesApi {
   onDidProgress(listener: (progress: BundleProgressEvent) => void): Unsubscribe;
 }
 
+/** What changed among the followed vendors, so that open pages refresh. */
+export interface VendorsChangeEvent {
+  /** The vendor concerned, or null when every vendor may be (authority keys changed). */
+  vendor: string | null;
+  reason: 'added' | 'edited' | 'removed' | 'syncing' | 'synced' | 'authorities';
+}
+
 /** The vendors the auditor follows (CTP client role). */
 export interface VendorsApi {
-  /** Every followed vendor with its last sync; tokens never leave core. */
-  list(): Promise<VendorSummary[]>;
+  /**
+   * Every followed vendor with its last sync, objective and signature counts (the
+   * portfolio); tokens never leave core.
+   */
+  list(): Promise<VendorOverview[]>;
+  /**
+   * Connects to a CtpBase and reads the certificate its server shows, without sending
+   * any request (so no token): trust on first use compares it with what the vendor
+   * published before pinning it.
+   */
+  probe(request: { url: string }): Promise<CertificateProbe>;
+  /**
+   * Follows a vendor after reading its entry point with the given token and trust:
+   * unreachable hosts, refused tokens and answers that are not CTP are errors, and
+   * nothing is stored.
+   */
+  add(request: VendorAddRequest): Promise<VendorOverview>;
+  /** Changes a vendor's CtpBase, token or trust (checked like `add` when any changes). */
+  edit(request: VendorEditRequest): Promise<VendorOverview>;
+  /** Stops following a vendor: its workspace data and its token are deleted. */
+  remove(request: { name: string }): Promise<void>;
+  /**
+   * The first run's demonstration: publishes the demo provider on a loopback port (its
+   * own data folder, apart from server.db) and follows it as a vendor flagged `demo`.
+   * Sync it next to fill the workspace.
+   */
+  addDemo(): Promise<VendorOverview>;
   /** Fetches what the vendor's CTP server exposes into the offline workspace. */
   sync(request: { name: string }): Promise<SyncReport>;
+  /**
+   * Cancels the vendor's running sync: what was fetched stays, nothing is pruned, the
+   * sync's report says it was cancelled. False when no sync was running.
+   */
+  cancelSync(request: { name: string }): Promise<boolean>;
+  /** The vendor's service views → assets → attributes → measurements, from the workspace. */
+  tree(request: { name: string }): Promise<VendorTree>;
+  /** What the last sync changed: new results, objective status changes, resources added or removed. */
+  changes(request: { name: string }): Promise<VendorChanges>;
+  /** One measurement: metric, current result, objective (claimed and ours), signature, logs. */
+  measurement(request: { name: string; url: string }): Promise<MeasurementDetail>;
+  /** Every result kept for a measurement, oldest first, with our objective outcome for each. */
+  history(request: { name: string; url: string }): Promise<MeasurementHistory>;
   /**
    * The supply chain across every followed vendor (CTP appendix B), from the offline
    * workspace: nodes, dependency edges, third parties by provider, links between vendors.
    */
   supplyChain(): Promise<SupplyChainGraph>;
-  /** Fires while a sync runs (done/total, current URL), a few times a second. */
+  /** The keys and CAs trusted for result signatures (`authorities.json`). */
+  authorities(): Promise<AuthorityEntry[]>;
+  /** Trusts a key or CA for result signatures, then verifies every kept result again. */
+  addAuthority(request: AuthorityAddRequest): Promise<AuthoritiesChange>;
+  /** Stops trusting a key or CA, then verifies every kept result again. */
+  removeAuthority(request: { kind: 'key' | 'ca'; id: string }): Promise<AuthoritiesChange>;
+  /**
+   * Fires while a sync runs (done/total, current URL, requests, errors), a few times a
+   * second, and once at its end.
+   */
   onDidSyncProgress(listener: (progress: SyncProgress) => void): Unsubscribe;
+  /** Fires when a vendor is added, edited, removed or synced, or the authorities change. */
+  onDidChange(listener: (change: VendorsChangeEvent) => void): Unsubscribe;
 }
 
 /** Everything the renderer may call: `window.auditor` in Electron, HTTP RPC in a browser. */
@@ -127,6 +211,8 @@ export interface AuditorApi {
   server: ServerApi;
   bundles: BundlesApi;
   vendors: VendorsApi;
+  alerts: AlertsApi;
+  triggers: TriggersApi;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -187,6 +273,128 @@ export const vendorNameRequest: ArgumentValidator<{ name: string }> = (value) =>
   return { name };
 };
 
+/** Checks a plain object's members: every required one present, nothing else. */
+function members(
+  value: unknown,
+  call: string,
+  required: readonly string[],
+  optional: readonly string[] = [],
+): Record<string, unknown> {
+  const shape = [...required, ...optional.map((key) => `${key}?`)].join(', ');
+  const record = plainObject(value, `${call} takes { ${shape} }.`);
+  for (const key of Object.keys(record)) {
+    if (!required.includes(key) && !optional.includes(key)) {
+      throw new AppError('APP_INVALID_ARGUMENT', `${call} does not take "${key.slice(0, 40)}".`);
+    }
+  }
+  for (const key of required) {
+    if (!(key in record)) throw new AppError('APP_INVALID_ARGUMENT', `${call} needs "${key}".`);
+  }
+  return record;
+}
+
+/** A bounded string without NUL; `what` names it in the error. */
+function boundedText(value: unknown, what: string, max: number, min = 1): string {
+  if (
+    typeof value !== 'string' ||
+    value.length < min ||
+    value.length > max ||
+    value.includes('\0')
+  ) {
+    throw new AppError(
+      'APP_INVALID_ARGUMENT',
+      `"${what}" must be text of ${min} to ${max} characters.`,
+    );
+  }
+  return value;
+}
+
+function vendorName(value: unknown): string {
+  return vendorNameRequest({ name: value }).name;
+}
+
+/** Checks a {@link VendorTrustInput}: system CAs, a PEM CA bundle (≤ 1 MiB) or a fingerprint. */
+export const vendorTrustInput: ArgumentValidator<VendorTrustInput> = (value) => {
+  const kind = plainObject(value, '"trust" must be { kind, … }.').kind;
+  if (kind === 'system') {
+    members(value, 'trust', ['kind']);
+    return { kind };
+  }
+  if (kind === 'ca') {
+    const record = members(value, 'trust', ['kind', 'caPem']);
+    return { kind, caPem: boundedText(record.caPem, 'caPem', 1024 * 1024) };
+  }
+  if (kind === 'fingerprint') {
+    const record = members(value, 'trust', ['kind', 'sha256']);
+    return { kind, sha256: boundedText(record.sha256, 'sha256', 200) };
+  }
+  throw new AppError('APP_INVALID_ARGUMENT', '"trust.kind" must be system, ca or fingerprint.');
+};
+
+/** A bearer token (≤ 4096 characters), or null for none. */
+function tokenValue(value: unknown): string | null {
+  return value === null ? null : boundedText(value, 'token', 4096);
+}
+
+/** Checks `{ url }`: a CtpBase of at most 2048 characters. */
+export const vendorProbeRequest: ArgumentValidator<{ url: string }> = (value) => {
+  const record = members(value, 'vendors.probe', ['url']);
+  return { url: boundedText(record.url, 'url', 2048) };
+};
+
+/** Checks a {@link VendorAddRequest}. */
+export const vendorAddRequest: ArgumentValidator<VendorAddRequest> = (value) => {
+  const record = members(value, 'vendors.add', ['name', 'url', 'token', 'trust']);
+  return {
+    name: vendorName(record.name),
+    url: boundedText(record.url, 'url', 2048),
+    token: tokenValue(record.token),
+    trust: vendorTrustInput(record.trust),
+  };
+};
+
+/** Checks a {@link VendorEditRequest}. */
+export const vendorEditRequest: ArgumentValidator<VendorEditRequest> = (value) => {
+  const record = members(value, 'vendors.edit', ['name'], ['url', 'token', 'trust']);
+  return {
+    name: vendorName(record.name),
+    ...(record.url === undefined ? {} : { url: boundedText(record.url, 'url', 2048) }),
+    ...(record.token === undefined ? {} : { token: tokenValue(record.token) }),
+    ...(record.trust === undefined ? {} : { trust: vendorTrustInput(record.trust) }),
+  };
+};
+
+/** Checks `{ name, url }`: a vendor and one of its measurements' URL. */
+export const measurementRequest: ArgumentValidator<{ name: string; url: string }> = (value) => {
+  const record = members(value, 'This call', ['name', 'url']);
+  return { name: vendorName(record.name), url: boundedText(record.url, 'url', 2048) };
+};
+
+function authorityKind(value: unknown): 'key' | 'ca' {
+  if (value !== 'key' && value !== 'ca') {
+    throw new AppError('APP_INVALID_ARGUMENT', '"kind" must be key or ca.');
+  }
+  return value;
+}
+
+/** Checks an {@link AuthorityAddRequest}: PEM or JWK text of at most 256 KiB. */
+export const authorityAddRequest: ArgumentValidator<AuthorityAddRequest> = (value) => {
+  const record = members(value, 'vendors.addAuthority', ['kind', 'material'], ['id']);
+  return {
+    kind: authorityKind(record.kind),
+    ...(record.id === undefined ? {} : { id: boundedText(record.id, 'id', 200) }),
+    material: boundedText(record.material, 'material', 256 * 1024),
+  };
+};
+
+/** Checks `{ kind, id }` of a trusted key or CA. */
+export const authorityRemoveRequest: ArgumentValidator<{ kind: 'key' | 'ca'; id: string }> = (
+  value,
+) => {
+  const record = members(value, 'vendors.removeAuthority', ['kind', 'id']);
+  return { kind: authorityKind(record.kind), id: boundedText(record.id, 'id', 200) };
+};
+
 function hasControlCharacter(text: string): boolean {
   for (let index = 0; index < text.length; index++) {
     const code = text.charCodeAt(index);
@@ -211,8 +419,50 @@ export const API_DESCRIPTION = {
   server: { calls: { status: noArguments }, events: ['onDidChangeStatus'] },
   bundles: { calls: { verify: verifyBundleRequest }, events: ['onDidProgress'] },
   vendors: {
-    calls: { list: noArguments, sync: vendorNameRequest, supplyChain: noArguments },
-    events: ['onDidSyncProgress'],
+    calls: {
+      list: noArguments,
+      probe: vendorProbeRequest,
+      add: vendorAddRequest,
+      edit: vendorEditRequest,
+      remove: vendorNameRequest,
+      addDemo: noArguments,
+      sync: vendorNameRequest,
+      cancelSync: vendorNameRequest,
+      tree: vendorNameRequest,
+      changes: vendorNameRequest,
+      measurement: measurementRequest,
+      history: measurementRequest,
+      supplyChain: noArguments,
+      authorities: noArguments,
+      addAuthority: authorityAddRequest,
+      removeAuthority: authorityRemoveRequest,
+    },
+    events: ['onDidSyncProgress', 'onDidChange'],
+  },
+  alerts: {
+    calls: {
+      list: alertsFilterRequest,
+      setRead: setReadRequest,
+      markAllRead: noArguments,
+      listenerStatus: noArguments,
+      setAccount: accountRequest,
+      removeAccount: noArguments,
+      notifierStatus: noArguments,
+      setNotifier: accountRequest,
+      removeNotifier: noArguments,
+      testNotifier: testNotifierRequest,
+    },
+    events: ['onDidReceive', 'onDidChangeUnread', 'onDidChangeListener', 'onDidChangeNotifier'],
+  },
+  triggers: {
+    calls: {
+      targets: vendorRequest,
+      list: vendorRequest,
+      create: triggerDraftRequest,
+      remove: removeTriggerRequest,
+      preview: previewRequest,
+    },
+    events: [],
   },
 } as const satisfies Record<
   keyof AuditorApi,

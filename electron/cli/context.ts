@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 
+import type { AlertsServices } from '../core/alerts/alertsModule';
 import type { BundlesServices } from '../core/bundles/bundlesModule';
 import type { ClientServices } from '../core/client/clientModule';
 import { processDataDirSources, resolveDataDir } from '../core/config';
@@ -29,6 +30,8 @@ export interface CliModules {
   client(): Promise<ClientServices>;
   /** `keysDir`: the trust store's folder (`--keys DIR`), default `<data-dir>/trusted-keys`. */
   bundles(options?: { keysDir?: string | undefined }): Promise<BundlesServices>;
+  /** Alerts: the notifier and its outbox, the inbox and listener, triggers on vendors. */
+  alerts(): Promise<AlertsServices>;
 }
 
 /**
@@ -125,7 +128,12 @@ function openCliModules(
     return opened;
   });
   const silentEvents = async () => (await import('../core/events')).createEventBus(() => {});
-  return {
+  const secrets = async () => {
+    const { createFileSecretStore, defaultSecretsPath } =
+      await import('../core/client/secretStore');
+    return createFileSecretStore(defaultSecretsPath(dataDir));
+  };
+  const modules: CliModules = {
     provider: once(async () => {
       const { createProviderModule } = await import('../core/provider/providerModule');
       const store = await (await databases()).provider();
@@ -133,16 +141,35 @@ function openCliModules(
     }),
     client: once(async () => {
       const { createClientModule } = await import('../core/client/clientModule');
-      const { createFileSecretStore, defaultSecretsPath } =
-        await import('../core/client/secretStore');
+      const { createDemoProvider } = await import('../core/client/demoProvider');
+      const { createLogger } = await import('../core/logger');
       const module = createClientModule({
         db: (await databases()).auditor(),
         dataDir,
-        secrets: createFileSecretStore(defaultSecretsPath(dataDir)),
+        secrets: await secrets(),
         clock,
         events: await silentEvents(),
+        demo: createDemoProvider({ dataDir, logger: createLogger({ level: 'error' }), clock }),
       });
       return use('client', module);
+    }),
+    alerts: once(async () => {
+      const { createAlertsModule } = await import('../core/alerts/alertsModule');
+      const { createLogger } = await import('../core/logger');
+      const opened = await databases();
+      // The notifier's outbox and account live in the provider store.
+      const store = await opened.provider();
+      const module = createAlertsModule({
+        providerStore: () => store,
+        auditorDb: opened.auditor,
+        client: () => modules.client(),
+        secrets: await secrets(),
+        clock,
+        events: await silentEvents(),
+        log: createLogger({ level: 'warn' }),
+        listen: false,
+      });
+      return use('alerts', module);
     }),
     async bundles(options = {}) {
       const { createBundlesModule } = await import('../core/bundles/bundlesModule');
@@ -157,6 +184,7 @@ function openCliModules(
       return use('bundles', module);
     },
   };
+  return modules;
 }
 
 function once<T>(load: () => Promise<T>): () => Promise<T> {

@@ -5,6 +5,7 @@ import { APP_VERSION } from '../core/version';
 import type { CliContext } from './context';
 // Each command group lives in commands/<name>.ts and registers itself here.
 import { registerServeCommand } from './commands/serve';
+import { registerAlertsCommands } from './commands/alerts';
 import { registerBundleCommands } from './commands/bundles';
 import { registerCtpscriptCommand } from './commands/ctpscript';
 import { registerServerCommands } from './commands/server';
@@ -41,6 +42,7 @@ export function buildProgram(context: CliContext): Command {
   registerCtpscriptCommand(program, context);
   registerServerCommands(program, context);
   registerVendorCommands(program, context);
+  registerAlertsCommands(program, context);
   return program;
 }
 

@@ -1,8 +1,10 @@
 import type { AppInfo } from '../../shared/api';
+import { createAlertsModule, type AlertsServices } from './alerts/alertsModule';
 import { createAppModule, type RuntimeVersions } from './appInfo';
 import { createBundlesModule, type BundlesServices } from './bundles/bundlesModule';
 import { defaultTrustStoreDir } from './bundles/signing/trustStore';
 import { createClientModule, type ClientServices } from './client/clientModule';
+import { createDemoProvider } from './client/demoProvider';
 import { createFileSecretStore, defaultSecretsPath, type SecretStore } from './client/secretStore';
 import { createDispatcher, type Dispatcher } from './dispatcher';
 import { createEventBus, type EventBus } from './events';
@@ -34,6 +36,8 @@ export interface CoreConfig {
   warn?: (message: string) => void;
   /** The provider store on PostgreSQL (`serve --database`); default: server.db. */
   database?: ProviderDatabase;
+  /** Run the alerts listener when an account is set (default: in the desktop app). */
+  alertsListener?: boolean;
 }
 
 /** The running services, available after `createCore` resolves. */
@@ -48,6 +52,7 @@ export interface Core {
   /** The followed vendors (auditor.db). */
   readonly client: ClientServices;
   readonly bundles: BundlesServices;
+  readonly alerts: AlertsServices;
   /** Closes everything in reverse order of opening; safe to call twice. */
   dispose(): Promise<void>;
 }
@@ -77,14 +82,16 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     );
     const store = await databases.provider();
     const provider = use('provider', createProviderModule({ store, clock }));
+    const secrets = config.secrets ?? createFileSecretStore(defaultSecretsPath(config.dataDir));
     const client = use(
       'client',
       createClientModule({
         db: databases.auditor(),
         dataDir: config.dataDir,
-        secrets: config.secrets ?? createFileSecretStore(defaultSecretsPath(config.dataDir)),
+        secrets,
         clock,
         events,
+        demo: createDemoProvider({ dataDir: config.dataDir, logger, clock }),
       }),
     );
     const bundles = use(
@@ -94,6 +101,19 @@ export async function createCore(config: CoreConfig): Promise<Core> {
         trustStoreDir: defaultTrustStoreDir(config.dataDir),
         clock,
         events,
+      }),
+    );
+    const alerts = use(
+      'alerts',
+      createAlertsModule({
+        providerStore: () => store,
+        auditorDb: databases.auditor,
+        client: async () => client.services,
+        secrets,
+        clock,
+        events,
+        log: logger,
+        listen: config.alertsListener ?? config.mode === 'desktop',
       }),
     );
     // The RPC transport needs the dispatcher, which needs every handler, the host's too.
@@ -116,6 +136,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
         ...client.handlers,
         ...bundles.handlers,
         ...http.handlers,
+        ...alerts.handlers,
       },
       () => lifecycle.disposed,
     );
@@ -128,6 +149,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       provider: provider.services,
       client: client.services,
       bundles: bundles.services,
+      alerts: alerts.services,
       dispose: () => lifecycle.dispose(),
     };
   } catch (error) {

@@ -9,13 +9,14 @@ import { createEncryptedSecretStore } from '../core/client/encryptedSecretStore'
 import { createFileSecretStore } from '../core/client/secretStore';
 import { processDataDirSources, resolveDataDir } from '../core/config';
 import { createLogger } from '../core/logger';
+import { showAlertNotifications } from './alertNotifications';
 import { hardenSession, hardenWebContents } from './hardening';
 import { registerIpc } from './ipc';
 import { createMainWindow } from './window';
 
 type ElectronModule = Pick<
   typeof Electron,
-  'app' | 'BrowserWindow' | 'ipcMain' | 'session' | 'shell' | 'safeStorage'
+  'app' | 'BrowserWindow' | 'ipcMain' | 'session' | 'shell' | 'safeStorage' | 'Notification'
 >;
 
 export interface DesktopPaths {
@@ -43,6 +44,7 @@ export function startDesktopApp(electron: ElectronModule, paths: DesktopPaths): 
   const preloadPath = join(paths.mainDir, '..', 'preload', 'index.cjs');
   let core: Core | null = null;
   let unregisterIpc: (() => void) | null = null;
+  let stopNotifications: (() => void) | null = null;
   let mainWindow: Electron.BrowserWindow | null = null;
 
   const openWindow = (): void => {
@@ -97,6 +99,14 @@ export function startDesktopApp(electron: ElectronModule, paths: DesktopPaths): 
         targets: () => BrowserWindow.getAllWindows().map((window) => window.webContents),
         onError: (error) => logger.error({ err: error }, 'IPC call failed'),
       });
+      stopNotifications = showAlertNotifications({
+        Notification: electron.Notification,
+        events: core.events,
+        onClick: () => {
+          if (mainWindow === null) openWindow();
+          else mainWindow.focus();
+        },
+      });
       openWindow();
       app.on('activate', () => {
         if (BrowserWindow.getAllWindows().length === 0) openWindow();
@@ -117,6 +127,7 @@ export function startDesktopApp(electron: ElectronModule, paths: DesktopPaths): 
     event.preventDefault();
     disposed = true;
     unregisterIpc?.();
+    stopNotifications?.();
     core.dispose().finally(() => app.quit());
   });
 }

@@ -28,7 +28,42 @@ declare module 'vue-router' {
 export const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/vendors' },
   { path: '/vendors', name: 'vendors', component: VendorsView, meta: { title: 'Vendors' } },
+  // The pages below load with their route: the chart and graph libraries stay out of the
+  // first page (DESIGN "Quality bars").
+  {
+    path: '/vendors/:name',
+    name: 'vendor',
+    component: () => import('./views/VendorView.vue'),
+    props: true,
+    meta: { title: 'Vendor' },
+  },
+  {
+    path: '/vendors/:name/measurement',
+    name: 'measurement',
+    component: () => import('./views/MeasurementView.vue'),
+    props: (route) => ({ name: route.params.name, url: String(route.query.url ?? '') }),
+    meta: { title: 'Measurement' },
+  },
+  {
+    path: '/supply-chain',
+    name: 'supply-chain',
+    component: () => import('./views/SupplyChainView.vue'),
+    meta: { title: 'Supply chain' },
+  },
+  {
+    path: '/authorities',
+    name: 'authorities',
+    component: () => import('./views/VendorAuthoritiesView.vue'),
+    meta: { title: 'Signing authorities' },
+  },
   { path: '/alerts', name: 'alerts', component: AlertsView, meta: { title: 'Alerts' } },
+  {
+    path: '/alerts/triggers',
+    name: 'triggers',
+    // The CodeMirror editor comes with this page only (first page ≤ 200 KB gzipped).
+    component: () => import('./views/TriggersView.vue'),
+    meta: { title: 'Triggers' },
+  },
   { path: '/bundles', name: 'bundles', component: BundlesView, meta: { title: 'Bundles' } },
   { path: '/server', name: 'server', component: ServerView, meta: { title: 'Server' } },
   { path: '/settings', name: 'settings', component: SettingsView, meta: { title: 'Settings' } },

@@ -70,6 +70,8 @@ export function registerServeCommand(program: Command, context: CliContext): voi
         logger,
         warn: (message) => context.warn(`${message}\n`),
         ...(database === undefined ? {} : { database }),
+        // The alerts listener runs beside the app's UI (DESIGN "Alerts").
+        alertsListener: options.ui === true,
       });
       context.onShutdownSignal(() => core.dispose());
       try {

@@ -4,6 +4,7 @@ import { CTP_ID_PATTERN } from '../../../shared/ctp/ids';
 import { AppError } from '../../../shared/errors';
 import { printJson, type CliContext } from '../context';
 import { parseJsonInput, readInputText } from '../inputs';
+import { registerNotifierCommands } from './notifier';
 
 /** The provider side of the embedded CTP server: `server import|token create|publish`. */
 export function registerServerCommands(program: Command, context: CliContext): void {
@@ -83,6 +84,8 @@ export function registerServerCommands(program: Command, context: CliContext): v
         if (outcome.alerts.some((alert) => alert.kind === 'error')) context.exitCode = 1;
       },
     );
+
+  registerNotifierCommands(server, context);
 }
 
 function parseViews(text: string | undefined): string[] | undefined {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 
+import { historyToCsv } from '../../../shared/client';
 import type { SyncProgress, SyncReport, VendorSummary } from '../../../shared/client';
 import { AppError } from '../../../shared/errors';
 import type { ClientServices } from '../../core/client/clientModule';
@@ -8,6 +9,9 @@ import type { CliContext } from '../context';
 import { printJson } from '../context';
 import { readInputText } from '../inputs';
 import { progressBar } from '../progress';
+import { registerAuthorityCommands } from './vendorAuthority';
+import { registerWorkspaceCommands } from './vendorWorkspace';
+import { registerVendorTriggerCommands } from './vendorTriggers';
 
 interface AddOptions {
   tokenFile?: string;
@@ -28,6 +32,7 @@ interface JsonOption {
 
 interface HistoryOptions extends JsonOption {
   measurement: string;
+  csv?: boolean;
 }
 
 /** Runs `work` with the client module of the command's data folder. */
@@ -53,7 +58,8 @@ async function trustFrom(context: CliContext, options: AddOptions): Promise<Trus
 }
 
 /**
- * `vendor add|list|show|remove|sync|history` (DESIGN "Command line"). Exit codes: 0 done,
+ * `vendor add|list|show|edit|remove|sync|check|tree|changes|graph|history|authority`
+ * (DESIGN "Command line"). Exit codes: 0 done,
  * 1 a sync had errors, 2 usage or input errors.
  */
 export function registerVendorCommands(program: Command, context: CliContext): void {
@@ -88,8 +94,8 @@ export function registerVendorCommands(program: Command, context: CliContext): v
     .description('list the followed vendors')
     .option('--json', 'print one JSON document')
     .action(async (options: JsonOption, command: Command) => {
-      await withClient(context, command, ({ vendors }) => {
-        const list = vendors.list();
+      await withClient(context, command, ({ portfolio }) => {
+        const list = portfolio.list();
         if (options.json === true) {
           printJson(context, list);
           return;
@@ -106,20 +112,15 @@ export function registerVendorCommands(program: Command, context: CliContext): v
     .argument('<name>')
     .option('--json', 'print one JSON document')
     .action(async (name: string, options: JsonOption, command: Command) => {
-      await withClient(context, command, ({ vendors, sync }) => {
-        const record = vendors.get(name);
-        const summary = vendors.list().find((item) => item.name === record.name);
-        const shown = {
-          ...summary,
-          provider: record.provider,
-          workspace: sync.workspace(name).counts(),
-        };
+      await withClient(context, command, ({ portfolio, sync }) => {
+        const overview = portfolio.one(name);
+        const shown = { ...overview, workspace: sync.workspace(overview.name).counts() };
         if (options.json === true) {
           printJson(context, shown);
           return;
         }
         context.print(
-          `${summaryLine(summary!)}\nprovider: ${record.provider ?? '(not synced yet)'}\n`,
+          `${summaryLine(overview)}\nprovider: ${overview.provider ?? '(not synced yet)'}\n`,
         );
       });
     });
@@ -185,13 +186,13 @@ export function registerVendorCommands(program: Command, context: CliContext): v
     .argument('[name]')
     .option('--json', 'print the sync report(s) as one JSON document')
     .action(async (name: string | undefined, options: JsonOption, command: Command) => {
-      await withClient(context, command, async ({ vendors, sync }) => {
+      await withClient(context, command, async ({ vendors, runner }) => {
         const names =
           name === undefined ? vendors.list().map((item) => item.name) : [vendors.get(name).name];
         const reports: SyncReport[] = [];
         for (const vendorName of names) {
           const bar = syncProgressBar(context);
-          const { report } = await sync.sync(vendorName, { onProgress: bar.update });
+          const { report } = await runner.sync(vendorName, { onProgress: bar.update });
           bar.done();
           reports.push(report);
           if (options.json !== true) printReport(context, report);
@@ -202,6 +203,9 @@ export function registerVendorCommands(program: Command, context: CliContext): v
     });
 
   registerCheckCommand(vendor, context);
+  registerWorkspaceCommands(vendor, context);
+  registerAuthorityCommands(vendor, context);
+  registerVendorTriggerCommands(vendor, context);
 
   vendor
     .command('graph')
@@ -231,8 +235,21 @@ export function registerVendorCommands(program: Command, context: CliContext): v
     .argument('<name>')
     .requiredOption('--measurement <url>', "the measurement's URL")
     .option('--json', 'print one JSON document')
+    .option(
+      '--csv',
+      'print CSV: one line per result row, each field of the result format, signature and our objective outcome',
+    )
     .action(async (name: string, options: HistoryOptions, command: Command) => {
-      await withClient(context, command, ({ sync }) => {
+      if (options.json === true && options.csv === true) {
+        throw new AppError('CLI_USAGE', 'Give --json or --csv, not both.');
+      }
+      await withClient(context, command, async ({ sync, views }) => {
+        if (options.csv === true) {
+          const history = await views.history(name, options.measurement, { limit: Infinity });
+          // CSV is data for a spreadsheet: written exact (its quoting keeps it one field per cell).
+          context.io.stdout(historyToCsv(history));
+          return;
+        }
         const entries = sync.workspace(name).history(options.measurement);
         if (options.json === true) {
           printJson(

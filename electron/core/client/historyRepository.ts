@@ -69,7 +69,11 @@ export interface HistoryRepository {
   transaction<T>(work: () => T): T;
   resource(url: string): StoredResource | null;
   resources(kind?: ResourceKind): StoredResource[];
-  putResource(syncId: number, resource: SnapshotResource, now: string): void;
+  /**
+   * Keeps the latest copy of a resource, incomplete until {@link setComplete}; a leaf
+   * (nothing below it to read) is stored `complete` at once.
+   */
+  putResource(syncId: number, resource: SnapshotResource, now: string, complete?: boolean): void;
   setComplete(url: string, complete: boolean): void;
   /** Marks every descendant (by parent link) of a skipped resource as seen in this sync. */
   touchDescendants(url: string, syncId: number): number;
@@ -139,10 +143,10 @@ export function createHistoryRepository(db: SqliteDatabase, vendorId: number): H
   );
   const upsertResource = db.prepare(
     `INSERT INTO vendor_resources (vendor_id, url, kind, parent_url, root_url, change_id, name, provider, body, complete, fetched_at, sync_id)
-     VALUES (@v, @url, @kind, @parentUrl, @rootUrl, @changeId, @name, @provider, @body, 0, @now, @syncId)
+     VALUES (@v, @url, @kind, @parentUrl, @rootUrl, @changeId, @name, @provider, @body, @complete, @now, @syncId)
      ON CONFLICT (vendor_id, url) DO UPDATE SET kind = excluded.kind, parent_url = excluded.parent_url,
        root_url = excluded.root_url, change_id = excluded.change_id, name = excluded.name,
-       provider = excluded.provider, body = excluded.body, complete = 0,
+       provider = excluded.provider, body = excluded.body, complete = excluded.complete,
        fetched_at = excluded.fetched_at, sync_id = excluded.sync_id`,
   );
   const completeStatement = db.prepare(
@@ -277,16 +281,20 @@ export function createHistoryRepository(db: SqliteDatabase, vendorId: number): H
     'SELECT kind, COUNT(*) AS n FROM vendor_resources WHERE vendor_id = ? GROUP BY kind',
   );
 
+  // One transaction function for every call (better-sqlite3 builds a wrapper per
+  // db.transaction): nested calls become savepoints.
+  const inTransaction = db.transaction((work: () => unknown) => work());
+
   return {
-    transaction: (work) => db.transaction(work)(),
+    transaction: <T>(work: () => T): T => inTransaction(work) as T,
     resource(url) {
       const row = getResource.get(v, url);
       return row === undefined ? null : toResource(row);
     },
     resources: (kind) =>
       (kind === undefined ? allResources.all(v) : resourcesOfKind.all(v, kind)).map(toResource),
-    putResource(syncId, resource, now) {
-      upsertResource.run({ v, ...resource, now, syncId });
+    putResource(syncId, resource, now, complete = false) {
+      upsertResource.run({ v, ...resource, now, syncId, complete: complete ? 1 : 0 });
     },
     setComplete(url, complete) {
       completeStatement.run(complete ? 1 : 0, v, url);

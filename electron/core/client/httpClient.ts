@@ -9,11 +9,12 @@
 import type { TLSSocket } from 'node:tls';
 
 import { Agent, buildConnector, request } from 'undici';
+import type { Dispatcher } from 'undici';
 
 import type { VendorTrust } from '../../../shared/client';
 import { AppError } from '../../../shared/errors';
 import type { ErrorCode } from '../../../shared/errors';
-import { sameOrigin } from './vendorInput';
+import { atOrigin } from './vendorInput';
 
 export interface HttpLimits {
   /** Whole request (headers and body) per attempt. */
@@ -57,6 +58,23 @@ export interface VendorHttp {
   close(): Promise<void>;
 }
 
+/** The answer to a write, whatever its status (the caller judges it). */
+export interface WriteResponse {
+  status: number;
+  /** The body (bounded: {@link HttpLimits.maxBytes} for 2xx, 64 KiB otherwise). */
+  text: string;
+  location: string | null;
+}
+
+/** The vendor client with writes (triggers, CTP 5.2.16 POST and 5.2.17 DELETE). */
+export interface VendorHttpClient extends VendorHttp {
+  /**
+   * One request with a JSON body, never retried (a POST is not idempotent; a repeated
+   * DELETE would answer 404): at the vendor's origin only, TLS trust and limits as for reads.
+   */
+  write(method: 'POST' | 'DELETE', url: string, body?: unknown): Promise<WriteResponse>;
+}
+
 export interface VendorHttpOptions {
   baseUrl: string;
   token: string | null;
@@ -68,7 +86,11 @@ export interface VendorHttpOptions {
 }
 
 /** Full-jitter exponential backoff (AWS architecture blog): uniform in [0, min(max, base·2^n)]. */
-export function backoffDelay(attempt: number, limits: HttpLimits, random: () => number): number {
+export function backoffDelay(
+  attempt: number,
+  limits: Pick<HttpLimits, 'backoffBaseMs' | 'backoffMaxMs'>,
+  random: () => number,
+): number {
   const ceiling = Math.min(limits.backoffMaxMs, limits.backoffBaseMs * 2 ** attempt);
   return Math.floor(random() * ceiling);
 }
@@ -163,7 +185,170 @@ function causeChain(error: unknown): unknown[] {
   return chain;
 }
 
-export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
+/** One attempt's outcome: the server's answer, or a classified failure. */
+type Attempt =
+  | {
+      kind: 'answer';
+      status: number;
+      text: string;
+      retryAfter: string | null;
+      location: string | null;
+    }
+  | { kind: 'error'; error: AppError; retriable: boolean };
+
+interface Connection {
+  agent: Agent;
+  headers: Record<string, string>;
+  limits: HttpLimits;
+}
+
+/**
+ * One GET, bounded by a whole-request deadline and cancelled with the sync. The deadline is
+ * a timer cleared when the attempt ends: `AbortSignal.timeout` would keep a timer and a
+ * signal alive for the full timeout after every request (thousands per sync).
+ */
+async function attemptOnce(
+  connection: Connection,
+  url: string,
+  signal: AbortSignal | undefined,
+): Promise<Attempt> {
+  const { agent, headers, limits } = connection;
+  const deadline = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    deadline.abort();
+  }, limits.timeoutMs);
+  const cancel = (): void => deadline.abort();
+  signal?.addEventListener('abort', cancel);
+  if (signal?.aborted === true) deadline.abort();
+  try {
+    const response = await request(url, {
+      method: 'GET',
+      headers,
+      dispatcher: agent,
+      signal: deadline.signal,
+    });
+    return await readAnswer(response, url, limits);
+  } catch (error) {
+    return failedAttempt(error, url, { cancelled: signal?.aborted === true, timedOut, limits });
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', cancel);
+  }
+}
+
+/** The answer's status and body (bounded); an error answer's body is only drained. */
+async function readAnswer(
+  response: Dispatcher.ResponseData,
+  url: string,
+  limits: HttpLimits,
+): Promise<Attempt> {
+  const header = (name: string): string | null => {
+    const value = response.headers[name];
+    return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
+  };
+  if (response.statusCode < 200 || response.statusCode >= 300) {
+    // Error bodies are read (bounded) only to keep the connection reusable.
+    await readBounded(response.body, 64 * 1024).catch(() => '');
+    return {
+      kind: 'answer',
+      status: response.statusCode,
+      text: '',
+      retryAfter: header('retry-after'),
+      location: header('location'),
+    };
+  }
+  const declared = Number(header('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > limits.maxBytes) {
+    response.body.destroy();
+    return {
+      kind: 'error',
+      retriable: false,
+      error: fail(
+        'CLIENT_RESPONSE_TOO_LARGE',
+        `${url}: the response (${declared} bytes) is larger than ${limits.maxBytes} bytes.`,
+        { url },
+      ),
+    };
+  }
+  const text = await readBounded(response.body, limits.maxBytes);
+  if (text === null) {
+    return {
+      kind: 'error',
+      retriable: false,
+      error: fail(
+        'CLIENT_RESPONSE_TOO_LARGE',
+        `${url}: the response is larger than ${limits.maxBytes} bytes; it was cut off.`,
+        { url },
+      ),
+    };
+  }
+  return { kind: 'answer', status: response.statusCode, text, retryAfter: null, location: null };
+}
+
+/** A request that threw: cancelled, refused pin, timeout or network error (maybe retriable). */
+function failedAttempt(
+  error: unknown,
+  url: string,
+  state: { cancelled: boolean; timedOut: boolean; limits: HttpLimits },
+): Extract<Attempt, { kind: 'error' }> {
+  if (state.cancelled) {
+    return {
+      kind: 'error',
+      retriable: false,
+      error: fail('CLIENT_CANCELLED', 'The sync was cancelled.', { url }),
+    };
+  }
+  const chain = causeChain(error);
+  const pin = chain.find((item): item is PinMismatch => item instanceof PinMismatch);
+  if (pin !== undefined) {
+    return {
+      kind: 'error',
+      retriable: false,
+      error: fail(
+        'CLIENT_TLS_PIN_MISMATCH',
+        `${new URL(url).host} presented a certificate with SHA-256 fingerprint ${pin.actual || '(none)'}, not the pinned one: refused.`,
+        { url, actual: pin.actual },
+      ),
+    };
+  }
+  if (
+    state.timedOut ||
+    chain.some((item) => /TIMEOUT/.test(String((item as { code?: unknown }).code)))
+  ) {
+    return {
+      kind: 'error',
+      retriable: true,
+      error: fail(
+        'CLIENT_TIMEOUT',
+        `${url}: no complete answer within ${state.limits.timeoutMs} ms.`,
+        { url },
+      ),
+    };
+  }
+  const code = chain
+    .map((item) => (item as { code?: unknown }).code)
+    .find((value): value is string => typeof value === 'string');
+  const tlsProblem =
+    code !== undefined && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO|HOSTNAME/i.test(code);
+  return {
+    kind: 'error',
+    retriable: code === undefined || (RETRIABLE_NETWORK.has(code) && !tlsProblem),
+    error: fail(
+      'CLIENT_NETWORK',
+      `${url}: ${code ?? 'network error'}: ${
+        chain
+          .map((item) => (item as Error).message)
+          .filter(Boolean)
+          .at(-1) ?? ''
+      }`.trim(),
+      { url, cause: code ?? null },
+    ),
+  };
+}
+
+export function createVendorHttp(options: VendorHttpOptions): VendorHttpClient {
   const limits: HttpLimits = { ...DEFAULT_HTTP_LIMITS, ...options.limits };
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
@@ -178,140 +363,19 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.token !== null) headers.authorization = `Bearer ${options.token}`;
 
-  /** One attempt: the answer, or a classified failure. */
-  async function attempt(
-    url: string,
-    signal: AbortSignal | undefined,
-  ): Promise<
-    | {
-        kind: 'answer';
-        status: number;
-        text: string;
-        retryAfter: string | null;
-        location: string | null;
-      }
-    | { kind: 'error'; error: AppError; retriable: boolean }
-  > {
+  const connection: Connection = { agent, headers, limits };
+  const atBase = atOrigin(options.baseUrl);
+  const attempt = (url: string, signal: AbortSignal | undefined): Promise<Attempt> => {
     requests++;
-    const timeout = AbortSignal.timeout(limits.timeoutMs);
-    const combined = signal === undefined ? timeout : AbortSignal.any([signal, timeout]);
-    try {
-      const response = await request(url, {
-        method: 'GET',
-        headers,
-        dispatcher: agent,
-        signal: combined,
-      });
-      const header = (name: string): string | null => {
-        const value = response.headers[name];
-        return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
-      };
-      if (response.statusCode < 200 || response.statusCode >= 300) {
-        // Error bodies are read (bounded) only to keep the connection reusable.
-        await readBounded(response.body, 64 * 1024).catch(() => '');
-        return {
-          kind: 'answer',
-          status: response.statusCode,
-          text: '',
-          retryAfter: header('retry-after'),
-          location: header('location'),
-        };
-      }
-      const declared = Number(header('content-length') ?? NaN);
-      if (Number.isFinite(declared) && declared > limits.maxBytes) {
-        response.body.destroy();
-        return {
-          kind: 'error',
-          retriable: false,
-          error: fail(
-            'CLIENT_RESPONSE_TOO_LARGE',
-            `${url}: the response (${declared} bytes) is larger than ${limits.maxBytes} bytes.`,
-            { url },
-          ),
-        };
-      }
-      const text = await readBounded(response.body, limits.maxBytes);
-      if (text === null) {
-        return {
-          kind: 'error',
-          retriable: false,
-          error: fail(
-            'CLIENT_RESPONSE_TOO_LARGE',
-            `${url}: the response is larger than ${limits.maxBytes} bytes; it was cut off.`,
-            { url },
-          ),
-        };
-      }
-      return {
-        kind: 'answer',
-        status: response.statusCode,
-        text,
-        retryAfter: null,
-        location: null,
-      };
-    } catch (error) {
-      if (signal?.aborted === true) {
-        return {
-          kind: 'error',
-          retriable: false,
-          error: fail('CLIENT_CANCELLED', 'The sync was cancelled.', { url }),
-        };
-      }
-      const chain = causeChain(error);
-      const pin = chain.find((item): item is PinMismatch => item instanceof PinMismatch);
-      if (pin !== undefined) {
-        return {
-          kind: 'error',
-          retriable: false,
-          error: fail(
-            'CLIENT_TLS_PIN_MISMATCH',
-            `${new URL(url).host} presented a certificate with SHA-256 fingerprint ${pin.actual || '(none)'}, not the pinned one: refused.`,
-            { url, actual: pin.actual },
-          ),
-        };
-      }
-      if (
-        timeout.aborted ||
-        chain.some((item) => /TIMEOUT/.test(String((item as { code?: unknown }).code)))
-      ) {
-        return {
-          kind: 'error',
-          retriable: true,
-          error: fail(
-            'CLIENT_TIMEOUT',
-            `${url}: no complete answer within ${limits.timeoutMs} ms.`,
-            { url },
-          ),
-        };
-      }
-      const code = chain
-        .map((item) => (item as { code?: unknown }).code)
-        .find((value): value is string => typeof value === 'string');
-      const tlsProblem =
-        code !== undefined && /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO|HOSTNAME/i.test(code);
-      return {
-        kind: 'error',
-        retriable: code === undefined || (RETRIABLE_NETWORK.has(code) && !tlsProblem),
-        error: fail(
-          'CLIENT_NETWORK',
-          `${url}: ${code ?? 'network error'}: ${
-            chain
-              .map((item) => (item as Error).message)
-              .filter(Boolean)
-              .at(-1) ?? ''
-          }`.trim(),
-          { url, cause: code ?? null },
-        ),
-      };
-    }
-  }
+    return attemptOnce(connection, url, signal);
+  };
 
   async function getText(url: string, signal?: AbortSignal): Promise<HttpResponse> {
     let current = url;
     let redirects = 0;
     let failures = 0;
     for (;;) {
-      if (!sameOrigin(current, options.baseUrl)) {
+      if (!atBase(current)) {
         throw fail(
           'CLIENT_LINK_REFUSED',
           `${current} is not at the vendor's origin ${new URL(options.baseUrl).origin}; not requested.`,
@@ -328,7 +392,7 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
         return { url: current, status: outcome.status, text: outcome.text };
       } else if ([301, 302, 303, 307, 308].includes(outcome.status)) {
         const target = outcome.location === null ? null : safeResolve(outcome.location, current);
-        if (target === null || !sameOrigin(target, options.baseUrl)) {
+        if (target === null || !atBase(target)) {
           throw fail(
             'CLIENT_REDIRECT_REFUSED',
             `${current} redirects to ${outcome.location ?? '(nowhere)'}, outside the vendor's origin: refused.`,
@@ -384,8 +448,49 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttp {
     }
   }
 
+  async function write(
+    method: 'POST' | 'DELETE',
+    url: string,
+    body?: unknown,
+  ): Promise<WriteResponse> {
+    if (!atBase(url)) {
+      throw fail(
+        'CLIENT_LINK_REFUSED',
+        `${url} is not at the vendor's origin ${new URL(options.baseUrl).origin}; not requested.`,
+        { url },
+      );
+    }
+    requests++;
+    const timeout = AbortSignal.timeout(limits.timeoutMs);
+    try {
+      const response = await request(url, {
+        method,
+        headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        dispatcher: agent,
+        signal: timeout,
+      });
+      const ok = response.statusCode >= 200 && response.statusCode < 300;
+      const text = await readBounded(response.body, ok ? limits.maxBytes : 64 * 1024);
+      if (text === null) {
+        throw fail('CLIENT_RESPONSE_TOO_LARGE', `${url}: the response is too large.`, { url });
+      }
+      const location = response.headers.location;
+      return {
+        status: response.statusCode,
+        text,
+        location: typeof location === 'string' ? location : null,
+      };
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      throw failedAttempt(error, url, { cancelled: false, timedOut: timeout.aborted, limits })
+        .error;
+    }
+  }
+
   return {
     getText,
+    write,
     get requests() {
       return requests;
     },

@@ -4,14 +4,19 @@
  * differs from the status the vendor reports. Pure.
  */
 import type { ObjectiveCheck } from '../../../shared/client';
-import { evaluateSource } from '../../../shared/ctpscript';
+import { compileCondition, evaluateCompiled, type CompileResult } from '../../../shared/ctpscript';
 import type { Measurement } from './responseShapes';
 
 /**
  * `timeUTC("now")` is read at the vendor's `statusUpdateTime` when it is a valid date (the
  * moment the vendor evaluated), so time-dependent conditions are judged at the same instant.
  */
-export function checkObjective(measurement: Measurement, clock: () => Date): ObjectiveCheck | null {
+export function checkObjective(
+  measurement: Measurement,
+  clock: () => Date,
+  /** Compiles a condition; a workspace check shares one cache (vendors repeat conditions). */
+  compile: (source: string) => CompileResult = compileCondition,
+): ObjectiveCheck | null {
   const objective = measurement.objective;
   if (objective === null) return null;
   const claimed = objective.status;
@@ -24,7 +29,7 @@ export function checkObjective(measurement: Measurement, clock: () => Date): Obj
   const now = Number.isNaN(statusTime) ? clock().getTime() : statusTime;
   // The evaluator reads the parsed result (CTP 5.4.8 variables value, updateTime, ...).
   const result = JSON.parse(measurement.result.text) as unknown;
-  const evaluation = evaluateSource(objective.condition, result, { now: () => now });
+  const evaluation = evaluateCompiled(compile(objective.condition), result, { now: () => now });
   return {
     ...base,
     ours: evaluation.outcome,

@@ -2,7 +2,7 @@
  * Syncing a followed vendor: builds its HTTP client (token from the secret store, TLS
  * trust of the vendor) and crawler, runs one sync, remembers the vendor's provider name.
  */
-import type { SupplyChainGraph, SyncProgress } from '../../../shared/client';
+import type { SupplyChainGraph, SyncError, SyncProgress } from '../../../shared/client';
 import type { SqliteDatabase } from '../store/database';
 import { createCrawler } from './crawler';
 import type { CrawlLimits, SyncOutcome } from './crawler';
@@ -10,6 +10,7 @@ import { createHistoryRepository } from './historyRepository';
 import type { HistoryRepository } from './historyRepository';
 import { createVendorHttp } from './httpClient';
 import type { HttpLimits, VendorHttp, VendorHttpOptions } from './httpClient';
+import { observeHttp } from './observedHttp';
 import { buildSupplyChainGraph } from './supplyChain';
 import type { VendorService } from './vendorService';
 import type { VendorsRepository } from './vendorsRepository';
@@ -40,12 +41,21 @@ export function createSyncService(deps: {
   return {
     async sync(name, options = {}) {
       const vendor = deps.vendors.get(name);
-      const http = makeHttp({
-        baseUrl: vendor.baseUrl,
-        token: deps.vendors.token(vendor),
-        trust: vendor.trust,
-        limits: deps.httpLimits,
-      });
+      let errors = 0;
+      let lastError: SyncError | null = null;
+      const http = observeHttp(
+        makeHttp({
+          baseUrl: vendor.baseUrl,
+          token: deps.vendors.token(vendor),
+          trust: vendor.trust,
+          limits: deps.httpLimits,
+        }),
+        (error) => {
+          errors++;
+          lastError = error;
+        },
+      );
+      const { onProgress } = options;
       try {
         const crawler = createCrawler({
           http,
@@ -55,7 +65,16 @@ export function createSyncService(deps: {
           ...(deps.log === undefined ? {} : { log: deps.log }),
           limits: deps.crawlLimits,
         });
-        const outcome = await crawler.sync(options);
+        const outcome = await crawler.sync({
+          ...options,
+          // Progress also carries the requests sent and the failures so far (as they come).
+          ...(onProgress === undefined
+            ? {}
+            : {
+                onProgress: (progress) =>
+                  onProgress({ ...progress, requests: http.requests, errors, lastError }),
+              }),
+        });
         if (outcome.provider !== null) deps.repository.setProvider(vendor.id, outcome.provider);
         return outcome;
       } finally {

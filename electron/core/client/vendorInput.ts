@@ -4,18 +4,38 @@
  */
 import { AppError } from '../../../shared/errors';
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+const NAME_MAX = 100;
+/**
+ * Characters a name must not hold: C0 and C1 controls, line and paragraph separators,
+ * and the invisible bidirectional marks, embeddings, overrides and isolates (Unicode
+ * TR9), which make one name look like another in a list or a terminal ("Trojan Source",
+ * CVE-2021-42574). Right-to-left letters themselves are welcome.
+ */
+const NAME_FORBIDDEN =
+  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
 
-/** A vendor name: letters, digits, `.`, `_`, `-`, 1–64 characters, starting alphanumeric. */
+/**
+ * A vendor name as the auditor wants to read it: 1 to 100 characters of any script,
+ * spaces and punctuation included (names holding HTML or right-to-left text are shown as
+ * text), without leading or trailing spaces, in Unicode NFC, and without the characters
+ * of {@link NAME_FORBIDDEN}. Returns the name as it will be stored.
+ */
 export function checkVendorName(name: string): string {
-  if (!NAME.test(name)) {
+  const normalized = name.normalize('NFC');
+  if (
+    normalized.trim() !== normalized ||
+    normalized.length === 0 ||
+    normalized.length > NAME_MAX ||
+    NAME_FORBIDDEN.test(normalized)
+  ) {
     throw new AppError(
       'VENDOR_INVALID',
-      `The vendor name ${JSON.stringify(name)} is not valid: use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit.`,
+      `The vendor name ${JSON.stringify(name)} is not valid: use 1 to ${NAME_MAX} characters, without leading or trailing spaces, control characters or bidirectional overrides.`,
     );
   }
-  return name;
+  return normalized;
 }
 
 /**
@@ -72,9 +92,19 @@ export function normalizeFingerprint(text: string): string {
 
 /** True when a URL is at the vendor's origin (scheme, host and port all equal). */
 export function sameOrigin(a: string, b: string): boolean {
+  return atOrigin(b)(a);
+}
+
+/** {@link sameOrigin} against one base for many URLs: the base's origin is read once. */
+export function atOrigin(baseUrl: string): (url: string) => boolean {
+  const origin = originOf(baseUrl);
+  return (url) => origin !== null && originOf(url) === origin;
+}
+
+function originOf(url: string): string | null {
   try {
-    return new URL(a).origin === new URL(b).origin;
+    return new URL(url).origin;
   } catch {
-    return false;
+    return null;
   }
 }

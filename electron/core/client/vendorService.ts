@@ -56,7 +56,8 @@ export function checkCaPem(pem: string, source = 'the CA file'): string {
   return blocks.join('\n') + '\n';
 }
 
-function checkTrust(input: TrustInput | undefined): VendorTrust {
+/** The trust to store for what the auditor asked (CA bundle checked, fingerprint normalized). */
+export function checkTrust(input: TrustInput | undefined): VendorTrust {
   if (input === undefined || input.kind === 'system') return { kind: 'system' };
   if (input.kind === 'ca') return { kind: 'ca', caPem: checkCaPem(input.caPem, input.source) };
   return { kind: 'fingerprint', sha256: normalizeFingerprint(input.sha256) };

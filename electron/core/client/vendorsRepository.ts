@@ -15,6 +15,8 @@ export interface VendorRecord {
   provider: string | null;
   createdAt: string;
   updatedAt: string;
+  /** The first run's demonstration vendor (migration 0004). */
+  demo: boolean;
 }
 
 export interface NewVendor {
@@ -29,6 +31,8 @@ export interface VendorsRepository {
   /** Changes the URL, trust or token reference of a vendor. */
   update(name: string, changes: Partial<Omit<NewVendor, 'name'>>, now: string): VendorRecord;
   setProvider(id: number, provider: string): void;
+  /** Flags the vendor as the demonstration (set once, when the demo is added). */
+  setDemo(id: number): void;
   remove(name: string): boolean;
   find(name: string): VendorRecord | null;
   /** Like {@link find}, but a missing vendor is a VENDOR_NOT_FOUND error. */
@@ -47,6 +51,7 @@ interface VendorRow {
   provider: string | null;
   created_at: string;
   updated_at: string;
+  demo: 0 | 1;
 }
 
 interface SummaryRow extends VendorRow {
@@ -78,6 +83,7 @@ function toRecord(row: VendorRow): VendorRecord {
     provider: row.provider,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    demo: row.demo === 1,
   };
 }
 
@@ -94,6 +100,7 @@ export function createVendorsRepository(db: SqliteDatabase): VendorsRepository {
   );
   const providerStatement = db.prepare('UPDATE vendors SET provider = ? WHERE id = ?');
   const deleteStatement = db.prepare('DELETE FROM vendors WHERE name = ?');
+  const demoStatement = db.prepare('UPDATE vendors SET demo = 1 WHERE id = ?');
   const summaries = db.prepare<[], SummaryRow>(
     `SELECT v.*, s.started_at AS sync_started_at, s.status AS sync_status, s.report AS sync_report
        FROM vendors v
@@ -149,6 +156,9 @@ export function createVendorsRepository(db: SqliteDatabase): VendorsRepository {
     },
     setProvider(id, provider) {
       providerStatement.run(provider, id);
+    },
+    setDemo(id) {
+      demoStatement.run(id);
     },
     remove(name) {
       return deleteStatement.run(name).changes > 0;

@@ -3,16 +3,15 @@
  * re-evaluated and compared with the vendor's claim, every kept result's signature
  * verified. Reads only the workspace: works with no network.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-
 import type { ObjectiveCheck, SignatureStatus } from '../../../shared/client';
 import { AppError } from '../../../shared/errors';
 import type { HistoryRepository } from './historyRepository';
+import { authoritiesPath, readAuthorities } from './authorities';
 import { createAuthorityKeys, verifyResultSignature } from './jwsVerify';
-import type { AuthorityKeys } from './jwsVerify';
+import type { AuthorityKeys, SignatureCheck } from './jwsVerify';
 import { checkObjective } from './objectiveCheck';
 import { withoutMember } from '../../../shared/ctp/jsonText';
+import { compileCondition, type CompileResult } from '../../../shared/ctpscript';
 import { parseMeasurement } from './responseShapes';
 
 export interface ResultSignatureCheck {
@@ -31,24 +30,78 @@ export interface WorkspaceChecks {
 }
 
 /**
- * The authority keys the auditor trusts: `<data-dir>/authorities.json`, shaped
- * `{"keys": {"<authorityId>": "<PEM>" | {JWK}}, "cas": ["<PEM>", …]}`; none when absent.
+ * The authority keys the auditor trusts: `<data-dir>/authorities.json` (authorities.ts),
+ * shaped `{"keys": {"<authorityId>": "<PEM>" | {JWK}}, "cas": ["<PEM>", …]}`; none when
+ * absent.
  */
 export function loadAuthorityKeys(dataDir: string): AuthorityKeys {
-  const path = join(dataDir, 'authorities.json');
-  if (!existsSync(path)) return createAuthorityKeys({});
+  const path = authoritiesPath(dataDir);
+  const document = readAuthorities(path);
   try {
-    const parsed = JSON.parse(readFileSync(path, 'utf8')) as {
-      keys?: Record<string, string | Record<string, unknown>>;
-      cas?: string[];
-    };
-    return createAuthorityKeys({ keys: parsed.keys ?? {}, cas: parsed.cas ?? [] });
+    return createAuthorityKeys(document);
   } catch (error) {
     throw new AppError(
-      'VENDOR_INVALID',
-      `${path} is not a valid authority key file ({"keys": {ID: PEM or JWK}, "cas": [PEM]}): ${(error as Error).message}.`,
+      'VENDOR_AUTHORITY_INVALID',
+      `${path} holds a key or certificate that cannot be read: ${(error as Error).message}.`,
     );
   }
+}
+
+/** The JWS `alg` of a compact signature's protected header, when it can be read. */
+function signatureAlgorithm(signature: string): string | null {
+  try {
+    const header = JSON.parse(
+      Buffer.from(signature.split('.')[0] ?? '', 'base64url').toString('utf8'),
+    ) as { alg?: unknown };
+    return typeof header.alg === 'string' ? header.alg.slice(0, 20) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Verifies one kept result's signature over its text as received (CTP 4.2.6.2). */
+export async function checkResultSignature(
+  entry: { resultText: string; authorityId: string | null },
+  authorities: AuthorityKeys,
+  clock: () => Date,
+): Promise<SignatureCheck & { algorithm: string | null }> {
+  let signature: string | null = null;
+  let payloadText = entry.resultText;
+  try {
+    const result = JSON.parse(entry.resultText) as { signature?: unknown };
+    signature = typeof result.signature === 'string' ? result.signature : null;
+    payloadText = withoutMember(entry.resultText, 'signature');
+  } catch {
+    signature = null;
+  }
+  const verdict = await verifyResultSignature(
+    { payloadText, signature, authorityId: entry.authorityId },
+    authorities,
+    clock,
+  );
+  return { ...verdict, algorithm: signature === null ? null : signatureAlgorithm(signature) };
+}
+
+/** Every measurement's objective evaluated again and compared with the vendor's claim. */
+export function checkObjectives(store: HistoryRepository, clock: () => Date): ObjectiveCheck[] {
+  const objectives: ObjectiveCheck[] = [];
+  // Each distinct condition is compiled once (a vendor's measurements repeat a few).
+  const compiled = new Map<string, CompileResult>();
+  const compile = (source: string): CompileResult => {
+    let result = compiled.get(source);
+    if (result === undefined) {
+      result = compileCondition(source);
+      compiled.set(source, result);
+    }
+    return result;
+  };
+  for (const resource of store.resources('measurement')) {
+    const parsed = parseMeasurement(resource.body);
+    if (!parsed.ok) continue;
+    const check = checkObjective({ ...parsed.value, self: resource.url }, clock, compile);
+    if (check !== null) objectives.push(check);
+  }
+  return objectives;
 }
 
 export async function checkWorkspace(
@@ -56,25 +109,12 @@ export async function checkWorkspace(
   authorities: AuthorityKeys,
   clock: () => Date,
 ): Promise<WorkspaceChecks> {
-  const objectives: ObjectiveCheck[] = [];
+  const objectives = checkObjectives(store, clock);
   const signatures: ResultSignatureCheck[] = [];
   for (const resource of store.resources('measurement')) {
-    const parsed = parseMeasurement(resource.body);
-    if (!parsed.ok) continue;
-    const check = checkObjective({ ...parsed.value, self: resource.url }, clock);
-    if (check !== null) objectives.push(check);
     for (const entry of store.history(resource.url)) {
-      let signature: string | null = null;
-      let payloadText = entry.resultText;
-      try {
-        const result = JSON.parse(entry.resultText) as { signature?: unknown };
-        signature = typeof result.signature === 'string' ? result.signature : null;
-        payloadText = withoutMember(entry.resultText, 'signature');
-      } catch {
-        signature = null;
-      }
-      const verdict = await verifyResultSignature(
-        { payloadText, signature, authorityId: entry.authorityId },
+      const { algorithm: _algorithm, ...verdict } = await checkResultSignature(
+        entry,
         authorities,
         clock,
       );

@@ -7,6 +7,10 @@ export interface OutboxItem {
   createdAt: string;
   attempts: number;
   sentAt: string | null;
+  /** `queued`, `sent`, or `failed` for good (the XMPP notifier, migration 0002). */
+  state: 'queued' | 'sent' | 'failed';
+  failedAt: string | null;
+  lastError: string | null;
   log: LogRecord;
 }
 
@@ -27,6 +31,8 @@ interface OutboxRow {
   created_at: string;
   attempts: number;
   sent_at: string | null;
+  failed_at: string | null;
+  last_error: string | null;
 }
 
 export function createOutbox(store: SqlStore, clock: () => Date): Outbox {
@@ -43,6 +49,9 @@ export function createOutbox(store: SqlStore, clock: () => Date): Outbox {
         createdAt: row.created_at,
         attempts: row.attempts,
         sentAt: row.sent_at,
+        state: row.failed_at !== null ? 'failed' : row.sent_at !== null ? 'sent' : 'queued',
+        failedAt: row.failed_at,
+        lastError: row.last_error,
         log: JSON.parse(row.payload) as LogRecord,
       }));
     },

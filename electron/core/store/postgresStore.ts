@@ -7,7 +7,7 @@ import { listenForChanges, type ChangeListener } from './postgresChanges';
 import { storeErrorOf } from './postgresErrors';
 import { migratePostgres } from './postgresMigrations';
 import { postgresDialect } from './sqlDialect';
-import type { SqlQueries, SqlStore, SqlValue } from './sqlStore';
+import type { SqlQueries, SqlStore, SqlValue, WriteOptions } from './sqlStore';
 
 export interface PostgresStoreOptions {
   /** `postgres://USER@HOST[:PORT]/DATABASE[?sslmode=…]`, without a password (postgresUrl.ts). */
@@ -126,7 +126,10 @@ function createPostgresStore(pool: Pool, listener: ChangeListener): SqlStore {
       return result;
     };
 
-  const write = async <R>(body: (tx: SqlQueries) => Promise<R>): Promise<R> => {
+  const write = async <R>(
+    body: (tx: SqlQueries) => Promise<R>,
+    options: WriteOptions = {},
+  ): Promise<R> => {
     const client = await connect(pool);
     let broken: Error | undefined;
     let ended = false;
@@ -139,7 +142,7 @@ function createPostgresStore(pool: Pool, listener: ChangeListener): SqlStore {
       });
     });
     try {
-      await run(() => client.query(BEGIN_WRITE));
+      await run(() => client.query(options.tree === false ? 'BEGIN' : BEGIN_WRITE));
       const result = await body(tx);
       await run(() => client.query('COMMIT'));
       ownCommits++;
@@ -160,8 +163,8 @@ function createPostgresStore(pool: Pool, listener: ChangeListener): SqlStore {
     get: onPool.get,
     run: counted(onPool.run),
     insertMany: counted(onPool.insertMany),
-    write(body) {
-      const pending = write(body);
+    write(body, options) {
+      const pending = write(body, options);
       writes.add(pending);
       const forget = () => writes.delete(pending);
       pending.then(forget, forget);

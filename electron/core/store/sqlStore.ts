@@ -45,7 +45,7 @@ export interface SqlStore extends SqlQueries {
    * `BEGIN IMMEDIATE`; PostgreSQL: the change counter's row lock, taken first). Writes
    * wait for each other at most the busy timeout (then `SERVER_BUSY`); reads never wait.
    */
-  write<R>(body: (tx: SqlQueries) => Promise<R>): Promise<R>;
+  write<R>(body: (tx: SqlQueries) => Promise<R>, options?: WriteOptions): Promise<R>;
   /**
    * Moves whenever data the CTP API reads may have changed, through this process or any
    * other; null while that cannot be known (then nothing may be answered from a cache).
@@ -56,6 +56,15 @@ export interface SqlStore extends SqlQueries {
   ping(): Promise<void>;
   /** Waits for the transaction in progress, then releases the connections. */
   close(): Promise<void>;
+}
+
+export interface WriteOptions {
+  /**
+   * false for a write that touches nothing the CTP API serves and gives no changeId (the
+   * notifier's outbox claims): on PostgreSQL it takes only the row locks of its own
+   * statements, so it never waits for a publish. SQLite has one writer either way.
+   */
+  tree?: boolean;
 }
 
 /** A statement broke a constraint (foreign key, unique, check): the input's problem. */

@@ -30,11 +30,14 @@ export function createSqliteStore(db: SqliteDatabase): SqlStore {
   const otherWrites = oncePerLoopTurn(() => dataVersion.get() ?? 0);
   // The transaction in progress, if any: resolved when it ends.
   let open: Promise<void> | null = null;
-  const whenFree = async (): Promise<void> => {
+  /**
+   * Runs `call` once no transaction is open, in the same microtask as the check: an
+   * await in between would let a transaction begin first (several callers wake together).
+   */
+  const queued = async <R>(call: () => Promise<R> | R): Promise<R> => {
     while (open !== null) await open;
+    return call();
   };
-  const queued = <R>(call: () => Promise<R>): Promise<R> =>
-    open === null ? call() : whenFree().then(call);
 
   return {
     engine: 'sqlite',
@@ -44,7 +47,8 @@ export function createSqliteStore(db: SqliteDatabase): SqlStore {
     run: (sql, params) => queued(() => direct.run(sql, params)),
     insertMany: (table, columns, rows) => queued(() => direct.insertMany(table, columns, rows)),
     async write(body) {
-      await whenFree();
+      while (open !== null) await open;
+      // Taken with no await since the check above (see queued).
       let end!: () => void;
       open = new Promise((resolve) => (end = resolve));
       const tx = transactionQueries(direct);
@@ -66,11 +70,10 @@ export function createSqliteStore(db: SqliteDatabase): SqlStore {
     },
     dataVersion: () => `${ownWrites.get() ?? 0}:${otherWrites()}`,
     async ping() {
-      await whenFree();
-      guarded(() => prepared('SELECT 1').get());
+      await queued(() => guarded(() => prepared('SELECT 1').get()));
     },
     // The connection itself belongs to whoever opened it (store/workspaceDatabases.ts).
-    close: whenFree,
+    close: () => queued(() => undefined),
   };
 }
 

@@ -2,11 +2,12 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, watch } from 'vue';
 
-import type { ServerStatus, Unsubscribe } from '../../../shared/api';
+import type { ServerStatus } from '../../../shared/api';
 import type { AppError } from '../../../shared/errors';
 import { toAppError } from '../api/auditor';
 import { useServerApi } from '../api/server';
 import { useConnectionStore } from './connection';
+import { sharedSubscription } from './sharedSubscription';
 
 export const useServerStore = defineStore('server', () => {
   const serverApi = useServerApi();
@@ -45,43 +46,28 @@ export const useServerStore = defineStore('server', () => {
     return pending;
   }
 
-  let unsubscribe: Unsubscribe | null = null;
-  let followers = 0;
-
   /**
    * Follows live updates until the returned function is called. Views call it while they
    * are shown; the subscription (and the headless event stream) closes with the last one.
    */
-  function follow(): () => void {
-    followers++;
-    if (followers === 1) {
-      unsubscribe = serverApi.onDidChangeStatus((next) => {
-        revision++;
-        status.value = next;
-        error.value = null;
-        liveUpdatedAt.value = new Date();
-      });
-    }
-    let following = true;
-    return () => {
-      if (!following) return;
-      following = false;
-      followers--;
-      if (followers === 0) {
-        unsubscribe?.();
-        unsubscribe = null;
-      }
-    };
-  }
-
-  // Events sent while the server was away are lost: ask again once it answers.
   const connection = useConnectionStore();
-  watch(
-    () => connection.reconnections,
-    () => {
-      if (followers > 0) void load();
-    },
-  );
+  const follow = sharedSubscription(() => {
+    const stopEvents = serverApi.onDidChangeStatus((next) => {
+      revision++;
+      status.value = next;
+      error.value = null;
+      liveUpdatedAt.value = new Date();
+    });
+    // Events sent while the server was away are lost: ask again once it answers.
+    const stopReloads = watch(
+      () => connection.reconnections,
+      () => void load(),
+    );
+    return () => {
+      stopEvents();
+      stopReloads();
+    };
+  });
 
   return { status, loading, error, liveUpdatedAt, hasPublishedData, load, follow };
 });

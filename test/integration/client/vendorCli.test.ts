@@ -129,7 +129,7 @@ describe('vendor add | list | show | remove', () => {
       ['vendor', 'add', 'x', 'https://e.example/ctp/', '--token-file', '/missing'],
       /Cannot read the token file/,
     ],
-    [['vendor', 'add', 'bad name', 'https://e.example/ctp/'], /not valid/],
+    [['vendor', 'add', 'bad\u202Ename', 'https://e.example/ctp/'], /not valid/],
     [['vendor', 'show', 'nobody'], /No vendor is named "nobody"/],
     [['vendor', 'add', 'x'], /missing required argument/],
   ])('exits 2 for %j', async (args, message) => {

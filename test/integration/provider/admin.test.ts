@@ -154,13 +154,16 @@ describe('admin API (/admin/, admin token)', () => {
     expect(outbox[0]).toMatchObject({
       notification: 'xmpp:ops@example.com',
       sentAt: null,
+      state: 'queued',
+      failedAt: null,
+      lastError: null,
       logEntry: { trigger: created.json().self, tags: ['error'], error: expect.any(String) },
     });
     expect((await admin('POST', '/outbox/sent', { seqs: [outbox[0].seq] })).json()).toEqual({
       marked: 1,
     });
     expect((await admin('GET', '/outbox?unsent=true')).json().items).toHaveLength(0);
-    expect((await admin('GET', '/outbox')).json().items).toHaveLength(1);
+    expect((await admin('GET', '/outbox')).json().items).toMatchObject([{ state: 'sent' }]);
     const reset = await admin('POST', `/triggers/${triggerId}/reset`);
     expect(reset.json()).toMatchObject({ status: 'false' });
     expect((await admin('POST', '/triggers/missing/reset')).statusCode).toBe(404);

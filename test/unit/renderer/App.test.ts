@@ -25,6 +25,7 @@ describe('App frame', () => {
     const links = nav.findAll('a');
     expect(links.map((link) => link.text())).toEqual([
       'Vendors',
+      'Supply chain',
       'Alerts',
       'Bundles',
       'Server',

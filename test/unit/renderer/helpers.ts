@@ -11,6 +11,12 @@ import type {
   ServerStatus,
   VerifyBundleRequest,
 } from '../../../shared/api';
+import type {
+  AlertEvent,
+  AlertsPage,
+  ListenerStatus,
+  NotifierStatus,
+} from '../../../shared/alerts';
 import type { BundleReport } from '../../../shared/bundles';
 import { createAuditorApiPlugin } from '../../../renderer/src/api/auditor';
 import {
@@ -19,6 +25,7 @@ import {
   type ConnectionState,
 } from '../../../renderer/src/api/connection';
 import { createAppRouter } from '../../../renderer/src/router';
+import { createVendorsTestApi, type VendorsTestApi } from './vendorsApi';
 
 export function sampleStatus(overrides: Partial<ServerStatus> = {}): ServerStatus {
   return {
@@ -104,6 +111,26 @@ export interface TestApi {
   /** Every `bundles.verify` request, in order. */
   verifyRequests: VerifyBundleRequest[];
   calls: string[];
+  /** The `vendors` service double (its own calls, handlers and events). */
+  vendors: VendorsTestApi;
+  /** What `alerts.list` answers (its items are filtered as the core would). */
+  alertsPage: AlertsPage;
+  /** Pushes an `alerts.onDidReceive` event (and the unread count) to every listener. */
+  emitAlert(event: AlertEvent): void;
+}
+
+/** The status of an idle notifier with an empty outbox. */
+export function sampleNotifierStatus(overrides: Partial<NotifierStatus> = {}): NotifierStatus {
+  return {
+    jid: null,
+    service: null,
+    customCa: false,
+    state: 'not-configured',
+    lastError: null,
+    outbox: { queued: 0, sent: 0, failed: 0, oldestQueuedAt: null },
+    recentFailures: [],
+    ...overrides,
+  };
 }
 
 export function createTestApi(): TestApi {
@@ -111,6 +138,21 @@ export function createTestApi(): TestApi {
   const progressListeners = new Set<(progress: BundleProgressEvent) => void>();
   const verifyRequests: VerifyBundleRequest[] = [];
   const calls: string[] = [];
+  const vendors = createVendorsTestApi();
+  const receiveListeners = new Set<(event: AlertEvent) => void>();
+  const unreadListeners = new Set<(count: { unread: number }) => void>();
+  const testApi = { alertsPage: { items: [], unread: 0, total: 0 } as AlertsPage };
+  const notUsed = (name: string) => async (): Promise<never> => {
+    calls.push(name);
+    throw new Error(`${name} is not used by these views`);
+  };
+  const listenerStatus: ListenerStatus = {
+    account: null,
+    state: 'not-configured',
+    lastError: null,
+    archive: false,
+    caughtUpAt: null,
+  };
   const handlers: TestApi['handlers'] = {
     info: async () => sampleInfo(),
     status: async () => sampleStatus(),
@@ -146,31 +188,76 @@ export function createTestApi(): TestApi {
         return () => progressListeners.delete(entry);
       },
     },
-    vendors: {
-      list: async () => {
-        calls.push('vendors.list');
-        return [];
+    vendors: vendors.api,
+    alerts: {
+      list: async (filter) => {
+        calls.push('alerts.list');
+        const page = testApi.alertsPage;
+        const items = page.items.filter((item) => filter.unread !== true || !item.read);
+        return { ...page, items: items.slice(0, filter.limit ?? 500) };
       },
-      sync: async () => {
-        calls.push('vendors.sync');
-        throw new Error('vendors.sync is not used by these views');
+      setRead: async ({ ids, read }) => {
+        calls.push('alerts.setRead');
+        const page = testApi.alertsPage;
+        page.items = page.items.map((item) => (ids.includes(item.id) ? { ...item, read } : item));
+        page.unread = page.items.filter((item) => !item.read).length;
+        return { unread: page.unread };
       },
-      supplyChain: async () => {
-        calls.push('vendors.supplyChain');
-        return { nodes: [], edges: [] };
+      markAllRead: notUsed('alerts.markAllRead'),
+      listenerStatus: async () => listenerStatus,
+      setAccount: notUsed('alerts.setAccount'),
+      removeAccount: notUsed('alerts.removeAccount'),
+      notifierStatus: async () => {
+        calls.push('alerts.notifierStatus');
+        return sampleNotifierStatus();
       },
-      onDidSyncProgress: () => () => undefined,
+      setNotifier: notUsed('alerts.setNotifier'),
+      removeNotifier: notUsed('alerts.removeNotifier'),
+      testNotifier: notUsed('alerts.testNotifier'),
+      onDidReceive: (listener) => {
+        receiveListeners.add(listener);
+        return () => receiveListeners.delete(listener);
+      },
+      onDidChangeUnread: (listener) => {
+        unreadListeners.add(listener);
+        return () => unreadListeners.delete(listener);
+      },
+      onDidChangeListener: () => () => undefined,
+      onDidChangeNotifier: () => () => undefined,
+    },
+    triggers: {
+      targets: async () => [],
+      list: async () => [],
+      create: notUsed('triggers.create'),
+      remove: notUsed('triggers.remove'),
+      preview: notUsed('triggers.preview'),
     },
   };
   return {
     api,
     handlers,
     calls,
+    vendors,
     emitStatus: (status) => statusListeners.forEach((listener) => listener(status)),
     statusListenerCount: () => statusListeners.size,
     emitProgress: (progress) => progressListeners.forEach((listener) => listener(progress)),
     progressListenerCount: () => progressListeners.size,
     verifyRequests,
+    get alertsPage() {
+      return testApi.alertsPage;
+    },
+    set alertsPage(page: AlertsPage) {
+      testApi.alertsPage = page;
+    },
+    emitAlert(event) {
+      testApi.alertsPage = {
+        ...testApi.alertsPage,
+        items: [event.alert, ...testApi.alertsPage.items],
+        unread: event.unread,
+      };
+      receiveListeners.forEach((listener) => listener(event));
+      unreadListeners.forEach((listener) => listener({ unread: event.unread }));
+    },
   };
 }
 
@@ -247,13 +334,15 @@ export async function mountWithApp(
     path?: string;
     pinia?: Pinia;
     connection?: TestConnection;
-  } & ComponentMountingOptions<unknown> = {},
+    props?: Record<string, unknown>;
+  } & Omit<ComponentMountingOptions<unknown>, 'props'> = {},
 ) {
   const pinia = options.pinia ?? createPinia();
   const router = createAppRouter(createMemoryHistory());
   await router.push(options.path ?? '/');
   await router.isReady();
   const wrapper = mount(component as never, {
+    ...(options.props === undefined ? {} : { props: options.props as never }),
     attachTo: document.body,
     global: {
       plugins: [

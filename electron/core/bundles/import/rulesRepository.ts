@@ -4,7 +4,6 @@
  */
 import type {
   BundleImportRecord,
-  ImportCounts,
   ImportStrategy,
   RuleQuery,
   RuleSummary,
@@ -24,18 +23,9 @@ export interface LatestRule {
   bundleSha256: string;
 }
 
-export interface NewImportRecord {
-  bundleSha256: string;
-  name: string;
-  version: string;
-  signer: string | null;
-  keyId: string | null;
-  signatureMode: SignatureMode;
+/** An import record before it is written: an invalid bundle is never imported. */
+export interface NewImportRecord extends Omit<BundleImportRecord, 'id' | 'verdict'> {
   verdict: Exclude<BundleVerdict, 'invalid'>;
-  strategy: ImportStrategy;
-  lenient: boolean;
-  counts: ImportCounts;
-  importedAt: string;
 }
 
 export interface NewRuleVersion {

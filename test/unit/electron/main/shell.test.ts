@@ -7,7 +7,7 @@ import { hardenSession, hardenWebContents } from '../../../../electron/main/hard
 import { isTrustedSender, registerIpc } from '../../../../electron/main/ipc';
 import { isSafeExternalUrl, safeOpenExternal } from '../../../../electron/main/safeOpenExternal';
 import { createMainWindow } from '../../../../electron/main/window';
-import type { ServerStatus } from '../../../../shared/api';
+import { CALL_NAMES, type ServerStatus } from '../../../../shared/api';
 import { CALL_CHANNEL, EVENT_CHANNEL } from '../../../../shared/ipc';
 import { FakeSession, FakeWebContents } from '../../../fixtures/fakeElectron';
 
@@ -114,32 +114,18 @@ describe('IPC', () => {
       counts: { serviceViews: 0, assets: 0, measurements: 0, triggers: 0, accounts: 0 },
     };
     let calls = 0;
-    const apiHandlers: ApiHandlers = {
-      'app.info': async () => {
-        calls += 1;
-        throw new Error('not used here');
-      },
-      'server.status': async () => {
-        calls += 1;
-        return status;
-      },
-      'bundles.verify': async () => {
-        calls += 1;
-        throw new Error('not used here');
-      },
-      'vendors.list': async () => {
-        calls += 1;
-        return [];
-      },
-      'vendors.sync': async () => {
-        calls += 1;
-        throw new Error('not used here');
-      },
-      'vendors.supplyChain': async () => {
-        calls += 1;
-        throw new Error('not used here');
-      },
-    };
+    // Every call but server.status and vendors.list is "not used here" (the contract grows).
+    const apiHandlers = Object.fromEntries(
+      CALL_NAMES.map((name) => [
+        name,
+        async () => {
+          calls += 1;
+          if (name === 'server.status') return status;
+          if (name === 'vendors.list') return [];
+          throw new Error('not used here');
+        },
+      ]),
+    ) as unknown as ApiHandlers;
     const window = new FakeWebContents();
     const errors: unknown[] = [];
     const unregister = registerIpc({
@@ -147,7 +133,7 @@ describe('IPC', () => {
         handle: (channel: string, handler: any) => void handlers.set(channel, handler),
         removeHandler: (channel: string) => void handlers.delete(channel),
       } as never,
-      dispatcher: createDispatcher(apiHandlers, () => false),
+      dispatcher: createDispatcher(apiHandlers as ApiHandlers, () => false),
       events,
       appUrl: APP_URL,
       targets: () => [window as never],

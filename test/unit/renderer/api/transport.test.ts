@@ -530,7 +530,14 @@ describe('resolveApi', () => {
   it('builds the contract over HTTP otherwise', async () => {
     const resolved = resolveApi({ ...base, preload: undefined });
     expect(resolved.kind).toBe('http');
-    expect(Object.keys(resolved.api).sort()).toEqual(['app', 'bundles', 'server', 'vendors']);
+    expect(Object.keys(resolved.api).sort()).toEqual([
+      'alerts',
+      'app',
+      'bundles',
+      'server',
+      'triggers',
+      'vendors',
+    ]);
     await expect(resolved.api.server.status()).resolves.toEqual(sampleStatus());
     expect(typeof resolved.api.server.onDidChangeStatus).toBe('function');
     expect(resolved.connection.address).toBe('127.0.0.1:8443');

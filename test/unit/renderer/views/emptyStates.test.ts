@@ -2,7 +2,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { VueWrapper } from '@vue/test-utils';
 import type { Component } from 'vue';
 
-import AlertsView from '../../../../renderer/src/views/AlertsView.vue';
 import BundlesView from '../../../../renderer/src/views/BundlesView.vue';
 import SettingsView from '../../../../renderer/src/views/SettingsView.vue';
 import VendorsView from '../../../../renderer/src/views/VendorsView.vue';
@@ -13,7 +12,6 @@ afterEach(() => wrapper?.unmount());
 
 describe.each<[string, Component, string, string]>([
   ['Vendors', VendorsView, 'No vendors yet', 'trust-auditor vendor add NAME URL'],
-  ['Alerts', AlertsView, 'No alerts received', 'trust-auditor vendor add NAME URL'],
   ['Bundles', BundlesView, 'No bundles verified yet', 'trust-auditor verify BUNDLE.tar.gz'],
   ['Settings', SettingsView, 'Nothing else to set yet', '--data-dir'],
 ])('%s page', (title, view, emptyTitle, command) => {

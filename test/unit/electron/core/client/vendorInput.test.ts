@@ -45,11 +45,34 @@ describe('vendor input', () => {
     expect(() => normalizeFingerprint(input)).toThrow(/not a SHA-256 fingerprint/);
   });
 
-  it.each([['acme'], ['acme.cloud-1_x'], ['A']])('accepts the name %s', (name) => {
+  it.each([
+    ['acme'],
+    ['acme.cloud-1_x'],
+    ['A'],
+    ['Demo: Nimbus Notes'],
+    ['<img src=x onerror=alert(1)>'],
+    ['ספק ענן'],
+    ['x'.repeat(100)],
+  ])('accepts the name %s', (name) => {
     expect(checkVendorName(name)).toBe(name);
   });
 
-  it.each([[''], ['-x'], ['a b'], ['x'.repeat(65)], ['../etc']])('refuses the name %j', (name) => {
+  it('stores names in Unicode NFC', () => {
+    expect(checkVendorName('Cafe\u0301')).toBe('Caf\u00e9');
+  });
+
+  it.each([
+    [''],
+    [' acme'],
+    ['acme '],
+    ['x'.repeat(101)],
+    ['a\nb'],
+    ['a\u0007b'],
+    ['a\u0085b'],
+    ['\u202Eevil'],
+    ['abc\u2066'],
+    ['a\u2028b'],
+  ])('refuses the name %j', (name) => {
     expect(() => checkVendorName(name)).toThrow(/not valid/);
   });
 
