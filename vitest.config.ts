@@ -23,6 +23,8 @@ const PROVIDER_STORE_TESTS = [
   'test/integration/provider/triggers.test.ts',
   'test/integration/http/requestBodies.test.ts',
   'test/integration/http/slowCondition.test.ts',
+  'test/integration/cts/complianceImport.test.ts',
+  'test/integration/cts/providerCts.test.ts',
 ];
 export default defineConfig({
   test: {

@@ -40,6 +40,8 @@ import type {
   VendorTree,
   VendorTrustInput,
 } from './client';
+import type { CtsPublished, VendorCts, VendorCtsKey } from './cts';
+import type { EvidenceFileCheck, EvidenceFileDigest, VendorEvidence } from './ctsEvidence';
 import { AppError } from './errors';
 
 // ---------------------------------------------------------------------------------------
@@ -205,6 +207,33 @@ export interface VendorsApi {
   onDidChange(listener: (change: VendorsChangeEvent) => void): Unsubscribe;
 }
 
+/** OpenCTS telemetry: the posture this server publishes, and vendors' telemetry. */
+export interface CtsApi {
+  /** The telemetry `GET /cts` serves now, its recent changes and the attestation key's id. */
+  published(): Promise<CtsPublished>;
+  /**
+   * A vendor's telemetry as its syncs kept it (offline): the latest document, its history,
+   * the attestation check and keys, and its claims against the CTP data we hold.
+   */
+  vendor(request: { name: string }): Promise<VendorCts>;
+  /** The evidence references of a vendor's latest telemetry, with their statuses (offline). */
+  evidence(request: { name: string }): Promise<VendorEvidence>;
+  /**
+   * Compares files with the references: the page hashes them (SHA-256) and sends only name,
+   * digest and size; nothing is uploaded or kept but the outcome.
+   */
+  checkEvidence(request: {
+    name: string;
+    files: EvidenceFileDigest[];
+  }): Promise<{ files: EvidenceFileCheck[]; evidence: VendorEvidence }>;
+  /** Downloads the vendor's https references (bounded) and compares them with their digests. */
+  fetchEvidence(request: { name: string }): Promise<VendorEvidence>;
+  /** Where the vendor's telemetry is read (null: the CtpBase's origin + `/cts`). */
+  setVendorUrl(request: { name: string; url: string | null }): Promise<{ url: string }>;
+  /** Pins the attestation key a vendor changed to, once the auditor has confirmed it. */
+  acceptVendorKey(request: { name: string; kid: string }): Promise<VendorCtsKey[]>;
+}
+
 /** Everything the renderer may call: `window.auditor` in Electron, HTTP RPC in a browser. */
 export interface AuditorApi {
   app: AppApi;
@@ -213,6 +242,7 @@ export interface AuditorApi {
   vendors: VendorsApi;
   alerts: AlertsApi;
   triggers: TriggersApi;
+  cts: CtsApi;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -395,6 +425,62 @@ export const authorityRemoveRequest: ArgumentValidator<{ kind: 'key' | 'ca'; id:
   return { kind: authorityKind(record.kind), id: boundedText(record.id, 'id', 200) };
 };
 
+/** `{ name, files: [{ name, sha256, size }] }`: at most 1,000 files, digests in lower-case hex. */
+export const checkEvidenceRequest: ArgumentValidator<{
+  name: string;
+  files: EvidenceFileDigest[];
+}> = (value) => {
+  const { name, files } = members(value, 'cts.checkEvidence', ['name', 'files']);
+  if (!Array.isArray(files) || files.length === 0 || files.length > 1000) {
+    throw new AppError('APP_INVALID_ARGUMENT', '"files" must list 1 to 1000 files.');
+  }
+  return { name: vendorName(name), files: files.map(evidenceFileDigest) };
+};
+
+function evidenceFileDigest(file: unknown, index: number): EvidenceFileDigest {
+  const entry = plainObject(file, `files[${index}] must be { name, sha256, size }.`);
+  const { name, sha256, size } = entry;
+  if (
+    Object.keys(entry).length !== 3 ||
+    typeof name !== 'string' ||
+    name.length === 0 ||
+    name.length > 255 ||
+    hasControlCharacter(name) ||
+    typeof sha256 !== 'string' ||
+    !/^[0-9a-f]{64}$/.test(sha256) ||
+    typeof size !== 'number' ||
+    !Number.isSafeInteger(size) ||
+    size < 0
+  ) {
+    throw new AppError(
+      'APP_INVALID_ARGUMENT',
+      `files[${index}] must be { name (1 to 255 characters), sha256 (64 lower-case hex digits), size (bytes) }.`,
+    );
+  }
+  return { name, sha256, size };
+}
+
+/** `{ name, url }`: a URL of at most 2,048 characters, or null. */
+export const setVendorUrlRequest: ArgumentValidator<{ name: string; url: string | null }> = (
+  value,
+) => {
+  const record = members(value, 'cts.setVendorUrl', ['name', 'url']);
+  return {
+    name: vendorName(record.name),
+    url: record.url === null ? null : boundedText(record.url, 'url', 2048),
+  };
+};
+
+/** `{ name, kid }`: a key id of at most 200 characters. */
+export const acceptVendorKeyRequest: ArgumentValidator<{ name: string; kid: string }> = (value) => {
+  const record = members(value, 'cts.acceptVendorKey', ['name', 'kid']);
+  const kid = boundedText(record.kid, 'kid', 200);
+  if (hasControlCharacter(kid)) {
+    throw new AppError('APP_INVALID_ARGUMENT', '"kid" must be a key id (1 to 200 characters).');
+  }
+  return { name: vendorName(record.name), kid };
+};
+
 function hasControlCharacter(text: string): boolean {
   for (let index = 0; index < text.length; index++) {
     const code = text.charCodeAt(index);
@@ -461,6 +547,18 @@ export const API_DESCRIPTION = {
       create: triggerDraftRequest,
       remove: removeTriggerRequest,
       preview: previewRequest,
+    },
+    events: [],
+  },
+  cts: {
+    calls: {
+      published: noArguments,
+      vendor: vendorNameRequest,
+      evidence: vendorNameRequest,
+      checkEvidence: checkEvidenceRequest,
+      fetchEvidence: vendorNameRequest,
+      setVendorUrl: setVendorUrlRequest,
+      acceptVendorKey: acceptVendorKeyRequest,
     },
     events: [],
   },

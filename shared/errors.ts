@@ -101,6 +101,12 @@ export const ERROR_CODES = {
   ALERTS_NOT_FOUND: 404,
   TRIGGER_INVALID: 400,
   TRIGGER_REFUSED: 422,
+  // OpenCTS telemetry
+  CTS_FRAMEWORK_UNKNOWN: 404,
+  CTS_ATTESTATION_KEY_INVALID: 500,
+  CTS_KEY_NOT_OFFERED: 404,
+  CTS_EVIDENCE_REFUSED: 403,
+  CTS_EVIDENCE_UNREACHABLE: 502,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -4,6 +4,7 @@ import type { AlertsServices } from '../core/alerts/alertsModule';
 import type { BundlesServices } from '../core/bundles/bundlesModule';
 import type { ClientServices } from '../core/client/clientModule';
 import { processDataDirSources, resolveDataDir } from '../core/config';
+import type { CtsServices } from '../core/cts/ctsModule';
 import { createLifecycle, type Lifecycle } from '../core/lifecycle';
 import type { CoreModule } from '../core/module';
 import type { ProviderModuleServices } from '../core/provider/providerModule';
@@ -32,6 +33,7 @@ export interface CliModules {
   bundles(options?: { keysDir?: string | undefined }): Promise<BundlesServices>;
   /** Alerts: the notifier and its outbox, the inbox and listener, triggers on vendors. */
   alerts(): Promise<AlertsServices>;
+  cts(): Promise<CtsServices>;
 }
 
 /**
@@ -65,6 +67,25 @@ export function createCliContext(io: CliIo, env: Record<string, string | undefin
     return resolveDataDir({ ...processDataDirSources(flag), env });
   };
   const warn = (text: string): void => io.stderr(sanitizeForTerminal(text));
+  // One set of modules per data folder and provider database: a command asking twice
+  // shares its databases.
+  const opened = new Map<string, CliModules>();
+  const modules = (command: Command): CliModules => {
+    const dir = dataDir(command);
+    const { database } = command.optsWithGlobals<{ database?: string }>();
+    const key = `${dir}\n${database ?? env.TRUST_AUDITOR_DATABASE ?? ''}`;
+    let found = opened.get(key);
+    if (found === undefined) {
+      found = openCliModules(
+        dir,
+        () => providerDatabaseOf(command, env),
+        lifecycle,
+        (message) => warn(`${message}\n`),
+      );
+      opened.set(key, found);
+    }
+    return found;
+  };
   return {
     io,
     env,
@@ -72,13 +93,7 @@ export function createCliContext(io: CliIo, env: Record<string, string | undefin
     print: (text) => io.stdout(sanitizeForTerminal(text)),
     warn,
     dataDir,
-    modules: (command) =>
-      openCliModules(
-        dataDir(command),
-        () => providerDatabaseOf(command, env),
-        lifecycle,
-        (message) => warn(`${message}\n`),
-      ),
+    modules,
     onShutdownSignal(handler) {
       let stopping = false;
       const onSignal = (signal: NodeJS.Signals): void => {
@@ -183,6 +198,19 @@ function openCliModules(
       });
       return use('bundles', module);
     },
+    cts: once(async () => {
+      const { createCtsModule } = await import('../core/cts/ctsModule');
+      const opened = await databases();
+      const store = await opened.provider();
+      const module = createCtsModule({
+        dataDir,
+        clock,
+        providerStore: () => store,
+        auditorDb: opened.auditor,
+        client: () => modules.client(),
+      });
+      return use('cts', module);
+    }),
   };
   return modules;
 }

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 
 import { AppError, errorMessage } from '../../shared/errors';
@@ -67,4 +69,22 @@ function inputError(path: string, what: string, error: unknown): AppError {
   return new AppError('CLI_INPUT_UNREADABLE', `Cannot read ${what} ${path}: ${reason}.`, {
     details: { path },
   });
+}
+
+/** The SHA-256 (hex) and size of a named file, read as a stream (evidence can be large). */
+export async function hashInputFile(
+  path: string,
+  what: string,
+): Promise<{ sha256: string; size: number }> {
+  const hash = createHash('sha256');
+  let size = 0;
+  try {
+    for await (const chunk of createReadStream(path)) {
+      size += (chunk as Buffer).length;
+      hash.update(chunk as Buffer);
+    }
+  } catch (error) {
+    throw inputError(path, what, error);
+  }
+  return { sha256: hash.digest('hex'), size };
 }

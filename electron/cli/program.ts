@@ -8,6 +8,7 @@ import { registerServeCommand } from './commands/serve';
 import { registerAlertsCommands } from './commands/alerts';
 import { registerBundleCommands } from './commands/bundles';
 import { registerCtpscriptCommand } from './commands/ctpscript';
+import { registerCtsCommand } from './commands/cts';
 import { registerServerCommands } from './commands/server';
 import { registerVendorCommands } from './commands/vendor';
 
@@ -43,6 +44,7 @@ export function buildProgram(context: CliContext): Command {
   registerServerCommands(program, context);
   registerVendorCommands(program, context);
   registerAlertsCommands(program, context);
+  registerCtsCommand(program, context);
   return program;
 }
 

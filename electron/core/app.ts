@@ -6,6 +6,7 @@ import { defaultTrustStoreDir } from './bundles/signing/trustStore';
 import { createClientModule, type ClientServices } from './client/clientModule';
 import { createDemoProvider } from './client/demoProvider';
 import { createFileSecretStore, defaultSecretsPath, type SecretStore } from './client/secretStore';
+import { createCtsModule, type CtsServices } from './cts/ctsModule';
 import { createDispatcher, type Dispatcher } from './dispatcher';
 import { createEventBus, type EventBus } from './events';
 import { createHttpModule } from './http/httpModule';
@@ -53,6 +54,8 @@ export interface Core {
   readonly client: ClientServices;
   readonly bundles: BundlesServices;
   readonly alerts: AlertsServices;
+  /** OpenCTS: the telemetry this server publishes, and vendors' telemetry. */
+  readonly cts: CtsServices;
   /** Closes everything in reverse order of opening; safe to call twice. */
   dispose(): Promise<void>;
 }
@@ -116,6 +119,16 @@ export async function createCore(config: CoreConfig): Promise<Core> {
         listen: config.alertsListener ?? config.mode === 'desktop',
       }),
     );
+    const cts = use(
+      'cts',
+      createCtsModule({
+        dataDir: config.dataDir,
+        clock,
+        providerStore: () => store,
+        auditorDb: databases.auditor,
+        client: () => client.services,
+      }),
+    );
     // The RPC transport needs the dispatcher, which needs every handler, the host's too.
     let dispatcher: Dispatcher | null = null;
     const http = use(
@@ -127,6 +140,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
         logger,
         clock,
         provider: provider.services,
+        cts: cts.services.provider,
       }),
     );
     dispatcher = createDispatcher(
@@ -135,6 +149,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
         ...provider.handlers,
         ...client.handlers,
         ...bundles.handlers,
+        ...cts.handlers,
         ...http.handlers,
         ...alerts.handlers,
       },
@@ -150,6 +165,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       client: client.services,
       bundles: bundles.services,
       alerts: alerts.services,
+      cts: cts.services,
       dispose: () => lifecycle.dispose(),
     };
   } catch (error) {

@@ -56,6 +56,13 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('./views/VendorAuthoritiesView.vue'),
     meta: { title: 'Signing authorities' },
   },
+  {
+    path: '/vendors/:name/compliance',
+    name: 'vendor-compliance',
+    // ECharts loads with this page only (DESIGN "Quality bars": first page ≤ 200 KB).
+    component: () => import('./views/VendorComplianceView.vue'),
+    meta: { title: 'Vendor compliance' },
+  },
   { path: '/alerts', name: 'alerts', component: AlertsView, meta: { title: 'Alerts' } },
   {
     path: '/alerts/triggers',

@@ -17,6 +17,7 @@ interface ServeOptions {
   insecurePlainHttp?: boolean;
   publicEntryPoint?: boolean;
   publicMetrics?: boolean;
+  publicCts?: boolean;
   rateLimit: string;
   maxTriggersPerAccount: string;
   logLevel: string;
@@ -35,6 +36,7 @@ export function registerServeCommand(program: Command, context: CliContext): voi
     .option('--insecure-plain-http', 'allow --tls off on a non-loopback address')
     .option('--public-entry-point', 'answer GET /ctp/ without a token (CTP 5.2.1)')
     .option('--public-metrics', 'answer GET /ctp/metrics[/ID] without a token (CTP 5.2.12)')
+    .option('--public-cts', 'answer the OpenCTS endpoints (/cts, /cts/metrics, …) without a token')
     .option(
       '--rate-limit <rate>',
       'requests per second per account: PER_SECOND[,BURST] or off',
@@ -89,10 +91,12 @@ export function registerServeCommand(program: Command, context: CliContext): voi
             rateLimit,
             maxTriggersPerAccount,
           },
+          publicCts: options.publicCts === true,
         });
         const lines = [
           'Trust Auditor is serving',
           `  CTP API   ${listening.ctpBase}`,
+          `  OpenCTS   ${listening.origin}/cts${options.publicCts === true ? ' (public)' : ''}`,
           // Behind a reverse proxy the CtpBase is the proxy's: say where this one listens.
           ...(options.baseUrl === undefined ? [] : [`  Listening ${listening.origin}`]),
           listening.fingerprint256

@@ -22,6 +22,7 @@ export function registerServerCommands(program: Command, context: CliContext): v
       const document = parseJsonInput(text, file, 'CTP_PROVIDER_INVALID');
       const { importer } = await context.modules(command).provider();
       const summary = await importer.importDocument(document);
+      await (await context.modules(command).cts()).provider().telemetry.refresh();
       if (options.json === true) printJson(context, summary);
       else {
         context.print(
@@ -74,6 +75,7 @@ export function registerServerCommands(program: Command, context: CliContext): v
         const text = await readInputText(context, file, 'the result file');
         const { publisher } = await context.modules(command).provider();
         const outcome = await publisher.publish(measurementId, text);
+        await (await context.modules(command).cts()).provider().telemetry.refresh();
         if (options.json === true) printJson(context, outcome);
         else {
           context.print(

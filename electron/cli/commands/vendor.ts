@@ -12,6 +12,7 @@ import { progressBar } from '../progress';
 import { registerAuthorityCommands } from './vendorAuthority';
 import { registerWorkspaceCommands } from './vendorWorkspace';
 import { registerVendorTriggerCommands } from './vendorTriggers';
+import { registerVendorCtsCommands } from './vendorCts';
 
 interface AddOptions {
   tokenFile?: string;
@@ -21,6 +22,7 @@ interface AddOptions {
 
 interface EditOptions extends AddOptions {
   url?: string;
+  cts?: string;
   systemCa?: boolean;
   /** false with --no-token */
   token?: boolean;
@@ -135,6 +137,10 @@ export function registerVendorCommands(program: Command, context: CliContext): v
     .option('--ca <file>', 'trust this PEM CA bundle')
     .option('--fingerprint <sha256>', "pin the server certificate's SHA-256 fingerprint")
     .option('--system-ca', 'trust the system CAs again')
+    .option(
+      '--cts <url>',
+      "where the vendor's OpenCTS telemetry is read (default: the CtpBase's origin + /cts)",
+    )
     .action(async (name: string, options: EditOptions, command: Command) => {
       if (
         [options.ca, options.fingerprint, options.systemCa].filter((item) => item !== undefined)
@@ -157,6 +163,12 @@ export function registerVendorCommands(program: Command, context: CliContext): v
           : options.tokenFile === undefined
             ? undefined
             : await readInputText(context, options.tokenFile, 'the token file');
+      if (options.cts !== undefined) {
+        const cts = await (await context.modules(command).cts()).auditor();
+        context.print(
+          `OpenCTS telemetry of ${name} is read at ${cts.setUrl(name, options.cts === 'default' ? null : options.cts)}.\n`,
+        );
+      }
       await withClient(context, command, ({ vendors }) => {
         const edited = vendors.edit(name, {
           ...(options.url === undefined ? {} : { url: options.url }),
@@ -206,6 +218,7 @@ export function registerVendorCommands(program: Command, context: CliContext): v
   registerWorkspaceCommands(vendor, context);
   registerAuthorityCommands(vendor, context);
   registerVendorTriggerCommands(vendor, context);
+  registerVendorCtsCommands(vendor, context);
 
   vendor
     .command('graph')

@@ -136,7 +136,7 @@ class PinMismatch extends Error {
 }
 
 /** The undici connector for a vendor's TLS trust. */
-function connectorFor(trust: VendorTrust): buildConnector.connector {
+export function connectorFor(trust: VendorTrust): buildConnector.connector {
   if (trust.kind === 'ca') return buildConnector({ ca: trust.caPem });
   if (trust.kind === 'system') return buildConnector({});
   // A pinned self-signed certificate cannot pass chain validation: the pin replaces it. The

@@ -76,6 +76,16 @@ export function createSyncService(deps: {
               }),
         });
         if (outcome.provider !== null) deps.repository.setProvider(vendor.id, outcome.provider);
+        // OpenCTS: the vendor's telemetry, read after its CTP tree (cts/vendorTelemetry.ts).
+        const { readVendorTelemetry } = await import('../cts/vendorTelemetry');
+        await readVendorTelemetry({
+          db: deps.db,
+          vendor,
+          http,
+          openHttp: makeHttp,
+          clock: deps.clock,
+          crawl: outcome.report,
+        });
         return outcome;
       } finally {
         await http.close();

@@ -7,6 +7,7 @@ import type { EventBus } from '../events';
 import type { Logger } from '../logger';
 import { adminRoutes } from './admin/adminRoutes';
 import { ctpRoutes, type CtpRoutesOptions } from './ctp/ctpRoutes';
+import { ctsRoutes, type CtsRoutesOptions } from './cts/ctsRoutes';
 import { registerHealthRoute } from './healthRoute';
 import { rpcRoutes } from './rpcRoutes';
 import { SECURITY_HEADERS } from './securityHeaders';
@@ -25,6 +26,8 @@ export interface ServerDependencies {
   timeouts?: Partial<HttpTimeouts>;
   /** The CTP API under /ctp/ (absent: not served). */
   ctp?: (Omit<CtpRoutesOptions, 'services'> & { services: ProviderServices }) | undefined;
+  /** OpenCTS at /cts and /cpx (absent: not served). */
+  cts?: CtsRoutesOptions | undefined;
 }
 
 /**
@@ -86,6 +89,8 @@ export async function buildServer(deps: ServerDependencies): Promise<FastifyInst
     });
     registerHealthRoute(app, deps.ctp.services.store);
   }
+
+  if (deps.cts !== undefined) await app.register(ctsRoutes, deps.cts);
 
   if (deps.uiDir !== null) {
     // The page itself is public: everything it does goes through the token-guarded RPC.

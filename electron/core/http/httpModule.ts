@@ -1,3 +1,4 @@
+import type { CtsProviderServices } from '../cts/ctsModule';
 import type { Dispatcher } from '../dispatcher';
 import type { EventBus } from '../events';
 import type { Logger } from '../logger';
@@ -22,6 +23,8 @@ export function createHttpModule(deps: {
   logger: Logger;
   clock: () => Date;
   provider: ProviderServices;
+  /** The OpenCTS telemetry, served at /cts (built on first request). */
+  cts?: () => CtsProviderServices;
 }): CoreModule<HttpServices, 'server.status'> {
   const host = createServerHost(deps);
   const { store } = deps.provider;

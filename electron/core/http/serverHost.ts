@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 
 import type { ServerStatus } from '../../../shared/api';
 import { AppError } from '../../../shared/errors';
+import type { CtsProviderServices } from '../cts/ctsModule';
 import type { ProviderServices } from '../provider/services';
 import type { Dispatcher } from '../dispatcher';
 import type { EventBus } from '../events';
@@ -26,6 +27,8 @@ export interface ListenOptions {
     CtpRoutesOptions,
     'publicEntryPoint' | 'publicMetrics' | 'rateLimit' | 'maxTriggersPerAccount'
   >;
+  /** `serve --public-cts`: the OpenCTS endpoints answer without a token. */
+  publicCts?: boolean;
 }
 
 export interface Listening {
@@ -54,6 +57,8 @@ export interface ServerHostDependencies {
   clock: () => Date;
   /** What the CTP and admin APIs serve. */
   provider: ProviderServices;
+  /** The OpenCTS telemetry served at /cts (absent: not served). */
+  cts?: (() => CtsProviderServices) | undefined;
 }
 
 export function createServerHost(deps: ServerHostDependencies): ServerHost {
@@ -105,6 +110,12 @@ export function createServerHost(deps: ServerHostDependencies): ServerHost {
         uiDir: options.uiDir,
         https: tls,
         ctp: { services: deps.provider, baseUrl: options.baseUrl, ...options.ctpOptions },
+        cts: deps.cts && {
+          ...deps.cts(),
+          authenticate: deps.provider.accounts.authenticate,
+          public: options.publicCts === true,
+          rateLimit: options.ctpOptions?.rateLimit,
+        },
       });
       try {
         await built.listen({ host: options.host, port: options.port });

@@ -1,4 +1,5 @@
 import { formatRfc3339 } from '../../../shared/ctp/time';
+import { importCompliance } from '../cts/complianceStore';
 import type { SqlQueries } from '../store/sqlStore';
 import type { Accounts } from './accounts';
 import { changeIdsOn } from './changeIds';
@@ -155,6 +156,8 @@ export function createImportWriter(deps: {
       measurement: (m, attributeId) => writeMeasurement(m, attributeId, work, s),
     });
     await writeAccounts(work, s);
+    if (work.doc.compliance)
+      await importCompliance(work.tx, work.doc.compliance, formatRfc3339(work.nowMs));
     return s;
   };
 }

@@ -3,6 +3,7 @@ import { checkResultValue, ResultProblem } from '../../../shared/ctp/results';
 import { parseRfc3339 } from '../../../shared/ctp/time';
 import type { ColumnType, MeasurementState, ResultColumn } from '../../../shared/ctp/types';
 import { AppError } from '../../../shared/errors';
+import { validateCompliance, type ComplianceInput } from '../cts/complianceValidation';
 import { MIN_TOKEN_LENGTH } from './accounts';
 import { checkCondition } from './conditionCheck';
 
@@ -20,6 +21,8 @@ export interface ProviderDocument {
   metrics: MetricInput[];
   serviceViews: ViewInput[];
   accounts: AccountInput[];
+  /** The OpenCTS mapping (DESIGN "Provider data"), when the document has one. */
+  compliance?: ComplianceInput | undefined;
 }
 
 export interface MetricInput {
@@ -190,6 +193,7 @@ export function validateProvider(input: unknown): ProviderDocument {
     'serviceViews',
     'views',
     'accounts',
+    'compliance',
   ]);
   if (root === null) throw invalid(c.problems);
   const doc: ProviderDocument = {
@@ -260,6 +264,7 @@ export function validateProvider(input: unknown): ProviderDocument {
     });
     doc.accounts.push({ path, name, tokens, serviceViews });
   });
+  doc.compliance = validateCompliance(root.compliance, (path, text) => c.problem(path, text));
   if (c.problems.length > 0) throw invalid(c.problems);
   return doc;
 }

@@ -18,6 +18,12 @@ import type {
   NotifierStatus,
 } from '../../../shared/alerts';
 import type { BundleReport } from '../../../shared/bundles';
+import type { CtsPublished, VendorCts } from '../../../shared/cts';
+import type {
+  EvidenceFileCheck,
+  EvidenceFileDigest,
+  VendorEvidence,
+} from '../../../shared/ctsEvidence';
 import { createAuditorApiPlugin } from '../../../renderer/src/api/auditor';
 import {
   createConnectionPlugin,
@@ -94,6 +100,24 @@ export function sampleReport(overrides: Partial<BundleReport> = {}): BundleRepor
   };
 }
 
+/** No compliance mapping yet: the telemetry of an empty server. */
+export function samplePublished(overrides: Partial<CtsPublished> = {}): CtsPublished {
+  return {
+    telemetry: {
+      version: 'v1',
+      timestamp: '2026-01-01T00:00:00.000Z',
+      compliance_posture: 'unknown',
+      frameworks: [],
+      extensions: {
+        'trust-auditor': { objectives: { met: 0, not_met: 0, not_evidenced: 0 }, frameworks: [] },
+      },
+    },
+    changes: [],
+    keyId: 'kid-for-tests',
+    ...overrides,
+  };
+}
+
 export interface TestApi {
   api: AuditorApi;
   /** Replace to change what a call does. */
@@ -101,6 +125,13 @@ export interface TestApi {
     info: () => Promise<AppInfo>;
     status: () => Promise<ServerStatus>;
     verify: (request: VerifyBundleRequest) => Promise<BundleReport>;
+    published: () => Promise<CtsPublished>;
+    vendorCts: (name: string) => Promise<VendorCts>;
+    evidence: (name: string) => Promise<VendorEvidence>;
+    checkEvidence: (request: {
+      name: string;
+      files: EvidenceFileDigest[];
+    }) => Promise<{ files: EvidenceFileCheck[]; evidence: VendorEvidence }>;
   };
   /** Pushes a `server.onDidChangeStatus` event to every current listener. */
   emitStatus(status: ServerStatus): void;
@@ -157,6 +188,16 @@ export function createTestApi(): TestApi {
     info: async () => sampleInfo(),
     status: async () => sampleStatus(),
     verify: async () => sampleReport(),
+    published: async () => samplePublished(),
+    vendorCts: async () => {
+      throw new Error('cts.vendor is not used by these views');
+    },
+    evidence: async () => {
+      throw new Error('cts.evidence is not used by these views');
+    },
+    checkEvidence: async () => {
+      throw new Error('cts.checkEvidence is not used by these views');
+    },
   };
   const api: AuditorApi = {
     app: {
@@ -231,6 +272,36 @@ export function createTestApi(): TestApi {
       create: notUsed('triggers.create'),
       remove: notUsed('triggers.remove'),
       preview: notUsed('triggers.preview'),
+    },
+    cts: {
+      published: () => {
+        calls.push('cts.published');
+        return handlers.published();
+      },
+      vendor: ({ name }) => {
+        calls.push('cts.vendor');
+        return handlers.vendorCts(name);
+      },
+      evidence: ({ name }) => {
+        calls.push('cts.evidence');
+        return handlers.evidence(name);
+      },
+      checkEvidence: (request) => {
+        calls.push('cts.checkEvidence');
+        return handlers.checkEvidence(request);
+      },
+      fetchEvidence: async () => {
+        calls.push('cts.fetchEvidence');
+        throw new Error('cts.fetchEvidence is not used by these views');
+      },
+      setVendorUrl: async () => {
+        calls.push('cts.setVendorUrl');
+        throw new Error('cts.setVendorUrl is not used by these views');
+      },
+      acceptVendorKey: async () => {
+        calls.push('cts.acceptVendorKey');
+        throw new Error('cts.acceptVendorKey is not used by these views');
+      },
     },
   };
   return {

@@ -49,6 +49,13 @@ describe('the contract', () => {
       'triggers.create',
       'triggers.remove',
       'triggers.preview',
+      'cts.published',
+      'cts.vendor',
+      'cts.evidence',
+      'cts.checkEvidence',
+      'cts.fetchEvidence',
+      'cts.setVendorUrl',
+      'cts.acceptVendorKey',
     ]);
     expect(EVENT_NAMES).toEqual([
       'server.onDidChangeStatus',
@@ -150,5 +157,52 @@ describe('the contract', () => {
     expect(subscriptions).toEqual(['server.onDidChangeStatus']);
     unsubscribe();
     expect(subscriptions).toEqual([]);
+  });
+});
+
+describe('the cts service validators', () => {
+  const digest = 'a'.repeat(64);
+  it('accepts well-formed requests', () => {
+    expect(
+      argumentValidator('cts.checkEvidence')({
+        name: 'acme',
+        files: [{ name: 'r.pdf', sha256: digest, size: 3 }],
+      }),
+    ).toEqual({
+      name: 'acme',
+      files: [{ name: 'r.pdf', sha256: digest, size: 3 }],
+    });
+    expect(argumentValidator('cts.setVendorUrl')({ name: 'acme', url: null })).toEqual({
+      name: 'acme',
+      url: null,
+    });
+    expect(argumentValidator('cts.acceptVendorKey')({ name: 'acme', kid: 'k' })).toEqual({
+      name: 'acme',
+      kid: 'k',
+    });
+  });
+
+  it.each([
+    ['cts.checkEvidence', { name: 'acme', files: [] }],
+    [
+      'cts.checkEvidence',
+      { name: 'acme', files: [{ name: 'r', sha256: digest.toUpperCase(), size: 1 }] },
+    ],
+    ['cts.checkEvidence', { name: 'acme', files: [{ name: 'r', sha256: digest, size: -1 }] }],
+    ['cts.checkEvidence', { name: 'acme', files: [{ name: 'r\u001b', sha256: digest, size: 1 }] }],
+    [
+      'cts.checkEvidence',
+      { name: 'acme', files: [{ name: 'r', sha256: digest, size: 1, path: '/etc/passwd' }] },
+    ],
+    [
+      'cts.checkEvidence',
+      { name: 'acme', files: [{ name: 'r', sha256: digest, size: 1 }], extra: 1 },
+    ],
+    ['cts.setVendorUrl', { name: 'acme' }],
+    ['cts.setVendorUrl', { name: 'acme', url: 'x'.repeat(3000) }],
+    ['cts.acceptVendorKey', { name: 'acme', kid: '' }],
+    ['cts.vendor', { name: '' }],
+  ] as const)('refuses %s %j', (call, value) => {
+    expect(() => argumentValidator(call)(value)).toThrow(AppError);
   });
 });

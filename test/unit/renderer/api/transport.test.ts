@@ -534,6 +534,7 @@ describe('resolveApi', () => {
       'alerts',
       'app',
       'bundles',
+      'cts',
       'server',
       'triggers',
       'vendors',
