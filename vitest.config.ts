@@ -25,6 +25,7 @@ const PROVIDER_STORE_TESTS = [
   'test/integration/http/slowCondition.test.ts',
   'test/integration/cts/complianceImport.test.ts',
   'test/integration/cts/providerCts.test.ts',
+  'test/integration/store/sqlStore.test.ts',
 ];
 export default defineConfig({
   test: {
