@@ -80,30 +80,36 @@ const SQL = {
   objective: 'SELECT objective_condition AS condition, result FROM measurements WHERE id = $1',
   setObjectiveStatus:
     'UPDATE measurements SET objective_status = $1, objective_status_time = $2 WHERE id = $3',
-  setTriggerStatus:
-    'UPDATE triggers SET status = $1, status_update_time = $2, change_id = $3 WHERE id = $4',
-  insertLog: `INSERT INTO logs (id, service_view_id, trigger_id, creation_time, creation_ms, result, error, tags)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-  insertOutbox:
-    'INSERT INTO outbox (log_id, notification, payload, created_at) VALUES ($1, $2, $3, $4)',
 };
+const LOG_COLUMNS = [
+  'id',
+  'service_view_id',
+  'trigger_id',
+  'creation_time',
+  'creation_ms',
+  'result',
+  'error',
+  'tags',
+];
+const OUTBOX_COLUMNS = ['log_id', 'notification', 'payload', 'created_at'];
 
-/** The log entry of an alert and, with a notification URI, its outbox row. */
-async function writeAlert(
-  tx: SqlQueries,
+type Row = Array<string | number | null>;
+
+/** The log entry of an alert and, with a notification URI, its outbox row (CTP 5.3.2). */
+function alertRows(
   trigger: TriggerRecord,
   kind: 'normal' | 'error',
   outcomeError: string | undefined,
   resultText: string,
   nowMs: number,
-): Promise<Alert> {
+): { alert: Alert; log: Row; outbox: Row | null } {
   const now = formatRfc3339(nowMs);
   const logId = newCtpId();
   const tags = kind === 'error' ? ['error'] : trigger.tags;
   const error = kind === 'error' ? (outcomeError ?? 'evaluation error') : null;
   const logResult = kind === 'normal' ? resultText : null;
   const { serviceViewId } = trigger;
-  await tx.run(SQL.insertLog, [
+  const log = [
     logId,
     serviceViewId,
     trigger.id,
@@ -112,23 +118,44 @@ async function writeAlert(
     logResult,
     error,
     JSON.stringify(tags),
-  ]);
+  ];
   const queued = trigger.notification !== '';
-  if (queued) {
-    // The notifier encodes the entry with the CtpBase it serves (CTP 4.2.7.1).
-    const payload = JSON.stringify({
-      id: logId,
-      serviceViewId,
-      triggerId: trigger.id,
-      creationTime: now,
-      // The result as text: a signature over it must still verify at the other end.
-      resultText: logResult,
-      error,
-      tags,
-    });
-    await tx.run(SQL.insertOutbox, [logId, trigger.notification, payload, now]);
+  // The notifier encodes the entry with the CtpBase it serves (CTP 4.2.7.1).
+  const payload = JSON.stringify({
+    id: logId,
+    serviceViewId,
+    triggerId: trigger.id,
+    creationTime: now,
+    // The result as text: a signature over it must still verify at the other end.
+    resultText: logResult,
+    error,
+    tags,
+  });
+  return {
+    alert: { triggerId: trigger.id, logId, kind, queued },
+    log,
+    outbox: queued ? [logId, trigger.notification, payload, now] : null,
+  };
+}
+
+/**
+ * The new statuses, one statement per status (at most three), the triggers named by a
+ * JSON array: a trigger-heavy measurement costs a few round trips on PostgreSQL, not one
+ * per trigger.
+ */
+async function setStatuses(
+  tx: SqlQueries,
+  byStatus: ReadonlyMap<TriStatus, string[]>,
+  nowMs: number,
+  changeId: number,
+): Promise<void> {
+  for (const [status, ids] of byStatus) {
+    await tx.run(
+      `UPDATE triggers SET status = $1, status_update_time = $2, change_id = $3
+       WHERE ${tx.dialect.inJsonArray('id', '$4')}`,
+      [status, formatRfc3339(nowMs), changeId, JSON.stringify(ids)],
+    );
   }
-  return { triggerId: trigger.id, logId, kind, queued };
 }
 
 export const triggerEvaluation: TriggerEvaluation = {
@@ -137,16 +164,27 @@ export const triggerEvaluation: TriggerEvaluation = {
     const due = triggersDue(measurement, triggers, nowMs);
     const resultText = measurement.resultText;
     if (due.length === 0 || resultText === null) return { evaluated: 0, alerts };
+    const byStatus = new Map<TriStatus, string[]>();
+    const logs: Row[] = [];
+    const outbox: Row[] = [];
+    for (const trigger of due) {
+      const outcome = outcomeOf(trigger.condition, resultText);
+      const ids = byStatus.get(outcome.status) ?? [];
+      byStatus.set(outcome.status, ids);
+      ids.push(trigger.id);
+      const kind = alertKind(outcome.status);
+      if (kind === null) continue;
+      const rows = alertRows(trigger, kind, outcome.error, resultText, nowMs);
+      alerts.push(rows.alert);
+      logs.push(rows.log);
+      if (rows.outbox !== null) outbox.push(rows.outbox);
+    }
     // One changeId for the batch: each trigger's and its service view's (CTP 4.1.5.5).
     const changeIds = changeIdsOn(tx);
     const value = await changeIds.next();
-    for (const trigger of due) {
-      const outcome = outcomeOf(trigger.condition, resultText);
-      await tx.run(SQL.setTriggerStatus, [outcome.status, formatRfc3339(nowMs), value, trigger.id]);
-      const kind = alertKind(outcome.status);
-      if (kind !== null)
-        alerts.push(await writeAlert(tx, trigger, kind, outcome.error, resultText, nowMs));
-    }
+    await setStatuses(tx, byStatus, nowMs, value);
+    await tx.insertMany('logs', LOG_COLUMNS, logs);
+    await tx.insertMany('outbox', OUTBOX_COLUMNS, outbox);
     for (const view of new Set(due.map((t) => t.serviceViewId)))
       await changeIds.stampView(value, view);
     return { evaluated: due.length, alerts };
