@@ -3,7 +3,7 @@
  * embed: reading a JSON array of strings, and skipping rows another transaction holds. Everything else the provider's statements use is
  * written the same way in both (`$n` parameters, `ON CONFLICT`, `IS NOT DISTINCT FROM`,
  * `WITH RECURSIVE`, `RETURNING`, and insertion order as `rowid`, which the PostgreSQL
- * schema declares as an identity column). test/integration/store/sqlDialect.test.ts runs
+ * schema declares as an identity column). test/integration/store/sqlStore.test.ts runs
  * each fragment on both engines.
  */
 export interface SqlDialect {
