@@ -1,10 +1,33 @@
 import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'vitest/config';
 
-// Four projects (CONVENTIONS "Tests"): `unit` (pure logic, no database, no port, no build:
+// Five projects (CONVENTIONS "Tests"): `unit` (pure logic, no database, no port, no build:
 // seconds), `integration` (real SQLite, loopback servers, real tools, the built CLI),
-// `renderer` (Vue components and stores in happy-dom), `e2e` (the built app in a real
-// Chromium). Benchmarks are not tests: they run with `npm run bench`.
+// `integration-postgres` (the provider's tests again, on a throwaway PostgreSQL, and the
+// tests of several `serve` processes on one database), `renderer` (Vue components and
+// stores in happy-dom), `e2e` (the built app in a real Chromium). Benchmarks are not
+// tests: they run with `npm run bench`.
+
+/** The provider's tests that run on both stores (test/fixtures/providerStore.ts). */
+const PROVIDER_STORE_TESTS = [
+  'test/integration/provider/admin.test.ts',
+  'test/integration/provider/appendixA.test.ts',
+  'test/integration/provider/console.test.ts',
+  'test/integration/provider/ctpApi.test.ts',
+  'test/integration/provider/demo.test.ts',
+  'test/integration/provider/evaluatedWrite.test.ts',
+  'test/integration/provider/openapi.test.ts',
+  'test/integration/provider/providerImport.test.ts',
+  'test/integration/provider/responseCache.test.ts',
+  'test/integration/provider/robustness.test.ts',
+  'test/integration/provider/signatures.test.ts',
+  'test/integration/provider/triggers.test.ts',
+  'test/integration/http/requestBodies.test.ts',
+  'test/integration/http/slowCondition.test.ts',
+  'test/integration/cts/complianceImport.test.ts',
+  'test/integration/cts/providerCts.test.ts',
+  'test/integration/store/sqlStore.test.ts',
+];
 export default defineConfig({
   test: {
     projects: [
@@ -28,6 +51,18 @@ export default defineConfig({
           name: 'integration',
           environment: 'node',
           include: ['test/integration/**/*.test.ts'],
+          exclude: ['test/integration/postgres/**'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'integration-postgres',
+          environment: 'node',
+          include: [...PROVIDER_STORE_TESTS, 'test/integration/postgres/**/*.test.ts'],
+          globalSetup: ['test/helpers/postgresGlobalSetup.ts'],
+          env: { TRUST_AUDITOR_TEST_STORE: 'postgres' },
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },

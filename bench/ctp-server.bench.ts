@@ -18,6 +18,7 @@ import { createLogger } from '../electron/core/logger';
 import { buildServer } from '../electron/core/http/buildServer';
 import { openDatabase } from '../electron/core/store/database';
 import { loadMigrations } from '../electron/core/store/loadMigrations';
+import { createSqliteStore } from '../electron/core/store/sqliteStore';
 import { bare, compare, CONNECTIONS, originOf, round } from './httpLoad';
 
 const TOKEN = 'bench-token-0123456789abcdef';
@@ -26,7 +27,10 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'ctp-bench-'));
   const db = openDatabase({ path: join(dir, 'server.db'), migrations: loadMigrations('server') });
   try {
-    const services = createProviderServices({ db, clock: () => new Date() });
+    const services = createProviderServices({
+      store: createSqliteStore(db),
+      clock: () => new Date(),
+    });
     await services.importer.importDocument({
       metrics: [
         { id: 'pct', name: 'percentage', resultFormat: [{ name: 'percentage', type: 'number' }] },

@@ -16,6 +16,7 @@ import { createLogger } from '../electron/core/logger';
 import { createProviderServices } from '../electron/core/provider/services';
 import { openDatabase } from '../electron/core/store/database';
 import { loadMigrations } from '../electron/core/store/loadMigrations';
+import { createSqliteStore } from '../electron/core/store/sqliteStore';
 import { bare, compare, CONNECTIONS, originOf, round } from './httpLoad';
 
 const TOKEN = 'bench-token-0123456789abcdef';
@@ -80,9 +81,10 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'cts-bench-'));
   const db = openDatabase({ path: join(dir, 'server.db'), migrations: loadMigrations('server') });
   try {
-    const services = createProviderServices({ db, clock: () => new Date() });
+    const store = createSqliteStore(db);
+    const services = createProviderServices({ store, clock: () => new Date() });
     await services.importer.importDocument(providerDocument());
-    const cts = createCtsProviderServices({ dataDir: dir, clock: () => new Date(), db });
+    const cts = createCtsProviderServices({ dataDir: dir, clock: () => new Date(), store });
     const app = await buildServer({
       dispatcher: createDispatcher({} as ApiHandlers, () => false),
       events: createEventBus(() => undefined),
@@ -114,7 +116,7 @@ async function main(): Promise<void> {
     const recomputeMs: number[] = [];
     const recomputeCpuMs: number[] = [];
     for (let i = 0; i < 100; i++) {
-      const before = cts.telemetry.snapshot().etag;
+      const before = (await cts.telemetry.snapshot()).etag;
       await services.publisher.publish(
         `m${i}`,
         JSON.stringify({ value: [{ percentage: i % 3 === 0 ? 99.99 : 90 }] }),
@@ -122,7 +124,7 @@ async function main(): Promise<void> {
       (globalThis as { gc?: () => void }).gc?.();
       const cpu = process.cpuUsage();
       const started = process.hrtime.bigint();
-      const after = cts.telemetry.refresh();
+      const after = await cts.telemetry.refresh();
       recomputeMs.push(Number(process.hrtime.bigint() - started) / 1e6);
       const used = process.cpuUsage(cpu);
       recomputeCpuMs.push((used.user + used.system) / 1000);

@@ -23,19 +23,27 @@ export interface Comparison {
   ratio: number;
 }
 
-async function load(url: string, headers: Record<string, string>, seconds: number) {
-  // The load runs in a worker thread: the server under test keeps the main thread.
-  const result = await autocannon({
-    url,
-    headers,
-    connections: CONNECTIONS,
-    workers: 1,
-    duration: seconds,
-  });
+/** One URL, or several instances sharing the connections (their counts added up). */
+export type Target = string | readonly string[];
+
+async function load(target: Target, headers: Record<string, string>, seconds: number) {
+  const urls = typeof target === 'string' ? [target] : target;
+  // The load runs in worker threads: the server under test keeps the main thread.
+  const results = await Promise.all(
+    urls.map((url) =>
+      autocannon({
+        url,
+        headers,
+        connections: Math.ceil(CONNECTIONS / urls.length),
+        workers: 1,
+        duration: seconds,
+      }),
+    ),
+  );
   return {
-    requestsPerSecond: result.requests.average,
-    p99Ms: result.latency.p99,
-    errors: result.errors + result.non2xx,
+    requestsPerSecond: results.reduce((sum, result) => sum + result.requests.average, 0),
+    p99Ms: Math.max(...results.map((result) => result.latency.p99)),
+    errors: results.reduce((sum, result) => sum + result.errors + result.non2xx, 0),
   };
 }
 
@@ -44,8 +52,8 @@ async function load(url: string, headers: Record<string, string>, seconds: numbe
  * speed drifts within a run, so one run of each in a row would measure the drift.
  */
 export async function compare(
-  ours: string,
-  bare: string,
+  ours: Target,
+  bare: Target,
   headers: Record<string, string>,
 ): Promise<Comparison> {
   await load(ours, headers, 1);

@@ -8,7 +8,8 @@ import type { CtsServices } from '../core/cts/ctsModule';
 import { createLifecycle, type Lifecycle } from '../core/lifecycle';
 import type { CoreModule } from '../core/module';
 import type { ProviderModuleServices } from '../core/provider/providerModule';
-import type { WorkspaceDatabases } from '../core/store/workspaceDatabases';
+import type { ProviderDatabase, WorkspaceDatabases } from '../core/store/workspaceDatabases';
+import { providerDatabaseOf } from './databaseOption';
 import { jsonForTerminal, sanitizeForTerminal } from './terminalText';
 
 /** Where a command writes: the real process streams, or buffers in tests. */
@@ -67,14 +68,22 @@ export function createCliContext(io: CliIo, env: Record<string, string | undefin
     return resolveDataDir({ ...processDataDirSources(flag), env });
   };
   const warn = (text: string): void => io.stderr(sanitizeForTerminal(text));
-  // One set of modules per data folder: a command asking twice shares its databases.
+  // One set of modules per data folder and provider database: a command asking twice
+  // shares its databases.
   const opened = new Map<string, CliModules>();
   const modules = (command: Command): CliModules => {
     const dir = dataDir(command);
-    let found = opened.get(dir);
+    const { database } = command.optsWithGlobals<{ database?: string }>();
+    const key = `${dir}\n${database ?? env.TRUST_AUDITOR_DATABASE ?? ''}`;
+    let found = opened.get(key);
     if (found === undefined) {
-      found = openCliModules(dir, lifecycle, (message) => warn(`${message}\n`));
-      opened.set(dir, found);
+      found = openCliModules(
+        dir,
+        () => providerDatabaseOf(command, env),
+        lifecycle,
+        (message) => warn(`${message}\n`),
+      );
+      opened.set(key, found);
     }
     return found;
   };
@@ -119,6 +128,7 @@ export function printJsonLine(context: CliContext, value: unknown): void {
 
 function openCliModules(
   dataDir: string,
+  database: () => Promise<ProviderDatabase | undefined>,
   lifecycle: Lifecycle,
   warn: (message: string) => void,
 ): CliModules {
@@ -129,7 +139,7 @@ function openCliModules(
   };
   const databases = once(async (): Promise<WorkspaceDatabases> => {
     const { openWorkspaceDatabases } = await import('../core/store/workspaceDatabases');
-    const opened = openWorkspaceDatabases({ dataDir, warn });
+    const opened = openWorkspaceDatabases({ dataDir, warn, database: await database() });
     lifecycle.add('databases', () => opened.close());
     return opened;
   });
@@ -142,11 +152,8 @@ function openCliModules(
   const modules: CliModules = {
     provider: once(async () => {
       const { createProviderModule } = await import('../core/provider/providerModule');
-      const module = createProviderModule({
-        db: (await databases()).server(),
-        clock,
-        events: await silentEvents(),
-      });
+      const store = await (await databases()).provider();
+      const module = createProviderModule({ store, clock, events: await silentEvents() });
       return use('provider', module);
     }),
     client: once(async () => {
@@ -167,8 +174,10 @@ function openCliModules(
       const { createAlertsModule } = await import('../core/alerts/alertsModule');
       const { createLogger } = await import('../core/logger');
       const opened = await databases();
+      // The notifier's outbox and account live in the provider store.
+      const store = await opened.provider();
       const module = createAlertsModule({
-        serverDb: opened.server,
+        providerStore: () => store,
         auditorDb: opened.auditor,
         client: () => modules.client(),
         secrets: await secrets(),
@@ -194,10 +203,11 @@ function openCliModules(
     cts: once(async () => {
       const { createCtsModule } = await import('../core/cts/ctsModule');
       const opened = await databases();
+      const store = await opened.provider();
       const module = createCtsModule({
         dataDir,
         clock,
-        serverDb: opened.server,
+        providerStore: () => store,
         auditorDb: opened.auditor,
         client: () => modules.client(),
       });

@@ -23,6 +23,14 @@ export function buildProgram(context: CliContext): Command {
       '--data-dir <dir>',
       "data folder (default: TRUST_AUDITOR_DATA, else the desktop app's folder)",
     )
+    .option(
+      '--database <url>',
+      'the CTP server on PostgreSQL: postgres://USER@HOST[:PORT]/DB (default: TRUST_AUDITOR_DATABASE, else server.db)',
+    )
+    .option(
+      '--database-password-file <file>',
+      "the PostgreSQL password's file (else PGPASSWORD or ~/.pgpass; never in the URL)",
+    )
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
       writeOut: (text) => context.io.stdout(text),

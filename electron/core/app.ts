@@ -15,7 +15,7 @@ import { createLifecycle, type Lifecycle } from './lifecycle';
 import { createLogger, type Logger } from './logger';
 import type { CoreModule } from './module';
 import { createProviderModule, type ProviderModuleServices } from './provider/providerModule';
-import { openWorkspaceDatabases } from './store/workspaceDatabases';
+import { openWorkspaceDatabases, type ProviderDatabase } from './store/workspaceDatabases';
 
 export interface CoreConfig {
   /** The data folder (see config.ts resolveDataDir). */
@@ -37,6 +37,8 @@ export interface CoreConfig {
   warn?: (message: string) => void;
   /** The desktop app's native file picker (`app.chooseFile`); headless mode has none. */
   chooseFile?: FileChooser;
+  /** The provider store on PostgreSQL (`serve --database`); default: server.db. */
+  database?: ProviderDatabase;
   /** Run the alerts listener when an account is set (default: in the desktop app). */
   alertsListener?: boolean;
 }
@@ -83,10 +85,8 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       'app',
       createAppModule({ ...config, runtime: config.runtime ?? noRuntime, db: databases.auditor }),
     );
-    const provider = use(
-      'provider',
-      createProviderModule({ db: databases.server(), clock, events }),
-    );
+    const store = await databases.provider();
+    const provider = use('provider', createProviderModule({ store, clock, events }));
     const secrets = config.secrets ?? createFileSecretStore(defaultSecretsPath(config.dataDir));
     const client = use(
       'client',
@@ -111,7 +111,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
     const alerts = use(
       'alerts',
       createAlertsModule({
-        serverDb: databases.server,
+        providerStore: () => store,
         auditorDb: databases.auditor,
         client: async () => client.services,
         secrets,
@@ -126,7 +126,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
       createCtsModule({
         dataDir: config.dataDir,
         clock,
-        serverDb: databases.server,
+        providerStore: () => store,
         auditorDb: databases.auditor,
         client: () => client.services,
       }),

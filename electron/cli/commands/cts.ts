@@ -15,7 +15,7 @@ export function registerCtsCommand(program: Command, context: CliContext): void 
     .option('--json', 'print the telemetry document as GET /cts serves it')
     .action(async (options: { json?: boolean }, command: Command) => {
       const cts = await context.modules(command).cts();
-      const published = cts.provider().telemetry.refresh();
+      const published = await cts.provider().telemetry.refresh();
       if (options.json === true) printJson(context, published.telemetry);
       else context.print(describeTelemetry(published.telemetry));
     });

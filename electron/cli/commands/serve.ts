@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { AppError } from '../../../shared/errors';
 import { builtRendererDir } from '../../core/paths';
 import type { CliContext } from '../context';
+import { providerDatabaseOf } from '../databaseOption';
 
 interface ServeOptions {
   host: string;
@@ -31,7 +32,7 @@ export function registerServeCommand(program: Command, context: CliContext): voi
     .option('--base-url <url>', 'CtpBase to advertise (default <scheme>://<host>:<port>/ctp/)')
     .option('--tls <mode>', 'auto (self-signed, kept), off, or CERT,KEY', 'auto')
     .option('--ui', 'also serve the app UI and its RPC transport')
-    .option('--demo', 'load the demo provider (90 days of results) into an empty server.db')
+    .option('--demo', 'load the demo provider (90 days of results) into an empty provider store')
     .option('--insecure-plain-http', 'allow --tls off on a non-loopback address')
     .option('--public-entry-point', 'answer GET /ctp/ without a token (CTP 5.2.1)')
     .option('--public-metrics', 'answer GET /ctp/metrics[/ID] without a token (CTP 5.2.12)')
@@ -64,11 +65,13 @@ export function registerServeCommand(program: Command, context: CliContext): voi
       const { createCore } = await import('../../core/app');
       const { createLogger } = await import('../../core/logger');
       const logger = createLogger({ level: options.logLevel as 'info' });
+      const database = await providerDatabaseOf(command, context.env);
       const core = await createCore({
         dataDir: context.dataDir(command),
         mode: 'headless',
         logger,
         warn: (message) => context.warn(`${message}\n`),
+        ...(database === undefined ? {} : { database }),
         // The alerts listener runs beside the app's UI (DESIGN "Alerts").
         alertsListener: options.ui === true,
       });
@@ -94,6 +97,8 @@ export function registerServeCommand(program: Command, context: CliContext): voi
           'Trust Auditor is serving',
           `  CTP API   ${listening.ctpBase}`,
           `  OpenCTS   ${listening.origin}/cts${options.publicCts === true ? ' (public)' : ''}`,
+          // Behind a reverse proxy the CtpBase is the proxy's: say where this one listens.
+          ...(options.baseUrl === undefined ? [] : [`  Listening ${listening.origin}`]),
           listening.fingerprint256
             ? `  TLS       SHA-256 fingerprint ${listening.fingerprint256}`
             : '  TLS       off (plain HTTP)',
@@ -103,13 +108,14 @@ export function registerServeCommand(program: Command, context: CliContext): voi
             : [
                 demo.seeded
                   ? `  Demo      loaded: ${demo.results} results over 90 days, ${demo.alerts} alerts`
-                  : '  Demo      server.db already holds data: left as it is',
+                  : `  Demo      ${database === undefined ? 'server.db' : 'the database'} already holds data: left as it is`,
                 ...demo.accounts.map(
                   (account) =>
                     `  Token     ${account.name} (${account.serviceViews.join(', ')}): ${account.token}`,
                 ),
               ]),
           `  Data      ${core.config.dataDir}`,
+          ...(database === undefined ? [] : [`  Database  ${database.url}`]),
           'Press Ctrl+C to stop.',
         ];
         context.print(`${lines.join('\n')}\n`);

@@ -23,7 +23,7 @@ export function registerServerCommands(program: Command, context: CliContext): v
       const document = parseJsonInput(text, file, 'CTP_PROVIDER_INVALID');
       const { importer } = await context.modules(command).provider();
       const summary = await importer.importDocument(document);
-      (await context.modules(command).cts()).provider().telemetry.refresh();
+      await (await context.modules(command).cts()).provider().telemetry.refresh();
       if (options.json === true) printJson(context, summary);
       else {
         context.print(
@@ -43,16 +43,17 @@ export function registerServerCommands(program: Command, context: CliContext): v
       if (name === '') throw new AppError('CLI_USAGE', '--account must not be empty.');
       const views = parseViews(options.views);
       const { accounts } = await context.modules(command).provider();
-      if (views === undefined && accounts.get(name) === undefined) {
+      if (views === undefined && (await accounts.get(name)) === undefined) {
         throw new AppError(
           'CLI_USAGE',
           `Account "${name}" does not exist yet: give the service views it may see with --views ID,ID.`,
         );
       }
-      const created = accounts.createToken(name, views);
+      const created = await accounts.createToken(name, views);
+      const granted = (await accounts.get(name))?.serviceViews.join(', ') ?? '';
       context.print(`${created}\n`);
       context.warn(
-        `Token for account "${name}" (views: ${accounts.get(name)?.serviceViews.join(', ') ?? ''}). It is shown only this once; the server keeps only its SHA-256 digest.\n`,
+        `Token for account "${name}" (views: ${granted}). It is shown only this once; the server keeps only its SHA-256 digest.\n`,
       );
     });
 
@@ -75,7 +76,7 @@ export function registerServerCommands(program: Command, context: CliContext): v
         const text = await readInputText(context, file, 'the result file', MAX_RESULT_BYTES);
         const { publisher } = await context.modules(command).provider();
         const outcome = await publisher.publish(measurementId, text);
-        (await context.modules(command).cts()).provider().telemetry.refresh();
+        await (await context.modules(command).cts()).provider().telemetry.refresh();
         if (options.json === true) printJson(context, outcome);
         else {
           context.print(

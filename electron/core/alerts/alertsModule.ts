@@ -4,13 +4,14 @@ import type { SecretStore } from '../client/secretStore';
 import type { EventBus } from '../events';
 import type { CoreModule } from '../module';
 import type { SqliteDatabase } from '../store/database';
+import type { SqlStore } from '../store/sqlStore';
 import { createInboxService, type InboxService } from './listener/inboxService';
 import type { ListenerOptions } from './listener/listener';
 import type { NotifierOptions } from './notifier/notifier';
 import { createNotifierService, type NotifierService } from './notifier/notifierService';
-import { createSqliteOutboxRepository } from './notifier/outboxRepository';
+import { createOutboxRepository } from './notifier/outboxRepository';
 import { createVendorTriggerService, type VendorTriggerService } from './triggers/vendorTriggers';
-import { createSqliteAccountSettings } from './xmpp/accountSettings';
+import { createAccountSettings } from './xmpp/accountSettings';
 import type { Connect } from './xmpp/xmppSession';
 
 export interface AlertsServices {
@@ -40,8 +41,8 @@ type AlertsCalls =
   | 'triggers.preview';
 
 export interface AlertsModuleDependencies {
-  /** server.db (the outbox and the notifier's account), opened on first use. */
-  serverDb: () => SqliteDatabase;
+  /** The provider store (the outbox and the notifier's account): server.db or PostgreSQL. */
+  providerStore: () => SqlStore;
   /** auditor.db (alerts, the alerts account), opened on first use. */
   auditorDb: () => SqliteDatabase;
   /** The CTP client: vendors, their sync (catch-up, trigger writes). */
@@ -106,8 +107,8 @@ export function createAlertsModule(
   });
   const notifier = once(() =>
     createNotifierService({
-      outbox: createSqliteOutboxRepository(deps.serverDb()),
-      settings: createSqliteAccountSettings(deps.serverDb(), 'notifier_settings'),
+      outbox: createOutboxRepository(deps.providerStore()),
+      settings: createAccountSettings(deps.providerStore(), 'notifier_settings'),
       secrets: deps.secrets,
       clock: deps.clock,
       log: deps.log,

@@ -70,6 +70,7 @@ export function createDemoProvider(deps: {
     // Loaded on first use: CLI commands that never sync the demo do not load a server.
     const { openDatabase } = await import('../store/database');
     const { loadMigrations } = await import('../store/loadMigrations');
+    const { createSqliteStore } = await import('../store/sqliteStore');
     const { createProviderServices } = await import('../provider/services');
     const { seedDemo } = await import('../provider/demo');
     const { createServerHost } = await import('../http/serverHost');
@@ -80,11 +81,12 @@ export function createDemoProvider(deps: {
       migrations: loadMigrations('server'),
     });
     try {
-      await seedDemo({ db, now: deps.clock });
-      const provider = createProviderServices({ db, clock: deps.clock });
-      if (provider.accounts.get(DEMO_ACCOUNT.name) === undefined) {
-        provider.accounts.ensureAccount(DEMO_ACCOUNT.name, ['notes-eu', 'notes-us']);
-        provider.accounts.addToken(DEMO_ACCOUNT.name, DEMO_ACCOUNT.token);
+      const store = createSqliteStore(db);
+      await seedDemo({ store, now: deps.clock });
+      const provider = createProviderServices({ store, clock: deps.clock });
+      if ((await provider.accounts.get(DEMO_ACCOUNT.name)) === undefined) {
+        await provider.accounts.ensureAccount(DEMO_ACCOUNT.name, ['notes-eu', 'notes-us']);
+        await provider.accounts.addToken(DEMO_ACCOUNT.name, DEMO_ACCOUNT.token);
       }
       const host = createServerHost({
         dataDir: folder,

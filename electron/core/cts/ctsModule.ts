@@ -2,12 +2,13 @@ import type { CtsPublished } from '../../../shared/cts';
 import type { ClientServices } from '../client/clientModule';
 import type { CoreModule } from '../module';
 import type { SqliteDatabase } from '../store/database';
+import type { SqlStore } from '../store/sqlStore';
 import { createAttestationSigner, type AttestationSigner } from './attestationSigner';
 import type { CtsAuditorServices } from './auditorCts';
 import { createComplianceStore } from './complianceStore';
 import { createProviderTelemetry, type ProviderTelemetry } from './providerTelemetry';
 
-/** The provider's side: its telemetry over server.db and the key that attests it. */
+/** The provider's side: its telemetry over the provider store and the key that attests it. */
 export interface CtsProviderServices {
   telemetry: ProviderTelemetry;
   signer: AttestationSigner;
@@ -16,7 +17,7 @@ export interface CtsProviderServices {
 }
 
 export interface CtsServices {
-  /** Built on first use (opens server.db). */
+  /** Built on first use. */
   provider(): CtsProviderServices;
   /** Built on first use (opens auditor.db and the client module). */
   auditor(): Promise<CtsAuditorServices>;
@@ -31,21 +32,18 @@ type CtsCalls =
   | 'cts.setVendorUrl'
   | 'cts.acceptVendorKey';
 
-/** The provider's telemetry over one open server.db, the attestation key in `dataDir`. */
+/** The provider's telemetry over the provider store, the attestation key in `dataDir`. */
 export function createCtsProviderServices(deps: {
   dataDir: string;
   clock: () => Date;
-  db: SqliteDatabase;
+  store: SqlStore;
 }): CtsProviderServices {
-  const { db } = deps;
-  // This connection's writes (no I/O) and other processes' commits (the CTP server's rule).
-  const ownWrites = db.prepare<[], number>('SELECT total_changes()').pluck();
-  const otherWrites = db.prepare<[], number>('PRAGMA data_version').pluck();
+  const { store } = deps;
   const telemetry = createProviderTelemetry({
-    store: createComplianceStore(db),
+    store: createComplianceStore(store),
     clock: deps.clock,
-    ownWrites: () => ownWrites.get() ?? 0,
-    otherWrites: () => otherWrites.get() ?? 0,
+    // Writes by this process and by any other (the CTP API's response cache follows it too).
+    dataVersion: store.dataVersion,
   });
   const signer = createAttestationSigner(deps.dataDir);
   return {
@@ -54,8 +52,8 @@ export function createCtsProviderServices(deps: {
     async published() {
       const { keys } = await signer.jwks();
       return {
-        telemetry: telemetry.snapshot().telemetry,
-        changes: telemetry.changes(200),
+        telemetry: (await telemetry.snapshot()).telemetry,
+        changes: await telemetry.changes(200),
         keyId: keys[0]?.kid ?? null,
       };
     },
@@ -71,8 +69,8 @@ export function createCtsProviderServices(deps: {
 export function createCtsModule(deps: {
   dataDir: string;
   clock: () => Date;
-  /** server.db, opened on first use. */
-  serverDb: () => SqliteDatabase;
+  /** The provider store (server.db or PostgreSQL). */
+  providerStore: () => SqlStore;
   /** auditor.db, opened on first use. */
   auditorDb: () => SqliteDatabase;
   /** The followed vendors (their records, tokens and workspaces). */
@@ -80,7 +78,7 @@ export function createCtsModule(deps: {
 }): CoreModule<CtsServices, CtsCalls> {
   let provider: CtsProviderServices | null = null;
   const providerServices = (): CtsProviderServices =>
-    (provider ??= createCtsProviderServices({ ...deps, db: deps.serverDb() }));
+    (provider ??= createCtsProviderServices({ ...deps, store: deps.providerStore() }));
   let auditor: Promise<CtsAuditorServices> | null = null;
   const auditorServices = (): Promise<CtsAuditorServices> =>
     (auditor ??= (async () => {

@@ -46,22 +46,18 @@ export interface PublishedTelemetry {
  * (`timestamp`), and served from memory while the data is unchanged.
  */
 export interface ProviderTelemetry {
-  /** Rows written through this connection so far (SQLite `total_changes()`: no I/O). */
-  ownWrites(): number;
-  /** Moves when another connection commits (`PRAGMA data_version`: a short read transaction). */
-  otherWrites(): number;
   /**
-   * The telemetry for the data at `version` (`ownWrites:otherWrites`, default: now);
-   * recomputed when it moved.
+   * The telemetry for the data now (the provider store's data version, sqlStore.ts);
+   * recomputed when it moved, or when the version cannot be known.
    */
-  snapshot(version?: string): PublishedTelemetry;
+  snapshot(): Promise<PublishedTelemetry>;
   /**
    * Recomputes now. Call it after a write commits (a publish, an import, an admin change):
    * the change is then recorded at the time it happened rather than at the next read.
    */
-  refresh(): PublishedTelemetry;
+  refresh(): Promise<PublishedTelemetry>;
   /** The latest changes of the telemetry, newest first. */
-  changes(limit?: number): TelemetryChange[];
+  changes(limit?: number): Promise<TelemetryChange[]>;
 }
 
 const EMPTY_MAPPING: ComplianceMapping = { frameworks: [], evidenceRefs: [] };
@@ -69,27 +65,30 @@ const EMPTY_MAPPING: ComplianceMapping = { frameworks: [], evidenceRefs: [] };
 export function createProviderTelemetry(deps: {
   store: ComplianceStore;
   clock: () => Date;
-  ownWrites: () => number;
-  otherWrites: () => number;
+  /** Moves whenever the provider's data may have changed; null while that is unknown. */
+  dataVersion: () => string | null;
 }): ProviderTelemetry {
   const { store, clock } = deps;
-  const dataVersion = () => `${deps.ownWrites()}:${deps.otherWrites()}`;
   let mapping: { revision: number; value: ComplianceMapping } | null = null;
-  let current: { version: string; published: PublishedTelemetry; digest: string } | null = null;
+  let current: {
+    version: string | null;
+    published: PublishedTelemetry;
+    digest: string;
+  } | null = null;
 
-  const mappingNow = () => {
-    const revision = store.revision();
+  const mappingNow = async () => {
+    const revision = await store.revision();
     if (mapping?.revision !== revision) {
-      mapping = { revision, value: store.mapping() ?? EMPTY_MAPPING };
+      mapping = { revision, value: (await store.mapping()) ?? EMPTY_MAPPING };
     }
     return mapping;
   };
 
   // Each framework's part, kept with its texts until a change touches one of its measurements.
   let parts: { revision: number; list: CachedPart[] } | null = null;
-  const partsNow = (): { list: CachedPart[]; rebuilt: boolean } => {
-    const { revision, value } = mappingNow();
-    const { facts, changed } = store.facts();
+  const partsNow = async (): Promise<{ list: CachedPart[]; rebuilt: boolean }> => {
+    const { revision, value } = await mappingNow();
+    const { facts, changed } = await store.facts();
     const read = (id: string) => readObjective(facts.get(id));
     if (parts === null || parts.revision !== revision || changed === null) {
       parts = { revision, list: value.frameworks.map((framework) => cachedPart(framework, read)) };
@@ -104,8 +103,8 @@ export function createProviderTelemetry(deps: {
     return { list: parts.list, rebuilt };
   };
 
-  const refreshAt = (version: string): PublishedTelemetry => {
-    const { list, rebuilt } = partsNow();
+  const refreshAt = async (version: string | null): Promise<PublishedTelemetry> => {
+    const { list, rebuilt } = await partsNow();
     if (!rebuilt && current !== null) {
       current = { ...current, version };
       return current.published;
@@ -127,12 +126,12 @@ export function createProviderTelemetry(deps: {
       current = { ...current, version };
       return current.published;
     }
-    const previous = store.stored();
+    const previous = await store.stored();
     const now = formatRfc3339(clock().getTime());
     const recorded =
       previous?.digest === digest
         ? previous
-        : store.record(nextStored(list, digest, previous, now), {
+        : await store.record(nextStored(list, digest, previous, now), {
             changedAt: now,
             digest,
             posture: body.compliance_posture,
@@ -147,13 +146,13 @@ export function createProviderTelemetry(deps: {
   };
 
   return {
-    ownWrites: deps.ownWrites,
-    otherWrites: deps.otherWrites,
-    snapshot(version = dataVersion()) {
-      if (current !== null && current.version === version) return current.published;
+    async snapshot() {
+      const version = deps.dataVersion();
+      if (current !== null && version !== null && current.version === version)
+        return current.published;
       return refreshAt(version);
     },
-    refresh: () => refreshAt(dataVersion()),
+    refresh: () => refreshAt(deps.dataVersion()),
     changes: (limit = 500) => store.changes(limit),
   };
 }

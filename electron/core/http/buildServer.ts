@@ -8,6 +8,7 @@ import type { Logger } from '../logger';
 import { adminRoutes } from './admin/adminRoutes';
 import { ctpRoutes, type CtpRoutesOptions } from './ctp/ctpRoutes';
 import { ctsRoutes, type CtsRoutesOptions } from './cts/ctsRoutes';
+import { registerHealthRoute } from './healthRoute';
 import { rpcRoutes } from './rpcRoutes';
 import { SECURITY_HEADERS } from './securityHeaders';
 import { HTTP_TIMEOUTS, type HttpTimeouts } from './timeouts';
@@ -86,6 +87,7 @@ export async function buildServer(deps: ServerDependencies): Promise<FastifyInst
       adminToken: deps.adminToken,
       baseUrl: deps.ctp.baseUrl,
     });
+    registerHealthRoute(app, deps.ctp.services.store);
   }
 
   if (deps.cts !== undefined) await app.register(ctsRoutes, deps.cts);

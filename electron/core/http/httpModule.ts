@@ -27,16 +27,19 @@ export function createHttpModule(deps: {
   cts?: () => CtsProviderServices;
 }): CoreModule<HttpServices, 'server.status'> {
   const host = createServerHost(deps);
-  const { repositories } = deps.provider;
+  const { store } = deps.provider;
+  const onError = (error: unknown) =>
+    deps.logger.error({ err: error }, 'watching the provider store failed');
   const watcher = watchServerStatus({
-    dataVersion: () => `${repositories.ownWrites()}:${repositories.otherWrites()}`,
+    dataVersion: () => store.dataVersion() ?? '',
     watched: () => deps.events.listenerCount > 0,
-    emitStatus: () => deps.events.emit('server.onDidChangeStatus', host.status()),
-    onError: (error) => deps.logger.error({ err: error }, 'watching server.db failed'),
+    emitStatus: () =>
+      host.status().then((status) => deps.events.emit('server.onDidChangeStatus', status), onError),
+    onError,
   });
   return {
     services: { host },
-    handlers: { 'server.status': async () => host.status() },
+    handlers: { 'server.status': () => host.status() },
     async dispose() {
       watcher.dispose();
       await host.close();

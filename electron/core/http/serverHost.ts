@@ -44,7 +44,7 @@ export interface Listening {
 /** The embedded HTTP server's lifecycle: listen once, report status, close gracefully. */
 export interface ServerHost {
   listen(options: ListenOptions): Promise<Listening>;
-  status(): ServerStatus;
+  status(): Promise<ServerStatus>;
   close(): Promise<void>;
 }
 
@@ -70,13 +70,19 @@ export function createServerHost(deps: ServerHostDependencies): ServerHost {
     startedAt: string;
   } | null = null;
 
-  const status = (): ServerStatus => ({
+  const status = async (): Promise<ServerStatus> => ({
     listening: state !== null,
     ctpBase: state?.ctpBase ?? null,
     tls: { mode: state?.tlsMode ?? 'off', fingerprint256: state?.fingerprint256 ?? null },
     startedAt: state?.startedAt ?? null,
-    counts: deps.provider.counts.counts(),
+    counts: await deps.provider.counts.counts(),
   });
+  const announce = (): void => {
+    status().then(
+      (current) => deps.events.emit('server.onDidChangeStatus', current),
+      (error: unknown) => deps.logger.error({ err: error }, 'reading the server status failed'),
+    );
+  };
 
   return {
     async listen(options) {
@@ -132,7 +138,7 @@ export function createServerHost(deps: ServerHostDependencies): ServerHost {
         fingerprint256: tls?.fingerprint256 ?? null,
         startedAt: deps.clock().toISOString(),
       };
-      deps.events.emit('server.onDidChangeStatus', status());
+      announce();
       return {
         origin,
         ctpBase,
@@ -149,7 +155,7 @@ export function createServerHost(deps: ServerHostDependencies): ServerHost {
       state = null;
       // Fastify's close stops accepting, lets in-flight requests finish, then resolves.
       await closing.close();
-      deps.events.emit('server.onDidChangeStatus', status());
+      announce();
     },
   };
 }

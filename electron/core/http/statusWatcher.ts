@@ -1,7 +1,7 @@
 export interface StatusWatcherDependencies {
   /**
-   * A value that moves whenever server.db's data changes, whichever connection wrote it
-   * (this one's `total_changes()` and `PRAGMA data_version`): microseconds, no table read.
+   * A value that moves whenever the provider's data changes, whichever process wrote it
+   * (the store's data version, sqlStore.ts): microseconds, no table read.
    */
   dataVersion: () => string;
   /** True while someone would receive the status (an IPC window, an SSE stream). */

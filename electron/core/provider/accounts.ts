@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 import { AppError } from '../../../shared/errors';
 import type { AccountDetail, TokenInfo } from '../../../shared/serverConsole';
-import type { SqliteDatabase } from '../store/database';
+import type { SqlQueries, SqlStore } from '../store/sqlStore';
 
 /** Who a bearer token speaks for, and the service views that account may see (CTP 6.1). */
 export interface Principal {
@@ -26,32 +26,36 @@ export const TOKEN_USE_RESOLUTION_MS = 60_000;
  * comparison, so neither the token nor its length leaks through timing.
  */
 export interface Accounts {
-  authenticate(token: string): Principal | null;
+  authenticate(token: string): Promise<Principal | null>;
   /** Creates the account if needed; replaces its service views when `serviceViews` is given. */
-  ensureAccount(name: string, serviceViews?: readonly string[]): number;
+  ensureAccount(name: string, serviceViews?: readonly string[]): Promise<number>;
   /** Adds a token (a new random one when `token` is omitted) and returns it in clear, once. */
-  addToken(account: string, token?: string): string;
+  addToken(account: string, token?: string): Promise<string>;
   /**
    * `server token create`: creates the account if needed (with `serviceViews`, which
    * replace its views when given) and a new random token, in one transaction.
    */
-  createToken(account: string, serviceViews?: readonly string[]): string;
+  createToken(account: string, serviceViews?: readonly string[]): Promise<string>;
   /** Revokes every token of the account and returns a new one. */
-  rotateTokens(account: string): string;
-  revokeTokens(account: string): number;
+  rotateTokens(account: string): Promise<string>;
+  revokeTokens(account: string): Promise<number>;
   /** Revokes one token of the account; 0 when it was revoked already. */
-  revokeToken(account: string, tokenId: number): number;
-  deleteAccount(account: string): boolean;
-  list(): AccountSummary[];
-  get(account: string): AccountSummary | undefined;
+  revokeToken(account: string, tokenId: number): Promise<number>;
+  deleteAccount(account: string): Promise<boolean>;
+  list(): Promise<AccountSummary[]>;
+  get(account: string): Promise<AccountSummary | undefined>;
   /** Every account with its tokens (last use included) and trigger count, for the console. */
-  details(): AccountDetail[];
+  details(): Promise<AccountDetail[]>;
   /**
    * Writes the last uses noted by `authenticate` (at most one per token a minute). Never
-   * waits for another process's write lock: when server.db is busy they stay pending.
+   * waits for another process's write lock: while it is held they stay pending.
    */
-  flushUses(): number;
+  flushUses(): Promise<number>;
+  /** The same writes inside a caller's write transaction (the provider import). */
+  within(tx: SqlQueries): AccountWrites;
 }
+
+export type AccountWrites = Pick<Accounts, 'ensureAccount' | 'addToken' | 'get'>;
 
 export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
@@ -64,106 +68,120 @@ export function newToken(): string {
 /** The shortest token accepted at import (a guessable token is no authentication). */
 export const MIN_TOKEN_LENGTH = 16;
 
-export function createAccounts(db: SqliteDatabase, clock: () => Date = () => new Date()): Accounts {
-  const byHash = db.prepare<
-    [string],
-    {
-      id: number;
-      account_id: number;
-      name: string;
-      token_hash: string;
-      last_used_at: string | null;
-    }
-  >(`
-    SELECT t.id, t.account_id, a.name, t.token_hash, t.last_used_at
+const SQL = {
+  byHash: `SELECT t.id, t.account_id, a.name, t.token_hash, t.last_used_at
     FROM tokens t JOIN accounts a ON a.id = t.account_id
-    WHERE t.token_hash = ? AND t.revoked_at IS NULL`);
-  const viewsOf = db.prepare<[number], { id: string }>(
-    'SELECT service_view_id AS id FROM account_service_views WHERE account_id = ? ORDER BY rowid',
-  );
-  const accountId = db.prepare<[string], { id: number }>('SELECT id FROM accounts WHERE name = ?');
-  const insertAccount = db.prepare<[string], { id: number }>(
-    'INSERT INTO accounts (name) VALUES (?) RETURNING id',
-  );
-  const clearViews = db.prepare<[number]>('DELETE FROM account_service_views WHERE account_id = ?');
-  const addView = db.prepare<[number, string]>(
-    'INSERT OR IGNORE INTO account_service_views (account_id, service_view_id) VALUES (?, ?)',
-  );
-  const viewExists = db.prepare<[string], { id: string }>(
-    'SELECT id FROM service_views WHERE id = ? AND parent_id IS NULL',
-  );
-  const insertToken = db.prepare<[number, string, string]>(
-    'INSERT OR IGNORE INTO tokens (account_id, token_hash, created_at) VALUES (?, ?, ?)',
-  );
-  const revoke = db.prepare<[string, number]>(
-    'UPDATE tokens SET revoked_at = ? WHERE account_id = ? AND revoked_at IS NULL',
-  );
-  const revokeOne = db.prepare<[string, number, number]>(
-    'UPDATE tokens SET revoked_at = ? WHERE account_id = ? AND id = ? AND revoked_at IS NULL',
-  );
-  const tokenExists = db.prepare<[number, number], { id: number }>(
-    'SELECT id FROM tokens WHERE account_id = ? AND id = ?',
-  );
-  const tokensOf = db.prepare<
-    [number],
-    { id: number; created_at: string; revoked_at: string | null; last_used_at: string | null }
-  >(
-    'SELECT id, created_at, revoked_at, last_used_at FROM tokens WHERE account_id = ? ORDER BY revoked_at IS NOT NULL, id DESC',
-  );
-  const triggersSeen = db.prepare<[number], { n: number }>(`
-    SELECT count(*) AS n FROM triggers
-    WHERE service_view_id IN (SELECT service_view_id FROM account_service_views WHERE account_id = ?)`);
-  const recordUse = db.prepare<[{ at: string; id: number }]>(
-    'UPDATE tokens SET last_used_at = @at WHERE id = @id AND (last_used_at IS NULL OR last_used_at < @at)',
-  );
-  const remove = db.prepare<[string]>('DELETE FROM accounts WHERE name = ?');
-  const all = db.prepare<[], { id: number; name: string; active: number }>(`
-    SELECT a.id, a.name, (SELECT count(*) FROM tokens t WHERE t.account_id = a.id AND t.revoked_at IS NULL) AS active
-    FROM accounts a ORDER BY a.name`);
+    WHERE t.token_hash = $1 AND t.revoked_at IS NULL`,
+  viewsOf:
+    'SELECT service_view_id AS id FROM account_service_views WHERE account_id = $1 ORDER BY rowid',
+  accountId: 'SELECT id FROM accounts WHERE name = $1',
+  insertAccount: 'INSERT INTO accounts (name) VALUES ($1) RETURNING id',
+  clearViews: 'DELETE FROM account_service_views WHERE account_id = $1',
+  addView: `INSERT INTO account_service_views (account_id, service_view_id) VALUES ($1, $2)
+    ON CONFLICT DO NOTHING`,
+  viewExists: 'SELECT id FROM service_views WHERE id = $1 AND parent_id IS NULL',
+  insertToken: `INSERT INTO tokens (account_id, token_hash, created_at) VALUES ($1, $2, $3)
+    ON CONFLICT DO NOTHING`,
+  revoke: 'UPDATE tokens SET revoked_at = $1 WHERE account_id = $2 AND revoked_at IS NULL',
+  revokeOne:
+    'UPDATE tokens SET revoked_at = $1 WHERE account_id = $2 AND id = $3 AND revoked_at IS NULL',
+  tokenExists: 'SELECT id FROM tokens WHERE account_id = $1 AND id = $2',
+  tokensOf: `SELECT id, created_at, revoked_at, last_used_at FROM tokens WHERE account_id = $1
+    ORDER BY revoked_at IS NOT NULL, id DESC`,
+  triggersSeen: `SELECT count(*) AS n FROM triggers
+    WHERE service_view_id IN (SELECT service_view_id FROM account_service_views WHERE account_id = $1)`,
+  recordUse: `UPDATE tokens SET last_used_at = $1
+    WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $1)`,
+  remove: 'DELETE FROM accounts WHERE name = $1',
+  summaries: `SELECT a.id, a.name,
+      (SELECT count(*) FROM tokens t WHERE t.account_id = a.id AND t.revoked_at IS NULL) AS active
+    FROM accounts a WHERE CAST($1 AS text) IS NULL OR a.name = $1 ORDER BY a.name`,
+};
 
-  // Principals are remembered for a second (the hot path of every CTP request); a write
-  // through this object forgets them at once, a write by another process within 1 s.
-  const remembered = new Map<string, { principal: Principal; tokenId: number; until: number }>();
-  const forget = (): void => remembered.clear();
-  const uses = createUseLog(db, recordUse, clock);
+type SummaryRow = { id: number; name: string; active: number };
+type TokenRow = {
+  id: number;
+  account_id: number;
+  name: string;
+  token_hash: string;
+  last_used_at: string | null;
+};
+type TokenInfoRow = {
+  id: number;
+  created_at: string;
+  revoked_at: string | null;
+  last_used_at: string | null;
+};
 
-  const requireAccount = (name: string): number => {
-    const row = accountId.get(name);
-    if (row === undefined) throw new AppError('CTP_NOT_FOUND', `No account named "${name}".`);
-    return row.id;
-  };
-  const summary = (row: { id: number; name: string; active: number }): AccountSummary => ({
-    name: row.name,
-    serviceViews: viewsOf.all(row.id).map((v) => v.id),
-    activeTokens: row.active,
-  });
+async function viewsOf(q: SqlQueries, accountId: number): Promise<string[]> {
+  return (await q.all<{ id: string }>(SQL.viewsOf, [accountId])).map((v) => v.id);
+}
 
-  const ensureAccount = db.transaction((name: string, views?: readonly string[]): number => {
-    const id = accountId.get(name)?.id ?? insertAccount.get(name)!.id;
-    if (views !== undefined) {
-      for (const view of views) {
-        if (viewExists.get(view) === undefined) {
-          throw new AppError(
-            'CTP_PROVIDER_INVALID',
-            `Account "${name}": there is no service view "${view}" (dependencies cannot be granted: they come with their view).`,
-          );
-        }
-      }
-      clearViews.run(id);
-      for (const view of views) addView.run(id, view);
-    }
-    return id;
-  });
+async function requireAccount(q: SqlQueries, name: string): Promise<number> {
+  const row = await q.get<{ id: number }>(SQL.accountId, [name]);
+  if (row === undefined) throw new AppError('CTP_NOT_FOUND', `No account named "${name}".`);
+  return row.id;
+}
 
-  const addToken = (account: string, token?: string): string => {
-    const id = requireAccount(account);
+async function summaries(q: SqlQueries, name: string | null): Promise<AccountSummary[]> {
+  const rows = await q.all<SummaryRow>(SQL.summaries, [name]);
+  return Promise.all(
+    rows.map(async (row) => ({
+      name: row.name,
+      serviceViews: await viewsOf(q, row.id),
+      activeTokens: row.active,
+    })),
+  );
+}
+
+function accountWrites(tx: SqlQueries, clock: () => Date): AccountWrites {
+  const addToken = async (account: string, token?: string): Promise<string> => {
+    const id = await requireAccount(tx, account);
     const value = token ?? newToken();
-    insertToken.run(id, hashToken(value), clock().toISOString());
+    await tx.run(SQL.insertToken, [id, hashToken(value), clock().toISOString()]);
     return value;
   };
+  return {
+    async ensureAccount(name, views) {
+      const id =
+        (await tx.get<{ id: number }>(SQL.accountId, [name]))?.id ??
+        (await tx.get<{ id: number }>(SQL.insertAccount, [name]))!.id;
+      if (views !== undefined) {
+        for (const view of views) {
+          if ((await tx.get(SQL.viewExists, [view])) === undefined) {
+            throw new AppError(
+              'CTP_PROVIDER_INVALID',
+              `Account "${name}": there is no service view "${view}" (dependencies cannot be granted: they come with their view).`,
+            );
+          }
+        }
+        await tx.run(SQL.clearViews, [id]);
+        for (const view of views) await tx.run(SQL.addView, [id, view]);
+      }
+      return id;
+    },
+    addToken,
+    get: async (account) => (await summaries(tx, account))[0],
+  };
+}
+
+export function createAccounts(store: SqlStore, clock: () => Date = () => new Date()): Accounts {
+  // Principals are remembered for a second (the hot path of every CTP request); a write
+  // through this object forgets them at once, a write by another process (another
+  // `serve` instance) is seen within 1 s (docs/ctp-server.md "Deployment").
+  const remembered = new Map<string, { principal: Principal; tokenId: number; until: number }>();
+  const uses = createUseLog(store, clock);
+  const forgetting =
+    <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+    (...args: A): Promise<R> => {
+      remembered.clear();
+      return call(...args);
+    };
+  const write = <R>(body: (writes: AccountWrites, tx: SqlQueries) => Promise<R>) =>
+    store.write((tx) => body(accountWrites(tx, clock), tx));
 
   return {
-    authenticate(token) {
+    async authenticate(token) {
       if (token.length === 0 || token.length > 512) return null;
       const digest = hashToken(token);
       const now = Date.now();
@@ -172,71 +190,78 @@ export function createAccounts(db: SqliteDatabase, clock: () => Date = () => new
         uses.note(hit.tokenId, null);
         return hit.principal;
       }
-      const row = byHash.get(digest);
+      const row = await store.get<TokenRow>(SQL.byHash, [digest]);
       if (row === undefined) return null;
       if (!timingSafeEqual(Buffer.from(row.token_hash, 'hex'), Buffer.from(digest, 'hex')))
         return null;
       const principal = {
         accountId: row.account_id,
         account: row.name,
-        serviceViews: viewsOf.all(row.account_id).map((v) => v.id),
+        serviceViews: await viewsOf(store, row.account_id),
       };
-      if (remembered.size > 10_000) forget();
+      if (remembered.size > 10_000) remembered.clear();
       remembered.set(digest, { principal, tokenId: row.id, until: now + 1000 });
       uses.note(row.id, row.last_used_at);
       return principal;
     },
-    ensureAccount: (name, views) => {
-      forget();
-      return ensureAccount(name, views);
+    ensureAccount: forgetting((name: string, views?: readonly string[]) =>
+      write((writes) => writes.ensureAccount(name, views)),
+    ),
+    addToken: forgetting((account: string, token?: string) =>
+      write((writes) => writes.addToken(account, token)),
+    ),
+    createToken: forgetting((account: string, views?: readonly string[]) =>
+      write(async (writes) => {
+        await writes.ensureAccount(account, views);
+        return writes.addToken(account);
+      }),
+    ),
+    rotateTokens: forgetting((account: string) =>
+      write(async (writes, tx) => {
+        const id = await requireAccount(tx, account);
+        await tx.run(SQL.revoke, [clock().toISOString(), id]);
+        return writes.addToken(account);
+      }),
+    ),
+    revokeTokens: forgetting((account: string) =>
+      write(async (_, tx) =>
+        tx.run(SQL.revoke, [clock().toISOString(), await requireAccount(tx, account)]),
+      ),
+    ),
+    revokeToken: forgetting((account: string, tokenId: number) =>
+      write(async (_, tx) => {
+        const id = await requireAccount(tx, account);
+        if ((await tx.get(SQL.tokenExists, [id, tokenId])) === undefined) {
+          throw new AppError('CTP_NOT_FOUND', `Account "${account}" has no token ${tokenId}.`);
+        }
+        return tx.run(SQL.revokeOne, [clock().toISOString(), id, tokenId]);
+      }),
+    ),
+    deleteAccount: forgetting(
+      async (account: string) => (await store.write((tx) => tx.run(SQL.remove, [account]))) > 0,
+    ),
+    list: () => summaries(store, null),
+    get: async (account) => (await summaries(store, account))[0],
+    within(tx) {
+      remembered.clear();
+      return accountWrites(tx, clock);
     },
-    addToken,
-    createToken: db.transaction((account: string, views?: readonly string[]): string => {
-      forget();
-      ensureAccount(account, views);
-      return addToken(account);
-    }),
-    rotateTokens: db.transaction((account: string): string => {
-      forget();
-      const id = requireAccount(account);
-      revoke.run(clock().toISOString(), id);
-      const value = newToken();
-      insertToken.run(id, hashToken(value), clock().toISOString());
-      return value;
-    }),
-    revokeTokens(account) {
-      forget();
-      return revoke.run(clock().toISOString(), requireAccount(account)).changes;
-    },
-    revokeToken(account, tokenId) {
-      forget();
-      const id = requireAccount(account);
-      if (tokenExists.get(id, tokenId) === undefined) {
-        throw new AppError('CTP_NOT_FOUND', `Account "${account}" has no token ${tokenId}.`);
-      }
-      return revokeOne.run(clock().toISOString(), id, tokenId).changes;
-    },
-    deleteAccount: (account) => {
-      forget();
-      return remove.run(account).changes > 0;
-    },
-    list: () => all.all().map(summary),
-    get(account) {
-      const row = all.all().find((r) => r.name === account);
-      return row === undefined ? undefined : summary(row);
-    },
-    details: () =>
-      all.all().map((row) => ({
-        name: row.name,
-        serviceViews: viewsOf.all(row.id).map((v) => v.id),
-        tokens: tokensOf.all(row.id).map((token): TokenInfo => ({
-          id: token.id,
-          createdAt: token.created_at,
-          revokedAt: token.revoked_at,
-          lastUsedAt: uses.lastUse(token.id, token.last_used_at),
+    details: async () =>
+      Promise.all(
+        (await store.all<SummaryRow>(SQL.summaries, [null])).map(async (row) => ({
+          name: row.name,
+          serviceViews: await viewsOf(store, row.id),
+          tokens: (await store.all<TokenInfoRow>(SQL.tokensOf, [row.id])).map(
+            (token): TokenInfo => ({
+              id: token.id,
+              createdAt: token.created_at,
+              revokedAt: token.revoked_at,
+              lastUsedAt: uses.lastUse(token.id, token.last_used_at),
+            }),
+          ),
+          triggers: (await store.get<{ n: number }>(SQL.triggersSeen, [row.id]))?.n ?? 0,
         })),
-        triggers: triggersSeen.get(row.id)?.n ?? 0,
-      })),
+      ),
     flushUses: () => uses.flush(),
   };
 }
@@ -246,11 +271,7 @@ export function createAccounts(db: SqliteDatabase, clock: () => Date = () => new
  * most once a minute per token ({@link TOKEN_USE_RESOLUTION_MS}): a write on every CTP
  * request would empty the response cache and take the write lock on the read path.
  */
-function createUseLog(
-  db: SqliteDatabase,
-  recordUse: { run(use: { at: string; id: number }): unknown },
-  clock: () => Date,
-) {
+function createUseLog(store: SqlStore, clock: () => Date) {
   /** When each token's last use was noted (written or pending), in ms. */
   const noted = new Map<number, number>();
   const pending = new Map<number, string>();
@@ -269,23 +290,24 @@ function createUseLog(
         ? waiting
         : storedIso;
     },
-    flush(): number {
+    async flush(): Promise<number> {
       if (pending.size === 0) return 0;
       const batch = [...pending];
-      const busyTimeout = db.pragma('busy_timeout', { simple: true }) as number;
-      db.pragma('busy_timeout = 0');
       try {
-        db.transaction(() => {
-          for (const [id, at] of batch) recordUse.run({ at, id });
-        })();
-        for (const [id, at] of batch) if (pending.get(id) === at) pending.delete(id);
-        return batch.length;
+        // Nothing the CTP API serves (tree: false), and never waiting for another
+        // process's write lock (wait: false): busy, the uses stay pending.
+        await store.write(
+          async (tx) => {
+            for (const [id, at] of batch) await tx.run(SQL.recordUse, [at, id]);
+          },
+          { tree: false, wait: false },
+        );
       } catch (error) {
-        if ((error as { code?: string }).code?.startsWith('SQLITE_BUSY')) return 0;
+        if (error instanceof AppError && error.code === 'SERVER_BUSY') return 0;
         throw error;
-      } finally {
-        db.pragma(`busy_timeout = ${busyTimeout}`);
       }
+      for (const [id, at] of batch) if (pending.get(id) === at) pending.delete(id);
+      return batch.length;
     },
   };
 }

@@ -1,13 +1,13 @@
 import { formatRfc3339 } from '../../../shared/ctp/time';
 import type { MeasurementRecord } from '../../../shared/ctp/types';
 import { AppError } from '../../../shared/errors';
-import type { SqliteDatabase } from '../store/database';
-import { createChangeIds } from './changeIds';
+import type { SqlStore } from '../store/sqlStore';
+import { changeIdsOn } from './changeIds';
 import { checkCondition } from './conditionCheck';
 import type { ConditionEvaluator } from './conditionEvaluator';
 import { writeAfterEvaluating } from './evaluatedWrite';
 import { createOutbox, type Outbox } from './outbox';
-import type { CtpRepositories } from './repositories';
+import { readsOn, type CtpRepositories } from './repositories';
 import { createResourceDeletion, notFound, type DeletableKind } from './resourceDeletion';
 import type { TriggerEvaluation } from './triggerEvaluation';
 
@@ -18,69 +18,76 @@ import type { TriggerEvaluation } from './triggerEvaluation';
  */
 export interface AdminService extends Outbox {
   /** Deletes a resource and everything under it; 409 for a metric still in use. */
-  delete(kind: DeletableKind, id: string): void;
+  delete(kind: DeletableKind, id: string): Promise<void>;
   /** Sets (or removes, with null) a measurement's objective and evaluates it (CTP 5.3.1). */
   setObjective(measurementId: string, condition: string | null): Promise<MeasurementRecord>;
-  history(measurementId: string, limit: number): Array<{ result: unknown; receivedAt: string }>;
+  history(
+    measurementId: string,
+    limit: number,
+  ): Promise<Array<{ result: unknown; receivedAt: string }>>;
 }
 
+const SQL = {
+  setObjective:
+    'UPDATE measurements SET objective_condition = $1, objective_status = $2, objective_status_time = $3 WHERE id = $4',
+  history:
+    'SELECT result, received_at FROM result_history WHERE measurement_id = $1 ORDER BY seq DESC LIMIT $2',
+};
+
 export function createAdminService(deps: {
-  db: SqliteDatabase;
+  store: SqlStore;
   clock: () => Date;
   conditions: ConditionEvaluator;
   repositories: CtpRepositories;
   evaluation: TriggerEvaluation;
 }): AdminService {
-  const { db, clock, repositories, evaluation } = deps;
-  const changeIds = createChangeIds(db);
-  const statements = {
-    setObjective: db.prepare<[string | null, string | null, string | null, string]>(
-      'UPDATE measurements SET objective_condition = ?, objective_status = ?, objective_status_time = ? WHERE id = ?',
-    ),
-    history: db.prepare<[string, number], { result: string; received_at: string }>(
-      'SELECT result, received_at FROM result_history WHERE measurement_id = ? ORDER BY seq DESC LIMIT ?',
-    ),
-  };
-  const outbox = createOutbox(db, clock);
+  const { store, clock, repositories, evaluation } = deps;
+  const outbox = createOutbox(store, clock);
 
   return {
-    delete: createResourceDeletion(db, repositories),
+    delete: createResourceDeletion(store),
     async setObjective(measurementId, condition) {
-      const measurement = repositories.measurement(measurementId);
+      const measurement = await repositories.measurement(measurementId);
       if (measurement === undefined) throw notFound('measurement', measurementId);
       if (condition !== null) {
-        const format = repositories.metric(measurement.metricId)?.resultFormat;
+        const format = (await repositories.metric(measurement.metricId))?.resultFormat;
         const problem = checkCondition(condition, format);
         if (problem !== null) throw new AppError('CTP_BAD_REQUEST', `condition: ${problem}`);
       }
       return writeAfterEvaluating(deps, {
-        predict() {
-          const resultText = repositories.measurement(measurementId)?.resultText ?? null;
+        async predict() {
+          const resultText = (await repositories.measurement(measurementId))?.resultText ?? null;
           return condition === null || resultText === null
             ? []
             : [{ source: condition, resultText }];
         },
-        write(outcomeOf, nowMs) {
-          if (repositories.measurement(measurementId) === undefined)
+        async write(tx, outcomeOf, nowMs) {
+          const reads = readsOn(tx);
+          if ((await reads.measurement(measurementId)) === undefined)
             throw notFound('measurement', measurementId);
-          statements.setObjective.run(
+          await tx.run(SQL.setObjective, [
             condition,
             condition === null ? null : 'false',
             condition === null ? null : formatRfc3339(nowMs),
             measurementId,
-          );
-          evaluation.evaluateObjective(measurementId, nowMs, outcomeOf);
-          changeIds.measurement(measurementId);
-          return repositories.measurement(measurementId)!;
+          ]);
+          await evaluation.evaluateObjective(tx, measurementId, nowMs, outcomeOf);
+          await changeIdsOn(tx).measurement(measurementId);
+          return (await reads.measurement(measurementId))!;
         },
       });
     },
-    history(measurementId, limit) {
-      if (repositories.measurement(measurementId) === undefined)
+    async history(measurementId, limit) {
+      if ((await repositories.measurement(measurementId)) === undefined)
         throw notFound('measurement', measurementId);
-      return statements.history
-        .all(measurementId, limit)
-        .map((row) => ({ result: JSON.parse(row.result) as unknown, receivedAt: row.received_at }));
+      const rows = await store.all<{ result: string; received_at: string }>(SQL.history, [
+        measurementId,
+        limit,
+      ]);
+      return rows.map((row) => ({
+        result: JSON.parse(row.result) as unknown,
+        receivedAt: row.received_at,
+      }));
     },
     outbox: outbox.outbox,
     markSent: outbox.markSent,

@@ -64,49 +64,51 @@ export function createConsoleHandlers(deps: {
         updateTime: outcome.updateTime,
         objectiveStatus: outcome.objectiveStatus,
         evaluated: outcome.evaluated,
-        alerts: outcome.alerts.map((alert) => {
-          const trigger = services.repositories.trigger(alert.triggerId);
-          return {
-            triggerId: alert.triggerId,
-            triggerName: trigger?.name ?? '',
-            logId: alert.logId,
-            kind: alert.kind,
-            notification: alert.queued ? (trigger?.notification ?? null) : null,
-          };
-        }),
+        alerts: await Promise.all(
+          outcome.alerts.map(async (alert) => {
+            const trigger = await services.repositories.trigger(alert.triggerId);
+            return {
+              triggerId: alert.triggerId,
+              triggerName: trigger?.name ?? '',
+              logId: alert.logId,
+              kind: alert.kind,
+              notification: alert.queued ? (trigger?.notification ?? null) : null,
+            };
+          }),
+        ),
       };
     },
     'server.accounts': async () => services.accounts.details(),
     'server.saveAccount': async ({ name, serviceViews }) => {
-      services.accounts.ensureAccount(name, serviceViews);
-      return services.accounts.details().find((account) => account.name === name)!;
+      await services.accounts.ensureAccount(name, serviceViews);
+      return (await services.accounts.details()).find((account) => account.name === name)!;
     },
     'server.deleteAccount': async ({ name }) => {
-      if (!services.accounts.deleteAccount(name))
+      if (!(await services.accounts.deleteAccount(name)))
         throw new AppError('CTP_NOT_FOUND', `No account named "${name}".`);
     },
     'server.createToken': async ({ account, serviceViews }) => {
-      if (serviceViews === undefined && services.accounts.get(account) === undefined) {
+      if (serviceViews === undefined && (await services.accounts.get(account)) === undefined) {
         throw new AppError(
           'CTP_BAD_REQUEST',
           `Account "${account}" does not exist yet: choose the service views it may see.`,
         );
       }
-      return { account, token: services.accounts.createToken(account, serviceViews) };
+      return { account, token: await services.accounts.createToken(account, serviceViews) };
     },
     'server.rotateTokens': async ({ account }) => ({
       account,
-      token: services.accounts.rotateTokens(account),
+      token: await services.accounts.rotateTokens(account),
     }),
     'server.revokeTokens': async ({ account, tokenId }) => ({
       revoked:
         tokenId === undefined
-          ? services.accounts.revokeTokens(account)
-          : services.accounts.revokeToken(account, tokenId),
+          ? await services.accounts.revokeTokens(account)
+          : await services.accounts.revokeToken(account, tokenId),
     }),
     'server.triggers': async () => reads.triggers(),
     'server.resetTrigger': async ({ id }) => {
-      services.triggers.reset(id);
+      await services.triggers.reset(id);
       return reads.trigger(id);
     },
   };

@@ -10,7 +10,7 @@ import {
   type PublishedNode,
   type PublishedTree,
 } from '../../../shared/serverConsole';
-import type { SqliteDatabase } from '../store/database';
+import type { SqlQueries } from '../store/sqlStore';
 import type { CtpRepositories } from './repositories';
 
 /**
@@ -19,10 +19,10 @@ import type { CtpRepositories } from './repositories';
  * that see it. Reads only; plain data out.
  */
 export interface ConsoleReads {
-  tree(): PublishedTree;
-  measurement(id: string): MeasurementConsole;
-  triggers(): ConsoleTrigger[];
-  trigger(id: string): ConsoleTrigger;
+  tree(): Promise<PublishedTree>;
+  measurement(id: string): Promise<MeasurementConsole>;
+  triggers(): Promise<ConsoleTrigger[]>;
+  trigger(id: string): Promise<ConsoleTrigger>;
 }
 
 interface NamedRow {
@@ -80,61 +80,48 @@ const TRIGGER_SELECT = `
   JOIN measurements m ON m.id = t.measurement_id
   JOIN metrics mt ON mt.id = m.metric_id`;
 
-export function createConsoleReads(
-  db: SqliteDatabase,
-  repositories: CtpRepositories,
-): ConsoleReads {
-  const statements = {
-    views: db.prepare<[], NamedRow>(
-      'SELECT id, parent_id AS parent, name FROM service_views ORDER BY rowid',
-    ),
-    assets: db.prepare<[], NamedRow>(
-      'SELECT id, service_view_id AS parent, name FROM assets ORDER BY rowid',
-    ),
-    attributes: db.prepare<[], NamedRow>(
-      'SELECT id, asset_id AS parent, name FROM attributes ORDER BY rowid',
-    ),
-    measurements: db.prepare<[], MeasurementRow>(`
-      SELECT m.id, m.attribute_id AS parent, m.name, m.metric_id, mt.name AS metric_name, m.state,
-        m.user_activated, m.triggers_allowed, m.result, m.objective_condition, m.objective_status,
-        (SELECT count(*) FROM triggers t WHERE t.measurement_id = m.id) AS triggers,
-        (SELECT count(*) FROM triggers t WHERE t.measurement_id = m.id AND t.status = 'error') AS errors
-      FROM measurements m JOIN metrics mt ON mt.id = m.metric_id ORDER BY m.rowid`),
-    metrics: db.prepare<[], { id: string; name: string; result_format: string }>(
-      'SELECT id, name, result_format FROM metrics ORDER BY rowid',
-    ),
-    viewAccounts: db.prepare<[], { view: string; account: string }>(`
-      SELECT s.service_view_id AS view, a.name AS account
-      FROM account_service_views s JOIN accounts a ON a.id = s.account_id ORDER BY a.name`),
-    triggers: db.prepare<[], TriggerRow>(`${TRIGGER_SELECT} ORDER BY t.rowid`),
-    trigger: db.prepare<[string], TriggerRow>(`${TRIGGER_SELECT} WHERE t.id = ?`),
-    triggersOf: db.prepare<[string], TriggerRow>(
-      `${TRIGGER_SELECT} WHERE t.measurement_id = ? ORDER BY t.rowid`,
-    ),
-    logsOf: db.prepare<[string, number], LogRow>(`
-      SELECT id, trigger_id, creation_time, result, error, tags FROM logs
-      WHERE trigger_id IN (SELECT id FROM triggers WHERE measurement_id = ?)
-      ORDER BY seq DESC LIMIT ?`),
-    history: db.prepare<[string, number], { result: string; received_at: string }>(
-      'SELECT result, received_at FROM result_history WHERE measurement_id = ? ORDER BY seq DESC LIMIT ?',
-    ),
-    location: db.prepare<
-      [string],
-      Record<
-        'view_id' | 'view_name' | 'asset_id' | 'asset_name' | 'attribute_id' | 'attribute_name',
-        string
-      >
-    >(`
-      SELECT v.id AS view_id, v.name AS view_name, a.id AS asset_id, a.name AS asset_name,
-        t.id AS attribute_id, t.name AS attribute_name
-      FROM measurements m JOIN attributes t ON t.id = m.attribute_id
-      JOIN assets a ON a.id = t.asset_id JOIN service_views v ON v.id = a.service_view_id
-      WHERE m.id = ?`),
-  };
+const SQL = {
+  views: 'SELECT id, parent_id AS parent, name FROM service_views ORDER BY rowid',
+  assets: 'SELECT id, service_view_id AS parent, name FROM assets ORDER BY rowid',
+  attributes: 'SELECT id, asset_id AS parent, name FROM attributes ORDER BY rowid',
+  measurements: `
+    SELECT m.id, m.attribute_id AS parent, m.name, m.metric_id, mt.name AS metric_name, m.state,
+      m.user_activated, m.triggers_allowed, m.result, m.objective_condition, m.objective_status,
+      (SELECT count(*) FROM triggers t WHERE t.measurement_id = m.id) AS triggers,
+      (SELECT count(*) FROM triggers t WHERE t.measurement_id = m.id AND t.status = 'error') AS errors
+    FROM measurements m JOIN metrics mt ON mt.id = m.metric_id ORDER BY m.rowid`,
+  metrics: 'SELECT id, name, result_format FROM metrics ORDER BY rowid',
+  viewAccounts: `
+    SELECT s.service_view_id AS view, a.name AS account
+    FROM account_service_views s JOIN accounts a ON a.id = s.account_id ORDER BY a.name`,
+  triggers: `${TRIGGER_SELECT} ORDER BY t.rowid`,
+  trigger: `${TRIGGER_SELECT} WHERE t.id = $1`,
+  triggersOf: `${TRIGGER_SELECT} WHERE t.measurement_id = $1 ORDER BY t.rowid`,
+  logsOf: `
+    SELECT id, trigger_id, creation_time, result, error, tags FROM logs
+    WHERE trigger_id IN (SELECT id FROM triggers WHERE measurement_id = $1)
+    ORDER BY seq DESC LIMIT $2`,
+  history:
+    'SELECT result, received_at FROM result_history WHERE measurement_id = $1 ORDER BY seq DESC LIMIT $2',
+  location: `
+    SELECT v.id AS view_id, v.name AS view_name, a.id AS asset_id, a.name AS asset_name,
+      t.id AS attribute_id, t.name AS attribute_name
+    FROM measurements m JOIN attributes t ON t.id = m.attribute_id
+    JOIN assets a ON a.id = t.asset_id JOIN service_views v ON v.id = a.service_view_id
+    WHERE m.id = $1`,
+};
 
-  const accountsByView = (): Map<string, string[]> => {
+type LocationRow = Record<
+  'view_id' | 'view_name' | 'asset_id' | 'asset_name' | 'attribute_id' | 'attribute_name',
+  string
+>;
+
+export function createConsoleReads(q: SqlQueries, repositories: CtpRepositories): ConsoleReads {
+  const accountsByView = async (): Promise<Map<string, string[]>> => {
     const map = new Map<string, string[]>();
-    for (const { view, account } of statements.viewAccounts.all()) {
+    for (const { view, account } of await q.all<{ view: string; account: string }>(
+      SQL.viewAccounts,
+    )) {
       map.set(view, [...(map.get(view) ?? []), account]);
     }
     return map;
@@ -157,27 +144,35 @@ export function createConsoleReads(
   });
 
   return {
-    tree: () => ({
-      server: repositories.serverInfo(),
+    tree: async () => ({
+      server: await repositories.serverInfo(),
       nodes: flattenTree({
-        views: statements.views.all(),
-        assets: statements.assets.all(),
-        attributes: statements.attributes.all(),
-        measurements: statements.measurements.all(),
+        views: await q.all<NamedRow>(SQL.views),
+        assets: await q.all<NamedRow>(SQL.assets),
+        attributes: await q.all<NamedRow>(SQL.attributes),
+        measurements: await q.all<MeasurementRow>(SQL.measurements),
       }),
-      metrics: statements.metrics.all().map((row) => ({
-        id: row.id,
-        name: row.name,
-        resultFormat: JSON.parse(row.result_format) as ResultColumn[],
-      })),
+      metrics: (await q.all<{ id: string; name: string; result_format: string }>(SQL.metrics)).map(
+        (row) => ({
+          id: row.id,
+          name: row.name,
+          resultFormat: JSON.parse(row.result_format) as ResultColumn[],
+        }),
+      ),
     }),
-    measurement(id) {
-      const measurement = repositories.measurement(id);
-      const where = statements.location.get(id);
+    async measurement(id) {
+      const measurement = await repositories.measurement(id);
+      const where = await q.get<LocationRow>(SQL.location, [id]);
       if (measurement === undefined || where === undefined) throw noMeasurement(id);
-      const metric = repositories.metric(measurement.metricId)!;
-      const accounts = accountsByView();
+      const metric = (await repositories.metric(measurement.metricId))!;
+      const accounts = await accountsByView();
       const result = measurement.resultText === null ? null : parseResult(measurement.resultText);
+      const triggers = await q.all<TriggerRow>(SQL.triggersOf, [id]);
+      const logs = await q.all<LogRow>(SQL.logsOf, [id, CONSOLE_LOG_LIMIT]);
+      const history = await q.all<{ result: string; received_at: string }>(SQL.history, [
+        id,
+        CONSOLE_HISTORY_LIMIT,
+      ]);
       return {
         id,
         name: measurement.name,
@@ -208,22 +203,22 @@ export function createConsoleReads(
                 signed: result.signature !== null && result.signature !== '',
               },
         objective: measurement.objective,
-        triggers: statements.triggersOf.all(id).map((row) => toTrigger(row, accounts)),
-        logs: statements.logsOf.all(id, CONSOLE_LOG_LIMIT).map(toLogEntry),
-        history: statements.history.all(id, CONSOLE_HISTORY_LIMIT).map((row) => {
+        triggers: triggers.map((row) => toTrigger(row, accounts)),
+        logs: logs.map(toLogEntry),
+        history: history.map((row) => {
           const entry = parseResult(row.result);
           return { value: entry.value, updateTime: entry.updateTime, receivedAt: row.received_at };
         }),
       };
     },
-    triggers() {
-      const accounts = accountsByView();
-      return statements.triggers.all().map((row) => toTrigger(row, accounts));
+    async triggers() {
+      const accounts = await accountsByView();
+      return (await q.all<TriggerRow>(SQL.triggers)).map((row) => toTrigger(row, accounts));
     },
-    trigger(id) {
-      const row = statements.trigger.get(id);
+    async trigger(id) {
+      const row = await q.get<TriggerRow>(SQL.trigger, [id]);
       if (row === undefined) throw new AppError('CTP_NOT_FOUND', `No trigger with id "${id}".`);
-      return toTrigger(row, accountsByView());
+      return toTrigger(row, await accountsByView());
     },
   };
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { CompactSign, importPKCS8 } from 'jose';
 
 import { projectRoot } from '../paths';
-import type { SqliteDatabase } from '../store/database';
+import type { SqlStore } from '../store/sqlStore';
 import { createProviderServices } from './services';
 
 /** The demo's monitoring authority: its results are signed with resources/demo's key. */
@@ -127,7 +127,7 @@ export function demoPlan(days = 90): Planned[] {
  * left alone.
  */
 export async function seedDemo(options: {
-  db: SqliteDatabase;
+  store: SqlStore;
   now: () => Date;
   resourcesDir?: string;
 }): Promise<DemoSeed> {
@@ -137,10 +137,10 @@ export async function seedDemo(options: {
     accounts: DemoSeed['accounts'];
   };
   const accounts = document.accounts;
-  const existing = options.db.prepare('SELECT count(*) AS n FROM service_views').get() as {
-    n: number;
-  };
-  if (existing.n > 0) return { seeded: false, accounts, results: 0, alerts: 0 };
+  const existing = await options.store.get<{ n: number }>(
+    'SELECT count(*) AS n FROM service_views',
+  );
+  if ((existing?.n ?? 0) > 0) return { seeded: false, accounts, results: 0, alerts: 0 };
 
   const privatePem = readFileSync(join(dir, 'authority-key.pem'), 'utf8');
   const publicKey = createPublicKey(privatePem).export({ type: 'spki', format: 'pem' }).toString();
@@ -154,7 +154,7 @@ export async function seedDemo(options: {
   );
   const start = end - 90 * DAY;
   let time = start;
-  const services = createProviderServices({ db: options.db, clock: () => new Date(time) });
+  const services = createProviderServices({ store: options.store, clock: () => new Date(time) });
   await services.importer.importDocument(document);
 
   const view = (id: string) => `https://demo.invalid/ctp/measurements/${id}`;

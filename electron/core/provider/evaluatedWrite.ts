@@ -1,4 +1,4 @@
-import type { SqliteDatabase } from '../store/database';
+import type { SqlQueries, SqlStore } from '../store/sqlStore';
 import type { ConditionEvaluator, ConditionOutcome } from './conditionEvaluator';
 
 /** A condition to evaluate against a result given as its stored JSON text. */
@@ -18,8 +18,9 @@ export type OutcomeOf = (source: string, resultText: string) => ConditionOutcome
  * without the lock, the evaluations the write will probably ask for.
  */
 export interface EvaluatedWrite<R> {
-  predict(nowMs: number): OutcomeRequest[];
-  write(outcomeOf: OutcomeOf, nowMs: number): R;
+  predict(nowMs: number): Promise<OutcomeRequest[]>;
+  /** Runs inside the write transaction: every statement through `tx`. */
+  write(tx: SqlQueries, outcomeOf: OutcomeOf, nowMs: number): Promise<R>;
 }
 
 /** Optimistic attempts before the write evaluates under the lock (decisions.md). */
@@ -31,7 +32,7 @@ class MissedPrediction extends Error {}
 /**
  * Runs `work` so that no condition is evaluated while the write lock is held: predict,
  * evaluate the predictions (no lock, other requests served in between), then write in a
- * short IMMEDIATE transaction. An outcome depends only on the condition and the result
+ * short write transaction. An outcome depends only on the condition and the result
  * (and, through `timeUTC("now")`, on when it was evaluated: just before the write), so a
  * predicted outcome is as good as one computed inside the transaction. When the write
  * needs one that was not predicted (a trigger created or an objective changed in
@@ -39,19 +40,19 @@ class MissedPrediction extends Error {}
  * such misses, the write evaluates inside its transaction.
  */
 export async function writeAfterEvaluating<R>(
-  deps: { db: SqliteDatabase; clock: () => Date; conditions: ConditionEvaluator },
+  deps: { store: SqlStore; clock: () => Date; conditions: ConditionEvaluator },
   work: EvaluatedWrite<R>,
 ): Promise<R> {
-  const { db, clock, conditions } = deps;
-  const predict = db.transaction((nowMs: number) => work.predict(nowMs));
+  const { store, clock, conditions } = deps;
   // The write's time is read once it holds the lock: the order of the writes' times is
   // the order of the writes, whatever the evaluations before them took.
-  const write = db.transaction((outcomeOf: OutcomeOf) => work.write(outcomeOf, clock().getTime()));
+  const write = (outcomeOf: OutcomeOf) =>
+    store.write((tx) => work.write(tx, outcomeOf, clock().getTime()));
   for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
     const nowMs = clock().getTime();
-    const known = await evaluateAll(conditions, predict(nowMs), nowMs);
+    const known = await evaluateAll(conditions, await work.predict(nowMs), nowMs);
     try {
-      return write.immediate((source, resultText) => {
+      return await write((source, resultText) => {
         const outcome = known.get(resultText)?.get(source);
         if (outcome === undefined) throw new MissedPrediction();
         return outcome;
@@ -61,10 +62,9 @@ export async function writeAfterEvaluating<R>(
     }
   }
   const parsed = parsedResults();
-  const nowMs = clock().getTime();
-  return write.immediate(
+  return write(
     (source, resultText) =>
-      conditions.evaluateNow([{ source, result: parsed(resultText) }], nowMs)[0]!,
+      conditions.evaluateNow([{ source, result: parsed(resultText) }], clock().getTime())[0]!,
   );
 }
 

@@ -12,30 +12,31 @@ import { triggerRequests } from './triggerEvaluation';
  * CTP 5.3.2 evaluates on an existing measurement's new result. `undefined` ids stand for
  * resources the import will create.
  */
-export function predictImportEvaluations(
+export async function predictImportEvaluations(
   doc: ProviderDocument,
   results: ReadonlyMap<MeasurementInput, ImportedResults>,
   deps: { rows: ImportRows; repositories: CtpRepositories },
   nowMs: number,
-): OutcomeRequest[] {
+): Promise<OutcomeRequest[]> {
   const { rows, repositories } = deps;
   const requests: OutcomeRequest[] = [];
-  const measurement = (m: MeasurementInput, attributeId: string | undefined) => {
+  const measurement = async (m: MeasurementInput, attributeId: string | undefined) => {
     const row = attributeId === undefined ? undefined : rowOf.measurement(m, attributeId);
-    const id = row === undefined ? undefined : rows.existing(row);
-    const stored = id === undefined ? undefined : repositories.measurement(id);
+    const id = row === undefined ? undefined : await rows.existing(row);
+    const stored = id === undefined ? undefined : await repositories.measurement(id);
     const current = results.get(m)?.current ?? null;
     const newResult = current !== null && stored?.resultText !== current.text;
-    const changed = row === undefined || id === undefined || !rows.unchanged(row, id);
+    const changed = row === undefined || id === undefined || !(await rows.unchanged(row, id));
     const resultText = newResult ? current.text : (stored?.resultText ?? null);
     if ((changed || newResult) && m.objective !== null && resultText !== null)
       requests.push({ source: m.objective, resultText });
     if (newResult && id !== undefined) {
       const after = { state: m.state, resultText: current.text };
-      requests.push(...triggerRequests(after, repositories.triggerStatesOfMeasurement(id), nowMs));
+      const triggers = await repositories.triggerStatesOfMeasurement(id);
+      requests.push(...triggerRequests(after, triggers, nowMs));
     }
   };
-  walkTree<string | undefined>(doc.serviceViews, {
+  await walkTree<string | undefined>(doc.serviceViews, {
     view: (view, parentId) =>
       parentId === undefined ? undefined : rows.existing(rowOf.view(view, parentId)),
     asset: (asset, viewId) =>

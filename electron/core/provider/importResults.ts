@@ -16,8 +16,8 @@ export interface ImportedResults {
 export interface ImportResultsContext {
   nowMs: number;
   /** Result formats and authority keys already on the server (the document's come first). */
-  serverFormat(metricId: string): ResultColumn[] | undefined;
-  serverKey(authorityId: string): string | undefined;
+  serverFormat(metricId: string): Promise<ResultColumn[] | undefined>;
+  serverKey(authorityId: string): Promise<string | undefined>;
 }
 
 /**
@@ -33,10 +33,10 @@ export async function prepareImportResults(
   for (const metric of doc.metrics)
     if (metric.id !== undefined) formats.set(metric.id, metric.resultFormat);
   const keys = new Map(doc.authorities.map((a) => [a.id, a.publicKey]));
-  const keyOf = (id: string) => keys.get(id) ?? context.serverKey(id);
+  const keyOf = async (id: string) => keys.get(id) ?? context.serverKey(id);
   const results = new Map<MeasurementInput, ImportedResults>();
-  for (const m of measurementsOf(doc.serviceViews)) {
-    const format = formats.get(m.metric) ?? context.serverFormat(m.metric);
+  for (const m of await measurementsOf(doc.serviceViews)) {
+    const format = formats.get(m.metric) ?? (await context.serverFormat(m.metric));
     if (format === undefined) {
       throw invalidProvider([
         {
@@ -73,7 +73,7 @@ async function prepareOne(
   format: ResultColumn[],
   path: string,
   nowMs: number,
-  keyOf: (authorityId: string) => string | undefined,
+  keyOf: (authorityId: string) => Promise<string | undefined>,
 ): Promise<PreparedResult> {
   let result: PreparedResult;
   try {
@@ -89,7 +89,7 @@ async function prepareOne(
     }
     throw error;
   }
-  const key = result.authorityId === null ? undefined : keyOf(result.authorityId);
+  const key = result.authorityId === null ? undefined : await keyOf(result.authorityId);
   if (result.signature !== null && key !== undefined) {
     try {
       await verifyResultSignature(result.signature, withoutMember(result.text, 'signature'), key);

@@ -1,7 +1,5 @@
-import type Database from 'better-sqlite3';
-
 import { AppError } from '../../../shared/errors';
-import type { SqliteDatabase } from '../store/database';
+import type { SqlQueries, SqlValue } from '../store/sqlStore';
 import { newCtpId } from './ids';
 import type {
   AssetInput,
@@ -20,7 +18,7 @@ export interface RowInput {
   /** The column holding the parent's id (null for metrics, which have no parent). */
   parentColumn: string | null;
   name: string;
-  columns: Record<string, unknown>;
+  columns: Record<string, SqlValue>;
 }
 
 export type RowOutcome = 'created' | 'updated' | 'unchanged';
@@ -39,39 +37,40 @@ export interface RowCounts {
  */
 export interface ImportRows {
   /** The id of the existing row `row` stands for, or undefined when it would be created. */
-  existing(row: RowInput): string | undefined;
+  existing(row: RowInput): Promise<string | undefined>;
   /** True when row `id` exists and holds every column of `row` already. */
-  unchanged(row: RowInput, id: string): boolean;
+  unchanged(row: RowInput, id: string): Promise<boolean>;
   /** Inserts or updates one row; `changed` when it was created or any column differs. */
-  upsert(row: RowInput, counts: RowCounts): { id: string; changed: boolean; outcome: RowOutcome };
+  upsert(
+    row: RowInput,
+    counts: RowCounts,
+  ): Promise<{ id: string; changed: boolean; outcome: RowOutcome }>;
 }
 
-export function createImportRows(db: SqliteDatabase): ImportRows {
-  const statements = new Map<string, Database.Statement<unknown[], unknown>>();
-  const prepared = (sql: string) => {
-    let statement = statements.get(sql);
-    if (statement === undefined) {
-      statement = db.prepare<unknown[], unknown>(sql);
-      statements.set(sql, statement);
-    }
-    return statement;
-  };
+/** `$1, $2, …` from `first` on, one per name. */
+const placeholders = (names: readonly string[], first: number): string[] =>
+  names.map((_, i) => `$${first + i}`);
+
+/** The rows over the store (the prediction) or the import's write transaction. */
+export function importRowsOn(q: SqlQueries): ImportRows {
   const stored = (row: RowInput, id: string) =>
-    prepared(`SELECT ${Object.keys(row.columns).join(', ')} FROM ${row.table} WHERE id = ?`).get(
-      id,
-    ) as Record<string, unknown> | undefined;
-  const existing = (row: RowInput): string | undefined => {
+    q.get<Record<string, unknown>>(
+      `SELECT ${Object.keys(row.columns).join(', ')} FROM ${row.table} WHERE id = $1`,
+      [id],
+    );
+  const existing = async (row: RowInput): Promise<string | undefined> => {
     if (row.givenId !== undefined)
-      return prepared(`SELECT 1 FROM ${row.table} WHERE id = ?`).get(row.givenId) === undefined
+      return (await q.get(`SELECT 1 AS found FROM ${row.table} WHERE id = $1`, [row.givenId])) ===
+        undefined
         ? undefined
         : row.givenId;
-    const where = row.parentColumn === null ? '' : `${row.parentColumn} IS @parent AND `;
-    const matches = prepared(
-      `SELECT id FROM ${row.table} WHERE ${where}name = @name ORDER BY rowid LIMIT 2`,
-    ).all({
-      parent: row.parentColumn === null ? null : row.columns[row.parentColumn],
-      name: row.name,
-    }) as Array<{ id: string }>;
+    const parent = row.parentColumn === null ? null : row.columns[row.parentColumn]!;
+    const where =
+      row.parentColumn === null ? '' : `${row.parentColumn} IS NOT DISTINCT FROM $2 AND `;
+    const matches = await q.all<{ id: string }>(
+      `SELECT id FROM ${row.table} WHERE ${where}name = $1 ORDER BY rowid LIMIT 2`,
+      row.parentColumn === null ? [row.name] : [row.name, parent],
+    );
     return matches.length === 1 ? matches[0]!.id : undefined;
   };
   const same = (row: RowInput, values: Record<string, unknown>): boolean =>
@@ -79,18 +78,21 @@ export function createImportRows(db: SqliteDatabase): ImportRows {
 
   return {
     existing,
-    unchanged(row, id) {
-      const values = stored(row, id);
+    async unchanged(row, id) {
+      const values = await stored(row, id);
       return values !== undefined && same(row, values);
     },
-    upsert(row, counts) {
-      const id = existing(row) ?? row.givenId ?? newCtpId();
+    async upsert(row, counts) {
+      const id = (await existing(row)) ?? row.givenId ?? newCtpId();
       const names = Object.keys(row.columns);
-      const values = stored(row, id);
+      const columnValues = names.map((n) => row.columns[n]!);
+      const values = await stored(row, id);
       if (values === undefined) {
-        prepared(
-          `INSERT INTO ${row.table} (id, ${names.join(', ')}, change_id) VALUES (@id, ${names.map((n) => `@${n}`).join(', ')}, 0)`,
-        ).run({ id, ...row.columns });
+        await q.run(
+          `INSERT INTO ${row.table} (id, ${names.join(', ')}, change_id)
+           VALUES ($1, ${placeholders(names, 2).join(', ')}, 0)`,
+          [id, ...columnValues],
+        );
         counts.created++;
         return { id, changed: true, outcome: 'created' };
       }
@@ -105,9 +107,11 @@ export function createImportRows(db: SqliteDatabase): ImportRows {
           `"${id}" already exists under another parent; an import cannot move a resource (delete it first with the admin API).`,
         );
       }
-      prepared(
-        `UPDATE ${row.table} SET ${names.map((n) => `${n} = @${n}`).join(', ')} WHERE id = @id`,
-      ).run({ id, ...row.columns });
+      const sets = names.map((n, i) => `${n} = $${i + 2}`);
+      await q.run(`UPDATE ${row.table} SET ${sets.join(', ')} WHERE id = $1`, [
+        id,
+        ...columnValues,
+      ]);
       counts.updated++;
       return { id, changed: true, outcome: 'updated' };
     },

@@ -1,5 +1,5 @@
 import type { LogRecord } from '../../../shared/ctp/types';
-import type { SqliteDatabase } from '../store/database';
+import type { SqlStore } from '../store/sqlStore';
 
 export interface OutboxItem {
   seq: number;
@@ -19,34 +19,31 @@ export interface OutboxItem {
  * with the alert (triggerEvaluation.ts), read and acknowledged by the XMPP notifier.
  */
 export interface Outbox {
-  outbox(options: { unsentOnly: boolean; limit: number }): OutboxItem[];
+  outbox(options: { unsentOnly: boolean; limit: number }): Promise<OutboxItem[]>;
   /** Marks outbox rows sent (the XMPP notifier's acknowledgement). */
-  markSent(seqs: readonly number[]): number;
+  markSent(seqs: readonly number[]): Promise<number>;
 }
 
-export function createOutbox(db: SqliteDatabase, clock: () => Date): Outbox {
-  const statements = {
-    outbox: db.prepare<
-      [number, number],
-      {
-        seq: number;
-        notification: string;
-        payload: string;
-        created_at: string;
-        attempts: number;
-        sent_at: string | null;
-        failed_at: string | null;
-        last_error: string | null;
-      }
-    >('SELECT * FROM outbox WHERE (? = 0 OR sent_at IS NULL) ORDER BY seq LIMIT ?'),
-    markSent: db.prepare<[string, number]>(
-      'UPDATE outbox SET sent_at = ? WHERE seq = ? AND sent_at IS NULL',
-    ),
-  };
+interface OutboxRow {
+  seq: number;
+  notification: string;
+  payload: string;
+  created_at: string;
+  attempts: number;
+  sent_at: string | null;
+  failed_at: string | null;
+  last_error: string | null;
+}
+
+export function createOutbox(store: SqlStore, clock: () => Date): Outbox {
   return {
-    outbox({ unsentOnly, limit }) {
+    async outbox({ unsentOnly, limit }) {
+      const rows = await store.all<OutboxRow>(
+        'SELECT * FROM outbox WHERE (CAST($1 AS integer) = 0 OR sent_at IS NULL) ORDER BY seq LIMIT $2',
+        [unsentOnly ? 1 : 0, limit],
+      );
       // The payload is the log entry as written with the alert (triggerEvaluation.ts).
-      return statements.outbox.all(unsentOnly ? 1 : 0, limit).map((row) => ({
+      return rows.map((row) => ({
         seq: row.seq,
         notification: row.notification,
         createdAt: row.created_at,
@@ -58,9 +55,16 @@ export function createOutbox(db: SqliteDatabase, clock: () => Date): Outbox {
         log: JSON.parse(row.payload) as LogRecord,
       }));
     },
-    markSent: db.transaction((seqs: readonly number[]) => {
-      const now = clock().toISOString();
-      return seqs.reduce((n, seq) => n + statements.markSent.run(now, seq).changes, 0);
-    }),
+    markSent: (seqs) =>
+      store.write(async (tx) => {
+        const now = clock().toISOString();
+        let n = 0;
+        for (const seq of seqs)
+          n += await tx.run('UPDATE outbox SET sent_at = $1 WHERE seq = $2 AND sent_at IS NULL', [
+            now,
+            seq,
+          ]);
+        return n;
+      }),
   };
 }

@@ -1,12 +1,12 @@
 import { AppError } from '../../../shared/errors';
 import type { ImportedResource, ImportPhase } from '../../../shared/serverConsole';
-import type { SqliteDatabase } from '../store/database';
+import { SqlConstraintError, type SqlStore } from '../store/sqlStore';
 import type { Accounts } from './accounts';
 import type { ConditionEvaluator } from './conditionEvaluator';
 import { writeAfterEvaluating } from './evaluatedWrite';
 import { predictImportEvaluations } from './importPrediction';
 import { prepareImportResults } from './importResults';
-import { createImportRows } from './importRows';
+import { importRowsOn } from './importRows';
 import { createImportWriter, type ImportSummary } from './importWriter';
 import { validateProvider } from './providerValidation';
 import type { CtpRepositories } from './repositories';
@@ -54,19 +54,22 @@ class DryRunRollback extends Error {
  * (evaluatedWrite.ts).
  */
 export function createProviderImporter(deps: {
-  db: SqliteDatabase;
+  store: SqlStore;
   clock: () => Date;
   conditions: ConditionEvaluator;
   repositories: CtpRepositories;
   accounts: Accounts;
   evaluation: TriggerEvaluation;
 }): ProviderImporter {
-  const { db, clock, repositories } = deps;
-  const rows = createImportRows(db);
-  const write = createImportWriter({ ...deps, rows });
-  const authorityKey = db.prepare<[string], string>(
-    'SELECT public_key FROM authorities WHERE id = ?',
-  );
+  const { store, clock, repositories } = deps;
+  const rows = importRowsOn(store);
+  const write = createImportWriter(deps);
+  const authorityKey = async (id: string) =>
+    (
+      await store.get<{ public_key: string }>('SELECT public_key FROM authorities WHERE id = $1', [
+        id,
+      ])
+    )?.public_key;
 
   const runImport = async (input: unknown, options: ImportRunOptions): Promise<ImportRun> => {
     options.onPhase?.('validate');
@@ -74,18 +77,18 @@ export function createProviderImporter(deps: {
     options.onPhase?.('results');
     const results = await prepareImportResults(doc, {
       nowMs: clock().getTime(),
-      serverFormat: (id) => repositories.metric(id)?.resultFormat,
-      serverKey: (id) => authorityKey.pluck().get(id),
+      serverFormat: async (id) => (await repositories.metric(id))?.resultFormat,
+      serverKey: authorityKey,
     });
     options.onPhase?.('evaluate');
     try {
       return await writeAfterEvaluating(deps, {
         predict: (nowMs) => predictImportEvaluations(doc, results, { rows, repositories }, nowMs),
-        write: (outcomeOf, nowMs) => {
+        write: async (tx, outcomeOf, nowMs) => {
           options.onPhase?.('write');
           const resources: ImportedResource[] = [];
           const onResource = (resource: ImportedResource) => resources.push(resource);
-          const summary = write({ doc, results, outcomeOf, nowMs, onResource });
+          const summary = await write({ tx, doc, results, outcomeOf, nowMs, onResource });
           if (options.dryRun) throw new DryRunRollback({ summary, resources });
           return { summary, resources };
         },
@@ -106,9 +109,8 @@ export function createProviderImporter(deps: {
 
 /** A constraint the document breaks is the document's problem: nothing was imported. */
 function conflictOf(error: unknown): unknown {
-  if (error instanceof AppError) return error;
-  const message = (error as Error).message;
-  if (/FOREIGN KEY|CHECK constraint|UNIQUE/.test(message)) {
+  if (error instanceof SqlConstraintError) {
+    const message = error.message;
     return new AppError(
       'CTP_PROVIDER_INVALID',
       `The provider data conflicts with the server's data (${message}); nothing was imported.`,

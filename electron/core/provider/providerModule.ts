@@ -1,6 +1,6 @@
 import type { EventBus } from '../events';
 import type { CoreModule } from '../module';
-import type { SqliteDatabase } from '../store/database';
+import type { SqlStore } from '../store/sqlStore';
 import { createConsoleHandlers, type ConsoleCall } from './consoleHandlers';
 import { createConsoleReads } from './consoleReads';
 import { seedDemo, type DemoSeed } from './demo';
@@ -16,27 +16,26 @@ const TOKEN_USE_FLUSH_MS = 10_000;
 
 /**
  * The provider side (DESIGN "Layout": provider/): what the embedded CTP server publishes,
- * over server.db, and the provider's console (the app's Server area). The http module
- * serves it and answers `server.status`.
+ * over the provider store, and the provider's console (the app's Server area). The http
+ * module serves it and answers `server.status`.
  */
 export function createProviderModule(deps: {
-  db: SqliteDatabase;
+  store: SqlStore;
   clock: () => Date;
   events: EventBus;
 }): CoreModule<ProviderModuleServices, ConsoleCall> {
   const services = createProviderServices(deps);
-  const reads = createConsoleReads(deps.db, services.repositories);
-  const flushUses = (): void => {
-    services.accounts.flushUses();
-  };
-  const timer = setInterval(flushUses, TOKEN_USE_FLUSH_MS);
+  const reads = createConsoleReads(deps.store, services.repositories);
+  const flushUses = (): Promise<unknown> => services.accounts.flushUses();
+  // A flush that fails keeps its uses pending: the next one writes them.
+  const timer = setInterval(() => void flushUses().catch(() => undefined), TOKEN_USE_FLUSH_MS);
   timer.unref();
   return {
-    services: { ...services, seedDemo: () => seedDemo({ db: deps.db, now: deps.clock }) },
+    services: { ...services, seedDemo: () => seedDemo({ store: deps.store, now: deps.clock }) },
     handlers: createConsoleHandlers({ services, reads, events: deps.events }),
-    dispose() {
+    async dispose() {
       clearInterval(timer);
-      flushUses();
+      await flushUses();
     },
   };
 }

@@ -3,16 +3,16 @@ import { prepareResult, ResultProblem, type PreparedResult } from '../../../shar
 import { formatRfc3339 } from '../../../shared/ctp/time';
 import type { TriStatus } from '../../../shared/ctp/types';
 import { AppError } from '../../../shared/errors';
-import type { SqliteDatabase } from '../store/database';
-import { createChangeIds } from './changeIds';
+import type { SqlStore } from '../store/sqlStore';
+import { changeIdsOn } from './changeIds';
 import type { ConditionEvaluator } from './conditionEvaluator';
-import { writeAfterEvaluating, type OutcomeRequest } from './evaluatedWrite';
+import { writeAfterEvaluating } from './evaluatedWrite';
 import { verifyResultSignature } from './jws';
-import type { CtpRepositories } from './repositories';
+import { readsOn, type CtpRepositories } from './repositories';
 import { triggerRequests, type Alert, type TriggerEvaluation } from './triggerEvaluation';
 
 export interface PublisherDependencies {
-  db: SqliteDatabase;
+  store: SqlStore;
   clock: () => Date;
   conditions: ConditionEvaluator;
   repositories: CtpRepositories;
@@ -32,7 +32,7 @@ export interface PublishOutcome {
  * Writes results and evaluates what depends on them: the objective (CTP 5.3.1, on every
  * result write) and the measurement's triggers (CTP 5.3.2), with their log entries and
  * outbox rows. The conditions are evaluated before the write lock is taken; the result,
- * the statuses and the alerts are then written in one short IMMEDIATE transaction that
+ * the statuses and the alerts are then written in one short write transaction that
  * decides on the trigger states of that moment (evaluatedWrite.ts), so concurrent
  * publishers (other processes too) neither lose nor duplicate an alert.
  */
@@ -41,47 +41,58 @@ export interface Publisher {
   publish(measurementId: string, resultText: string): Promise<PublishOutcome>;
 }
 
+const SQL = {
+  authorityKey: 'SELECT public_key FROM authorities WHERE id = $1',
+  setResult: `UPDATE measurements SET result = $1,
+    state = CASE state WHEN 'pending' THEN 'activated' ELSE state END
+    WHERE id = $2`,
+  appendHistory:
+    'INSERT INTO result_history (measurement_id, result, update_time, received_at) VALUES ($1, $2, $3, $4)',
+};
+
 export function createPublisher(deps: PublisherDependencies): Publisher {
-  const { db, repositories, evaluation } = deps;
-  const changeIds = createChangeIds(db);
-  const authorityKey = db.prepare<[string], { public_key: string }>(
-    'SELECT public_key FROM authorities WHERE id = ?',
-  );
-  const setResult = db.prepare<[string, string]>(`
-    UPDATE measurements SET result = ?,
-      state = CASE state WHEN 'pending' THEN 'activated' ELSE state END
-    WHERE id = ?`);
-  const appendHistory = db.prepare<[string, string, string, string]>(
-    'INSERT INTO result_history (measurement_id, result, update_time, received_at) VALUES (?, ?, ?, ?)',
-  );
+  const { store, repositories, evaluation } = deps;
 
   /** What the write below will evaluate, read without the lock. */
-  const predict = (measurementId: string, text: string, nowMs: number): OutcomeRequest[] => {
-    const before = repositories.measurement(measurementId);
+  const predict = async (measurementId: string, text: string, nowMs: number) => {
+    const before = await repositories.measurement(measurementId);
     if (before === undefined) return [];
     // The state and result the write gives the measurement (pending becomes activated).
     const state = before.state === 'pending' ? 'activated' : before.state;
     const after = { state, resultText: text };
     const objective = before.objective?.condition;
+    const triggers = await repositories.triggerStatesOfMeasurement(measurementId);
     return [
       ...(objective === undefined ? [] : [{ source: objective, resultText: text }]),
-      ...triggerRequests(after, repositories.triggerStatesOfMeasurement(measurementId), nowMs),
+      ...triggerRequests(after, triggers, nowMs),
     ];
   };
 
   const publishPrepared = (measurementId: string, prepared: PreparedResult) =>
     writeAfterEvaluating(deps, {
       predict: (nowMs) => predict(measurementId, prepared.text, nowMs),
-      write(outcomeOf, nowMs): PublishOutcome {
-        if (repositories.measurement(measurementId) === undefined) throw notFound(measurementId);
-        setResult.run(prepared.text, measurementId);
+      async write(tx, outcomeOf, nowMs): Promise<PublishOutcome> {
+        const reads = readsOn(tx);
+        if ((await reads.measurement(measurementId)) === undefined) throw notFound(measurementId);
+        await tx.run(SQL.setResult, [prepared.text, measurementId]);
         const { updateTime } = prepared.parsed;
-        appendHistory.run(measurementId, prepared.text, updateTime, formatRfc3339(nowMs));
-        const objectiveStatus = evaluation.evaluateObjective(measurementId, nowMs, outcomeOf);
-        changeIds.measurement(measurementId);
-        const { evaluated, alerts } = evaluation.runTriggers(
-          repositories.measurement(measurementId)!,
-          repositories.triggersOfMeasurement(measurementId),
+        await tx.run(SQL.appendHistory, [
+          measurementId,
+          prepared.text,
+          updateTime,
+          formatRfc3339(nowMs),
+        ]);
+        const objectiveStatus = await evaluation.evaluateObjective(
+          tx,
+          measurementId,
+          nowMs,
+          outcomeOf,
+        );
+        await changeIdsOn(tx).measurement(measurementId);
+        const { evaluated, alerts } = await evaluation.runTriggers(
+          tx,
+          (await reads.measurement(measurementId))!,
+          await reads.triggersOfMeasurement(measurementId),
           nowMs,
           outcomeOf,
         );
@@ -91,12 +102,14 @@ export function createPublisher(deps: PublisherDependencies): Publisher {
 
   return {
     async publish(measurementId, resultText) {
-      const measurement = repositories.measurement(measurementId);
+      const measurement = await repositories.measurement(measurementId);
       if (measurement === undefined) throw notFound(measurementId);
-      const metric = repositories.metric(measurement.metricId);
+      const metric = await repositories.metric(measurement.metricId);
       const prepared = prepare(measurementId, resultText, metric?.resultFormat ?? [], deps.clock);
       if (prepared.signature !== null && prepared.authorityId !== null) {
-        const key = authorityKey.get(prepared.authorityId);
+        const key = await store.get<{ public_key: string }>(SQL.authorityKey, [
+          prepared.authorityId,
+        ]);
         if (key !== undefined) {
           await verifyResultSignature(
             prepared.signature,

@@ -11,7 +11,8 @@ import type {
   TriStatus,
   TriggerRecord,
 } from '../../../shared/ctp/types';
-import type { SqliteDatabase } from '../store/database';
+import type { SqlDialect } from '../store/sqlDialect';
+import type { SqlQueries, SqlValue } from '../store/sqlStore';
 
 /** The kinds of resource whose visibility follows their service view (CTP 6.1). */
 export type ScopedKind =
@@ -39,41 +40,35 @@ export interface LogFilter extends PageWindow {
 /**
  * Reads of the served tree (the CTP API and the admin API). Writes live with the services
  * that own them (import, publisher, triggers, admin). Every method returns plain data.
+ * Built over the store, or over a write transaction to read what it sees (readsOn).
  */
 export interface CtpRepositories {
-  /** Rows written through this connection so far (SQLite `total_changes()`: no I/O). */
-  ownWrites(): number;
-  /**
-   * Moves when another connection (a `server publish` in another process) commits
-   * (`PRAGMA data_version`: takes a read transaction, a few microseconds of locking).
-   */
-  otherWrites(): number;
-  serverInfo(): ServerInfo;
+  serverInfo(): Promise<ServerInfo>;
   /**
    * The root service view a resource belongs to: `undefined` when the resource does not
    * exist, else its view's id (visibility is decided on it, CTP 6.1).
    */
-  rootViewOf(kind: ScopedKind, id: string): string | undefined;
-  serviceView(id: string): ServiceViewRecord | undefined;
-  asset(id: string): AssetRecord | undefined;
-  attribute(id: string): AttributeRecord | undefined;
-  metric(id: string): MetricRecord | undefined;
-  measurement(id: string): MeasurementRecord | undefined;
-  trigger(id: string): TriggerRecord | undefined;
-  log(id: string): LogRecord | undefined;
+  rootViewOf(kind: ScopedKind, id: string): Promise<string | undefined>;
+  serviceView(id: string): Promise<ServiceViewRecord | undefined>;
+  asset(id: string): Promise<AssetRecord | undefined>;
+  attribute(id: string): Promise<AttributeRecord | undefined>;
+  metric(id: string): Promise<MetricRecord | undefined>;
+  measurement(id: string): Promise<MeasurementRecord | undefined>;
+  trigger(id: string): Promise<TriggerRecord | undefined>;
+  log(id: string): Promise<LogRecord | undefined>;
   /** Root service views among `visible` (null: all of them). */
-  serviceViews(visible: readonly string[] | null, window: PageWindow): CollectionPage;
-  dependencies(parentId: string, window: PageWindow): CollectionPage;
-  assets(serviceViewId: string, window: PageWindow): CollectionPage;
-  attributes(assetId: string, window: PageWindow): CollectionPage;
-  measurements(attributeId: string, window: PageWindow): CollectionPage;
-  metrics(window: PageWindow): CollectionPage;
-  triggers(serviceViewId: string, window: PageWindow): CollectionPage;
+  serviceViews(visible: readonly string[] | null, window: PageWindow): Promise<CollectionPage>;
+  dependencies(parentId: string, window: PageWindow): Promise<CollectionPage>;
+  assets(serviceViewId: string, window: PageWindow): Promise<CollectionPage>;
+  attributes(assetId: string, window: PageWindow): Promise<CollectionPage>;
+  measurements(attributeId: string, window: PageWindow): Promise<CollectionPage>;
+  metrics(window: PageWindow): Promise<CollectionPage>;
+  triggers(serviceViewId: string, window: PageWindow): Promise<CollectionPage>;
   /** CTP 5.2.18: filtered, then paginated, in (creationTime, insertion) order. */
-  logs(serviceViewId: string, filter: LogFilter): CollectionPage;
-  triggersOfMeasurement(measurementId: string): TriggerRecord[];
+  logs(serviceViewId: string, filter: LogFilter): Promise<CollectionPage>;
+  triggersOfMeasurement(measurementId: string): Promise<TriggerRecord[]>;
   /** What CTP 5.3.2 decides on, for each trigger of a measurement (no tags parsed). */
-  triggerStatesOfMeasurement(measurementId: string): TriggerState[];
+  triggerStatesOfMeasurement(measurementId: string): Promise<TriggerState[]>;
 }
 
 export type TriggerState = Pick<
@@ -171,21 +166,35 @@ const MEASUREMENT_SELECT = `
 
 /**
  * A paged listing: one COUNT and one window query over `table` (insertion order: rowid),
- * both filtered by name when asked; written so that SQLite uses the parent's index.
+ * both filtered by name when asked; written so that the engine uses the parent's index.
+ * `where` uses `$1`…`$k` (the `leading` values); the name, limit and offset follow.
  */
-function listing(db: SqliteDatabase, table: string, word: string, where: string) {
-  const filter = `${where} AND (@name IS NULL OR name = @name)`;
-  const count = db.prepare<unknown[], { n: number }>(
-    `SELECT count(*) AS n FROM ${table} WHERE ${filter}`,
-  );
-  const page = db.prepare<unknown[], CollectionItem>(
-    `SELECT '/${word}/' || id AS path, name FROM ${table} WHERE ${filter}
-     ORDER BY rowid LIMIT @limit OFFSET @offset`,
-  );
-  return (params: Record<string, unknown>, window: PageWindow): CollectionPage => {
-    const bound = { ...params, name: window.name };
-    const total = count.get(bound)?.n ?? 0;
-    return { total, items: page.all({ ...bound, limit: window.limit, offset: window.offset }) };
+function listing(table: string, word: string, where: (dialect: SqlDialect) => string) {
+  const statements = new Map<SqlDialect, { count: string; page: string }>();
+  const sqlFor = (dialect: SqlDialect, k: number) => {
+    let sql = statements.get(dialect);
+    if (sql === undefined) {
+      const filter = `${where(dialect)} AND (CAST($${k + 1} AS text) IS NULL OR name = $${k + 1})`;
+      sql = {
+        count: `SELECT count(*) AS n FROM ${table} WHERE ${filter}`,
+        page: `SELECT '/${word}/' || id AS path, name FROM ${table} WHERE ${filter}
+               ORDER BY rowid LIMIT $${k + 2} OFFSET $${k + 3}`,
+      };
+      statements.set(dialect, sql);
+    }
+    return sql;
+  };
+  return async (
+    q: SqlQueries,
+    leading: readonly SqlValue[],
+    window: PageWindow,
+  ): Promise<CollectionPage> => {
+    const { count, page } = sqlFor(q.dialect, leading.length);
+    const [counted, items] = await Promise.all([
+      q.get<{ n: number }>(count, [...leading, window.name]),
+      q.all<CollectionItem>(page, [...leading, window.name, window.limit, window.offset]),
+    ]);
+    return { total: counted?.n ?? 0, items };
   };
 }
 
@@ -201,154 +210,132 @@ type CollectionReads = Pick<
   | 'logs'
 >;
 
-/** The collections of the served tree, a page at a time (CTP 4.1.6, 5.2.18). */
-function createCollectionReads(db: SqliteDatabase): CollectionReads {
-  const allViews = listing(
-    db,
-    'service_views',
-    'serviceViews',
-    'parent_id IS NULL AND (@all = 1 OR id IN (SELECT value FROM json_each(@visible)))',
-  );
-  const dependencies = listing(db, 'service_views', 'dependencies', 'parent_id = @parent');
-  const assetList = listing(db, 'assets', 'assets', 'service_view_id = @parent');
-  const attributeList = listing(db, 'attributes', 'attributes', 'asset_id = @parent');
-  const measurementList = listing(db, 'measurements', 'measurements', 'attribute_id = @parent');
-  const metricList = listing(db, 'metrics', 'metrics', '1 = 1');
-  const triggerList = listing(db, 'triggers', 'triggers', 'service_view_id = @parent');
-  // Logs have no name (CTP 4.1.5.3): the name filter matches nothing but the empty name.
-  const logWhere = `service_view_id = @parent
-      AND (@oldest IS NULL OR creation_ms >= @oldest)
-      AND (@newest IS NULL OR creation_ms < @newest)
-      AND NOT EXISTS (SELECT 1 FROM json_each(@tags) wanted
-                      WHERE wanted.value NOT IN (SELECT value FROM json_each(l.tags)))`;
-  const logCount = db.prepare<unknown[], { n: number }>(
-    `SELECT count(*) AS n FROM logs l WHERE ${logWhere} AND (@name IS NULL OR @name = '')`,
-  );
-  const logPage = db.prepare<unknown[], CollectionItem>(
-    `SELECT '/logs/' || id AS path, '' AS name FROM logs l WHERE ${logWhere}
-     AND (@name IS NULL OR @name = '') ORDER BY creation_ms, seq LIMIT @limit OFFSET @offset`,
-  );
+// `$1`: every root view (1), else only those in the JSON array `$2`.
+const viewList = listing(
+  'service_views',
+  'serviceViews',
+  (d) => `parent_id IS NULL AND (CAST($1 AS integer) = 1 OR ${d.inJsonArray('id', '$2')})`,
+);
+const dependencyList = listing('service_views', 'dependencies', () => 'parent_id = $1');
+const assetList = listing('assets', 'assets', () => 'service_view_id = $1');
+const attributeList = listing('attributes', 'attributes', () => 'asset_id = $1');
+const measurementList = listing('measurements', 'measurements', () => 'attribute_id = $1');
+const metricList = listing('metrics', 'metrics', () => '1 = 1');
+const triggerList = listing('triggers', 'triggers', () => 'service_view_id = $1');
 
+/** CTP 5.2.18's filters. Logs have no name (CTP 4.1.5.3): only the empty name matches. */
+const logWhere = (d: SqlDialect) => `service_view_id = $1
+  AND (CAST($2 AS bigint) IS NULL OR creation_ms >= $2)
+  AND (CAST($3 AS bigint) IS NULL OR creation_ms < $3)
+  AND ${d.jsonArrayHasAll('l.tags', '$4')}
+  AND (CAST($5 AS text) IS NULL OR $5 = '')`;
+
+/** The collections of the served tree, a page at a time (CTP 4.1.6, 5.2.18). */
+function collectionReads(q: SqlQueries): CollectionReads {
+  const logCount = `SELECT count(*) AS n FROM logs l WHERE ${logWhere(q.dialect)}`;
+  const logPage = `SELECT '/logs/' || id AS path, '' AS name FROM logs l WHERE ${logWhere(q.dialect)}
+     ORDER BY creation_ms, seq LIMIT $6 OFFSET $7`;
   return {
     serviceViews: (visible, window) =>
-      allViews({ all: visible === null ? 1 : 0, visible: JSON.stringify(visible ?? []) }, window),
-    dependencies: (parent, window) => dependencies({ parent }, window),
-    assets: (parent, window) => assetList({ parent }, window),
-    attributes: (parent, window) => attributeList({ parent }, window),
-    measurements: (parent, window) => measurementList({ parent }, window),
-    metrics: (window) => metricList({}, window),
-    triggers: (parent, window) => triggerList({ parent }, window),
-    logs(parent, filter) {
-      const params = {
+      viewList(q, [visible === null ? 1 : 0, JSON.stringify(visible ?? [])], window),
+    dependencies: (parent, window) => dependencyList(q, [parent], window),
+    assets: (parent, window) => assetList(q, [parent], window),
+    attributes: (parent, window) => attributeList(q, [parent], window),
+    measurements: (parent, window) => measurementList(q, [parent], window),
+    metrics: (window) => metricList(q, [], window),
+    triggers: (parent, window) => triggerList(q, [parent], window),
+    async logs(parent, filter) {
+      const params = [
         parent,
-        oldest: filter.oldestMs,
-        newest: filter.newestMs,
-        tags: JSON.stringify(filter.tags),
-        name: filter.name,
-      };
-      const total = logCount.get(params)?.n ?? 0;
-      return {
-        total,
-        items: logPage.all({ ...params, limit: filter.limit, offset: filter.offset }),
-      };
+        filter.oldestMs,
+        filter.newestMs,
+        JSON.stringify(filter.tags),
+        filter.name,
+      ];
+      const [counted, items] = await Promise.all([
+        q.get<{ n: number }>(logCount, params),
+        q.all<CollectionItem>(logPage, [...params, filter.limit, filter.offset]),
+      ]);
+      return { total: counted?.n ?? 0, items };
     },
   };
 }
 
+const ROOT_OF_VIEW = `
+  WITH RECURSIVE chain(id, parent_id, depth) AS (
+    SELECT id, parent_id, 0 FROM service_views WHERE id = $1
+    UNION ALL
+    SELECT v.id, v.parent_id, c.depth + 1 FROM service_views v JOIN chain c ON v.id = c.parent_id
+    WHERE c.depth < 1000
+  )
+  SELECT id, CASE WHEN (SELECT count(*) FROM chain) = 1 THEN 1 ELSE 0 END AS is_root
+  FROM chain WHERE parent_id IS NULL`;
+const ROOT_QUERIES = {
+  asset: 'SELECT service_view_id AS root FROM assets WHERE id = $1',
+  attribute:
+    'SELECT a.service_view_id AS root FROM attributes t JOIN assets a ON a.id = t.asset_id WHERE t.id = $1',
+  measurement: `SELECT a.service_view_id AS root FROM measurements m
+    JOIN attributes t ON t.id = m.attribute_id JOIN assets a ON a.id = t.asset_id WHERE m.id = $1`,
+  trigger: 'SELECT service_view_id AS root FROM triggers WHERE id = $1',
+  log: 'SELECT service_view_id AS root FROM logs WHERE id = $1',
+};
+
 /** The root service view of a resource, on which visibility is decided (CTP 6.1). */
-function createRootViewOf(db: SqliteDatabase): CtpRepositories['rootViewOf'] {
-  const rootOfView = db.prepare<[string], { id: string; is_root: number }>(`
-    WITH RECURSIVE chain(id, parent_id, depth) AS (
-      SELECT id, parent_id, 0 FROM service_views WHERE id = ?
-      UNION ALL
-      SELECT v.id, v.parent_id, c.depth + 1 FROM service_views v JOIN chain c ON v.id = c.parent_id
-      WHERE c.depth < 1000
-    )
-    SELECT id, (SELECT count(*) FROM chain) = 1 AS is_root FROM chain
-    WHERE parent_id IS NULL`);
-  const rootQueries = {
-    asset: db.prepare<[string], { root: string }>(
-      'SELECT service_view_id AS root FROM assets WHERE id = ?',
-    ),
-    attribute: db.prepare<[string], { root: string }>(
-      'SELECT a.service_view_id AS root FROM attributes t JOIN assets a ON a.id = t.asset_id WHERE t.id = ?',
-    ),
-    measurement: db.prepare<[string], { root: string }>(
-      `SELECT a.service_view_id AS root FROM measurements m JOIN attributes t ON t.id = m.attribute_id
-       JOIN assets a ON a.id = t.asset_id WHERE m.id = ?`,
-    ),
-    trigger: db.prepare<[string], { root: string }>(
-      'SELECT service_view_id AS root FROM triggers WHERE id = ?',
-    ),
-    log: db.prepare<[string], { root: string }>(
-      'SELECT service_view_id AS root FROM logs WHERE id = ?',
-    ),
-  };
-  return (kind, id) => {
+function rootViewOn(q: SqlQueries): CtpRepositories['rootViewOf'] {
+  return async (kind, id) => {
     if (kind === 'serviceView' || kind === 'dependency') {
-      const row = rootOfView.get(id);
+      const row = await q.get<{ id: string; is_root: number }>(ROOT_OF_VIEW, [id]);
       if (row === undefined) return undefined;
       // A root view is not a dependency and a dependency is not a root view.
       if ((kind === 'serviceView') !== (row.is_root === 1)) return undefined;
       return row.id;
     }
-    return rootQueries[kind].get(id)?.root;
+    return (await q.get<{ root: string }>(ROOT_QUERIES[kind], [id]))?.root;
   };
 }
 
-export function createCtpRepositories(db: SqliteDatabase): CtpRepositories {
-  const info = db.prepare<[], ServerInfo>('SELECT name, annotation, provider FROM server_info');
-  const ownChanges = db.prepare<[], number>('SELECT total_changes()').pluck();
-  const otherChanges = db.prepare<[], number>('PRAGMA data_version').pluck();
-  const viewById = db.prepare<[string], ViewRow>(`
-    SELECT v.*, (p.parent_id IS NOT NULL) AS parent_is_dependency
-    FROM service_views v LEFT JOIN service_views p ON p.id = v.parent_id WHERE v.id = ?`);
-  const assetById = db.prepare<[string], AssetRecord>(`
-    SELECT id, service_view_id AS serviceViewId, name, annotation, asset_class AS assetClass,
-           change_id AS changeId FROM assets WHERE id = ?`);
-  const attributeById = db.prepare<[string], AttributeRecord>(`
-    SELECT id, asset_id AS assetId, name, annotation, change_id AS changeId
-    FROM attributes WHERE id = ?`);
-  const metricById = db.prepare<
-    [string],
-    Omit<MetricRecord, 'measurementParameters' | 'resultFormat'> & {
-      parameters: string;
-      format: string;
-    }
-  >(`
-    SELECT id, name, annotation, base_metric AS baseMetric, measurement_parameters AS parameters,
-           result_format AS format, change_id AS changeId FROM metrics WHERE id = ?`);
-  const measurementById = db.prepare<[string], MeasurementRow>(
-    `${MEASUREMENT_SELECT} WHERE m.id = ?`,
-  );
-  const triggerById = db.prepare<[string], TriggerRow>('SELECT * FROM triggers WHERE id = ?');
-  const triggerStates = db.prepare<[string], TriggerState>(`
-    SELECT condition, status, status_update_time AS statusUpdateTime, guard_time AS guardTime
-    FROM triggers WHERE measurement_id = ?`);
-  const triggersByMeasurement = db.prepare<[string], TriggerRow>(
-    'SELECT * FROM triggers WHERE measurement_id = ? ORDER BY rowid',
-  );
-  const logById = db.prepare<
-    [string],
-    {
-      id: string;
-      service_view_id: string;
-      trigger_id: string;
-      creation_time: string;
-      result: string | null;
-      error: string | null;
-      tags: string;
-    }
-  >('SELECT * FROM logs WHERE id = ?');
+const SQL = {
+  info: 'SELECT name, annotation, provider FROM server_info',
+  view: `SELECT v.*, CASE WHEN p.parent_id IS NULL THEN 0 ELSE 1 END AS parent_is_dependency
+    FROM service_views v LEFT JOIN service_views p ON p.id = v.parent_id WHERE v.id = $1`,
+  asset: `SELECT id, service_view_id AS "serviceViewId", name, annotation,
+    asset_class AS "assetClass", change_id AS "changeId" FROM assets WHERE id = $1`,
+  attribute: `SELECT id, asset_id AS "assetId", name, annotation, change_id AS "changeId"
+    FROM attributes WHERE id = $1`,
+  metric: `SELECT id, name, annotation, base_metric AS "baseMetric",
+    measurement_parameters AS parameters, result_format AS format, change_id AS "changeId"
+    FROM metrics WHERE id = $1`,
+  measurement: `${MEASUREMENT_SELECT} WHERE m.id = $1`,
+  trigger: 'SELECT * FROM triggers WHERE id = $1',
+  triggerStates: `SELECT condition, status, status_update_time AS "statusUpdateTime",
+    guard_time AS "guardTime" FROM triggers WHERE measurement_id = $1`,
+  triggersOf: 'SELECT * FROM triggers WHERE measurement_id = $1 ORDER BY rowid',
+  log: 'SELECT * FROM logs WHERE id = $1',
+};
 
+interface LogRow {
+  id: string;
+  service_view_id: string;
+  trigger_id: string;
+  creation_time: string;
+  result: string | null;
+  error: string | null;
+  tags: string;
+}
+
+type MetricRow = Omit<MetricRecord, 'measurementParameters' | 'resultFormat'> & {
+  parameters: string;
+  format: string;
+};
+
+/** The reads of the served tree over the store, or over a write transaction. */
+export function readsOn(q: SqlQueries): CtpRepositories {
   return {
-    ownWrites: () => ownChanges.get() ?? 0,
-    otherWrites: () => otherChanges.get() ?? 0,
-    serverInfo() {
-      return info.get() ?? { name: '', annotation: '', provider: '' };
+    async serverInfo() {
+      return (await q.get<ServerInfo>(SQL.info)) ?? { name: '', annotation: '', provider: '' };
     },
-    serviceView(id) {
-      const row = viewById.get(id);
+    async serviceView(id) {
+      const row = await q.get<ViewRow>(SQL.view, [id]);
       if (row === undefined) return undefined;
       return {
         id: row.id,
@@ -361,10 +348,10 @@ export function createCtpRepositories(db: SqliteDatabase): CtpRepositories {
         changeId: row.change_id,
       };
     },
-    asset: (id) => assetById.get(id),
-    attribute: (id) => attributeById.get(id),
-    metric(id) {
-      const row = metricById.get(id);
+    asset: (id) => q.get<AssetRecord>(SQL.asset, [id]),
+    attribute: (id) => q.get<AttributeRecord>(SQL.attribute, [id]),
+    async metric(id) {
+      const row = await q.get<MetricRow>(SQL.metric, [id]);
       if (row === undefined) return undefined;
       const { parameters, format, ...rest } = row;
       return {
@@ -373,16 +360,16 @@ export function createCtpRepositories(db: SqliteDatabase): CtpRepositories {
         resultFormat: JSON.parse(format) as MetricRecord['resultFormat'],
       };
     },
-    measurement(id) {
-      const row = measurementById.get(id);
+    async measurement(id) {
+      const row = await q.get<MeasurementRow>(SQL.measurement, [id]);
       return row === undefined ? undefined : toMeasurement(row);
     },
-    trigger(id) {
-      const row = triggerById.get(id);
+    async trigger(id) {
+      const row = await q.get<TriggerRow>(SQL.trigger, [id]);
       return row === undefined ? undefined : toTrigger(row);
     },
-    log(id) {
-      const row = logById.get(id);
+    async log(id) {
+      const row = await q.get<LogRow>(SQL.log, [id]);
       if (row === undefined) return undefined;
       return {
         id: row.id,
@@ -394,9 +381,10 @@ export function createCtpRepositories(db: SqliteDatabase): CtpRepositories {
         tags: JSON.parse(row.tags) as string[],
       };
     },
-    ...createCollectionReads(db),
-    rootViewOf: createRootViewOf(db),
-    triggersOfMeasurement: (id) => triggersByMeasurement.all(id).map(toTrigger),
-    triggerStatesOfMeasurement: (id) => triggerStates.all(id),
+    ...collectionReads(q),
+    rootViewOf: rootViewOn(q),
+    triggersOfMeasurement: async (id) =>
+      (await q.all<TriggerRow>(SQL.triggersOf, [id])).map(toTrigger),
+    triggerStatesOfMeasurement: (id) => q.all<TriggerState>(SQL.triggerStates, [id]),
   };
 }

@@ -1,20 +1,25 @@
-import type { SqliteDatabase } from '../store/database';
+import type { SqlStore } from '../store/sqlStore';
 import { createAccounts, type Accounts } from './accounts';
 import { createAdminService, type AdminService } from './adminService';
 import { createConditionEvaluator, type ConditionEvaluator } from './conditionEvaluator';
 import { createProviderImporter, type ProviderImporter } from './providerImport';
 import { createPublisher, type Publisher } from './publisher';
-import { createCtpRepositories, type CtpRepositories } from './repositories';
+import { readsOn, type CtpRepositories } from './repositories';
 import {
   createServerCountsRepository,
   type ServerCountsRepository,
 } from './serverCountsRepository';
-import { createTriggerEvaluation } from './triggerEvaluation';
+import { triggerEvaluation } from './triggerEvaluation';
 import { createTriggerService, type TriggerService } from './triggerService';
 
-/** What the embedded CTP server publishes (server.db), for the CTP and admin APIs and the CLI. */
+/**
+ * What the embedded CTP server publishes (server.db, or PostgreSQL shared by several
+ * `serve` processes), for the CTP and admin APIs and the CLI.
+ */
 export interface ProviderServices {
   clock: () => Date;
+  /** The provider store: its data version keys the response cache, its ping the health check. */
+  store: SqlStore;
   repositories: CtpRepositories;
   counts: ServerCountsRepository;
   accounts: Accounts;
@@ -25,24 +30,25 @@ export interface ProviderServices {
 }
 
 /**
- * Builds the provider's services over one open server.db, each given its collaborators.
- * `conditions` evaluates objectives and triggers (default: on this thread, in slices).
+ * Builds the provider's services over one open provider store, each given its
+ * collaborators. `conditions` evaluates objectives and triggers (default: on this thread,
+ * in slices).
  */
 export function createProviderServices(deps: {
-  db: SqliteDatabase;
+  store: SqlStore;
   clock: () => Date;
   conditions?: ConditionEvaluator;
 }): ProviderServices {
-  const { db, clock } = deps;
-  const repositories = createCtpRepositories(db);
+  const { store, clock } = deps;
+  const repositories = readsOn(store);
   const conditions = deps.conditions ?? createConditionEvaluator();
-  const accounts = createAccounts(db, clock);
-  const evaluation = createTriggerEvaluation(db);
-  const shared = { db, clock, conditions, repositories, evaluation };
+  const accounts = createAccounts(store, clock);
+  const shared = { store, clock, conditions, repositories, evaluation: triggerEvaluation };
   return {
     clock,
+    store,
     repositories,
-    counts: createServerCountsRepository(db),
+    counts: createServerCountsRepository(store),
     accounts,
     publisher: createPublisher(shared),
     triggers: createTriggerService(shared),

@@ -1,7 +1,7 @@
 import { formatRfc3339, parseRfc3339 } from '../../../shared/ctp/time';
 import type { MeasurementRecord, TriggerRecord, TriStatus } from '../../../shared/ctp/types';
-import type { SqliteDatabase } from '../store/database';
-import { createChangeIds } from './changeIds';
+import type { SqlQueries } from '../store/sqlStore';
+import { changeIdsOn } from './changeIds';
 import type { OutcomeOf, OutcomeRequest } from './evaluatedWrite';
 import { newCtpId } from './ids';
 import type { TriggerState } from './repositories';
@@ -55,108 +55,149 @@ export function triggerRequests(
 
 /**
  * Writes what evaluations decide (CTP 5.3.1, 5.3.2): objective statuses, trigger statuses
- * with their log entries and outbox rows. Call inside a write transaction, with outcomes
- * evaluated beforehand (evaluatedWrite.ts).
+ * with their log entries and outbox rows, through the write transaction `tx`, with
+ * outcomes evaluated beforehand (evaluatedWrite.ts).
  */
 export interface TriggerEvaluation {
   /** Applies CTP 5.3.2 to `triggers` against the measurement's current result. */
   runTriggers(
+    tx: SqlQueries,
     measurement: MeasurementRecord,
     triggers: readonly TriggerRecord[],
     nowMs: number,
     outcomeOf: OutcomeOf,
-  ): { evaluated: number; alerts: Alert[] };
+  ): Promise<{ evaluated: number; alerts: Alert[] }>;
   /** Evaluates the objective of a measurement against its current result (CTP 5.3.1). */
-  evaluateObjective(measurementId: string, nowMs: number, outcomeOf: OutcomeOf): TriStatus | null;
-}
-
-export function createTriggerEvaluation(db: SqliteDatabase): TriggerEvaluation {
-  const changeIds = createChangeIds(db);
-  const objectiveRow = db.prepare<[string], { condition: string | null; result: string | null }>(
-    'SELECT objective_condition AS condition, result FROM measurements WHERE id = ?',
-  );
-  const setObjectiveStatus = db.prepare<[string, string, string]>(
-    'UPDATE measurements SET objective_status = ?, objective_status_time = ? WHERE id = ?',
-  );
-  const setTriggerStatus = db.prepare<[string, string, number, string]>(
-    'UPDATE triggers SET status = ?, status_update_time = ?, change_id = ? WHERE id = ?',
-  );
-  const insertLog = db.prepare<
-    [string, string, string, string, number, string | null, string | null, string]
-  >(`
-    INSERT INTO logs (id, service_view_id, trigger_id, creation_time, creation_ms, result, error, tags)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
-  const insertOutbox = db.prepare<[string, string, string, string]>(
-    'INSERT INTO outbox (log_id, notification, payload, created_at) VALUES (?, ?, ?, ?)',
-  );
-
-  /** The log entry of an alert and, with a notification URI, its outbox row. */
-  const writeAlert = (
-    trigger: TriggerRecord,
-    kind: 'normal' | 'error',
-    outcomeError: string | undefined,
-    resultText: string,
+  evaluateObjective(
+    tx: SqlQueries,
+    measurementId: string,
     nowMs: number,
-  ): Alert => {
-    const now = formatRfc3339(nowMs);
-    const logId = newCtpId();
-    const tags = kind === 'error' ? ['error'] : trigger.tags;
-    const error = kind === 'error' ? (outcomeError ?? 'evaluation error') : null;
-    const logResult = kind === 'normal' ? resultText : null;
-    const { serviceViewId } = trigger;
-    insertLog.run(
-      logId,
-      serviceViewId,
-      trigger.id,
-      now,
-      nowMs,
-      logResult,
-      error,
-      JSON.stringify(tags),
-    );
-    const queued = trigger.notification !== '';
-    if (queued) {
-      // The notifier encodes the entry with the CtpBase it serves (CTP 4.2.7.1).
-      const payload = JSON.stringify({
-        id: logId,
-        serviceViewId,
-        triggerId: trigger.id,
-        creationTime: now,
-        // The result as text: a signature over it must still verify at the other end.
-        resultText: logResult,
-        error,
-        tags,
-      });
-      insertOutbox.run(logId, trigger.notification, payload, now);
-    }
-    return { triggerId: trigger.id, logId, kind, queued };
-  };
+    outcomeOf: OutcomeOf,
+  ): Promise<TriStatus | null>;
+}
 
+const SQL = {
+  objective: 'SELECT objective_condition AS condition, result FROM measurements WHERE id = $1',
+  setObjectiveStatus:
+    'UPDATE measurements SET objective_status = $1, objective_status_time = $2 WHERE id = $3',
+};
+const LOG_COLUMNS = [
+  'id',
+  'service_view_id',
+  'trigger_id',
+  'creation_time',
+  'creation_ms',
+  'result',
+  'error',
+  'tags',
+];
+const OUTBOX_COLUMNS = ['log_id', 'notification', 'payload', 'created_at'];
+
+type Row = Array<string | number | null>;
+
+/** The log entry of an alert and, with a notification URI, its outbox row (CTP 5.3.2). */
+function alertRows(
+  trigger: TriggerRecord,
+  kind: 'normal' | 'error',
+  outcomeError: string | undefined,
+  resultText: string,
+  nowMs: number,
+): { alert: Alert; log: Row; outbox: Row | null } {
+  const now = formatRfc3339(nowMs);
+  const logId = newCtpId();
+  const tags = kind === 'error' ? ['error'] : trigger.tags;
+  const error = kind === 'error' ? (outcomeError ?? 'evaluation error') : null;
+  const logResult = kind === 'normal' ? resultText : null;
+  const { serviceViewId } = trigger;
+  const log = [
+    logId,
+    serviceViewId,
+    trigger.id,
+    now,
+    nowMs,
+    logResult,
+    error,
+    JSON.stringify(tags),
+  ];
+  const queued = trigger.notification !== '';
+  // The notifier encodes the entry with the CtpBase it serves (CTP 4.2.7.1).
+  const payload = JSON.stringify({
+    id: logId,
+    serviceViewId,
+    triggerId: trigger.id,
+    creationTime: now,
+    // The result as text: a signature over it must still verify at the other end.
+    resultText: logResult,
+    error,
+    tags,
+  });
   return {
-    runTriggers(measurement, triggers, nowMs, outcomeOf) {
-      const alerts: Alert[] = [];
-      const due = triggersDue(measurement, triggers, nowMs);
-      const resultText = measurement.resultText;
-      if (due.length === 0 || resultText === null) return { evaluated: 0, alerts };
-      // One changeId for the batch: each trigger's and its service view's (CTP 4.1.5.5).
-      const value = changeIds.next();
-      for (const trigger of due) {
-        const outcome = outcomeOf(trigger.condition, resultText);
-        setTriggerStatus.run(outcome.status, formatRfc3339(nowMs), value, trigger.id);
-        const kind = alertKind(outcome.status);
-        if (kind !== null) alerts.push(writeAlert(trigger, kind, outcome.error, resultText, nowMs));
-      }
-      for (const view of new Set(due.map((t) => t.serviceViewId))) changeIds.stampView(value, view);
-      return { evaluated: due.length, alerts };
-    },
-    evaluateObjective(measurementId, nowMs, outcomeOf) {
-      const row = objectiveRow.get(measurementId);
-      if (row === undefined || row.condition === null) return null;
-      // No result: not evaluated (SPEC-NOTES "Objectives": initially "false").
-      if (row.result === null) return 'false';
-      const { status } = outcomeOf(row.condition, row.result);
-      setObjectiveStatus.run(status, formatRfc3339(nowMs), measurementId);
-      return status;
-    },
+    alert: { triggerId: trigger.id, logId, kind, queued },
+    log,
+    outbox: queued ? [logId, trigger.notification, payload, now] : null,
   };
 }
+
+/**
+ * The new statuses, one statement per status (at most three), the triggers named by a
+ * JSON array: a trigger-heavy measurement costs a few round trips on PostgreSQL, not one
+ * per trigger.
+ */
+async function setStatuses(
+  tx: SqlQueries,
+  byStatus: ReadonlyMap<TriStatus, string[]>,
+  nowMs: number,
+  changeId: number,
+): Promise<void> {
+  for (const [status, ids] of byStatus) {
+    await tx.run(
+      `UPDATE triggers SET status = $1, status_update_time = $2, change_id = $3
+       WHERE ${tx.dialect.inJsonArray('id', '$4')}`,
+      [status, formatRfc3339(nowMs), changeId, JSON.stringify(ids)],
+    );
+  }
+}
+
+export const triggerEvaluation: TriggerEvaluation = {
+  async runTriggers(tx, measurement, triggers, nowMs, outcomeOf) {
+    const alerts: Alert[] = [];
+    const due = triggersDue(measurement, triggers, nowMs);
+    const resultText = measurement.resultText;
+    if (due.length === 0 || resultText === null) return { evaluated: 0, alerts };
+    const byStatus = new Map<TriStatus, string[]>();
+    const logs: Row[] = [];
+    const outbox: Row[] = [];
+    for (const trigger of due) {
+      const outcome = outcomeOf(trigger.condition, resultText);
+      const ids = byStatus.get(outcome.status) ?? [];
+      byStatus.set(outcome.status, ids);
+      ids.push(trigger.id);
+      const kind = alertKind(outcome.status);
+      if (kind === null) continue;
+      const rows = alertRows(trigger, kind, outcome.error, resultText, nowMs);
+      alerts.push(rows.alert);
+      logs.push(rows.log);
+      if (rows.outbox !== null) outbox.push(rows.outbox);
+    }
+    // One changeId for the batch: each trigger's and its service view's (CTP 4.1.5.5).
+    const changeIds = changeIdsOn(tx);
+    const value = await changeIds.next();
+    await setStatuses(tx, byStatus, nowMs, value);
+    await tx.insertMany('logs', LOG_COLUMNS, logs);
+    await tx.insertMany('outbox', OUTBOX_COLUMNS, outbox);
+    for (const view of new Set(due.map((t) => t.serviceViewId)))
+      await changeIds.stampView(value, view);
+    return { evaluated: due.length, alerts };
+  },
+  async evaluateObjective(tx, measurementId, nowMs, outcomeOf) {
+    const row = await tx.get<{ condition: string | null; result: string | null }>(SQL.objective, [
+      measurementId,
+    ]);
+    if (row === undefined || row.condition === null) return null;
+    // No result: not evaluated (SPEC-NOTES "Objectives": initially "false").
+    if (row.result === null) return 'false';
+    const { status } = outcomeOf(row.condition, row.result);
+    await tx.run(SQL.setObjectiveStatus, [status, formatRfc3339(nowMs), measurementId]);
+    return status;
+  },
+};

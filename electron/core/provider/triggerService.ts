@@ -1,13 +1,13 @@
 import { formatRfc3339 } from '../../../shared/ctp/time';
 import type { MeasurementRecord, MeasurementState, TriggerRecord } from '../../../shared/ctp/types';
 import { AppError } from '../../../shared/errors';
-import type { SqliteDatabase } from '../store/database';
-import { createChangeIds } from './changeIds';
+import type { SqlQueries, SqlStore } from '../store/sqlStore';
+import { changeIdsOn } from './changeIds';
 import { checkCondition } from './conditionCheck';
 import type { ConditionEvaluator } from './conditionEvaluator';
 import { writeAfterEvaluating } from './evaluatedWrite';
 import { newCtpId } from './ids';
-import type { CtpRepositories } from './repositories';
+import { readsOn, type CtpRepositories } from './repositories';
 import type { Alert, TriggerEvaluation } from './triggerEvaluation';
 import { isNotificationUri } from './triggerRules';
 
@@ -40,11 +40,11 @@ export interface TriggerService {
     quota?: TriggerQuota,
   ): Promise<{ trigger: TriggerRecord; alerts: Alert[] }>;
   /** CTP 5.2.17; the view gets a new changeId (a child was deleted). */
-  delete(triggerId: string): void;
+  delete(triggerId: string): Promise<void>;
   /** Admin: the way out of `error` besides DELETE (SPEC-NOTES "Triggers"). */
-  reset(triggerId: string): TriggerRecord;
+  reset(triggerId: string): Promise<TriggerRecord>;
   /** CTP 5.2.11: 409 unless the measurement is user-activated. */
-  setState(measurementId: string, state: MeasurementState): MeasurementRecord;
+  setState(measurementId: string, state: MeasurementState): Promise<MeasurementRecord>;
 }
 
 const MEASUREMENT_PATH = /\/measurements\/([A-Za-z0-9_=-]{1,96})$/;
@@ -84,131 +84,144 @@ function checkInput(input: TriggerInput): { measurementId: string; notification:
   return { measurementId, notification };
 }
 
+const SQL = {
+  insert: `INSERT INTO triggers (id, service_view_id, measurement_id, name, annotation, condition,
+      notification, guard_time, tags, status, status_update_time, change_id)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'false', $10, 0)`,
+  remove: 'DELETE FROM triggers WHERE id = $1',
+  resetStatus: "UPDATE triggers SET status = 'false', status_update_time = $1 WHERE id = $2",
+  setState: 'UPDATE measurements SET state = $1 WHERE id = $2',
+};
+
+/** The measurement a trigger is created on, checked. */
+async function target(
+  reads: CtpRepositories,
+  serviceViewId: string,
+  input: TriggerInput,
+  measurementId: string,
+): Promise<MeasurementRecord> {
+  const measurement = await reads.measurement(measurementId);
+  if (measurement === undefined || measurement.serviceViewId !== serviceViewId) {
+    throw badRequest(
+      `measurement ${input.measurement} is not a measurement of service view ${serviceViewId}.`,
+    );
+  }
+  if (!measurement.triggersAllowed) {
+    throw badRequest(
+      `measurement ${input.measurement} does not allow triggers (its createTrigger is null).`,
+    );
+  }
+  return measurement;
+}
+
+/**
+ * The per-account limit, counted inside the write transaction: writes are serialised
+ * across every process sharing the database (sqlStore.ts `write`), so the limit holds
+ * however many `serve` instances take requests.
+ */
+async function checkQuota(tx: SqlQueries, quota: TriggerQuota | undefined): Promise<void> {
+  if (quota === undefined) return;
+  const row = await tx.get<{ n: number }>(
+    `SELECT count(*) AS n FROM triggers WHERE ${tx.dialect.inJsonArray('service_view_id', '$1')}`,
+    [JSON.stringify(quota.serviceViews)],
+  );
+  const held = row?.n ?? 0;
+  if (held >= quota.max) {
+    throw new AppError(
+      'CTP_TRIGGER_LIMIT',
+      `This account already holds ${held} triggers, the most this server allows (${quota.max}); delete one before creating another.`,
+    );
+  }
+}
+
 export function createTriggerService(deps: {
-  db: SqliteDatabase;
+  store: SqlStore;
   clock: () => Date;
   conditions: ConditionEvaluator;
   repositories: CtpRepositories;
   evaluation: TriggerEvaluation;
 }): TriggerService {
-  const { db, clock, repositories, evaluation } = deps;
-  const changeIds = createChangeIds(db);
-  const insert = db.prepare(`
-    INSERT INTO triggers (id, service_view_id, measurement_id, name, annotation, condition,
-      notification, guard_time, tags, status, status_update_time, change_id)
-    VALUES (@id, @view, @measurement, @name, @annotation, @condition, @notification, @guardTime,
-      @tags, 'false', @now, 0)`);
-  const countInViews = db.prepare<[string], number>(
-    'SELECT count(*) FROM triggers WHERE service_view_id IN (SELECT value FROM json_each(?))',
-  );
-  const remove = db.prepare<[string]>('DELETE FROM triggers WHERE id = ?');
-  const resetStatus = db.prepare<[string, string]>(
-    "UPDATE triggers SET status = 'false', status_update_time = ? WHERE id = ?",
-  );
-  const setStateStatement = db.prepare<[string, string]>(
-    'UPDATE measurements SET state = ? WHERE id = ?',
-  );
-
-  /** The measurement a trigger is created on, checked (inside the write transaction). */
-  const target = (serviceViewId: string, input: TriggerInput, measurementId: string) => {
-    const measurement = repositories.measurement(measurementId);
-    if (measurement === undefined || measurement.serviceViewId !== serviceViewId) {
-      throw badRequest(
-        `measurement ${input.measurement} is not a measurement of service view ${serviceViewId}.`,
-      );
-    }
-    if (!measurement.triggersAllowed) {
-      throw badRequest(
-        `measurement ${input.measurement} does not allow triggers (its createTrigger is null).`,
-      );
-    }
-    return measurement;
-  };
-
-  const checkQuota = (quota: TriggerQuota | undefined): void => {
-    if (quota === undefined) return;
-    const held = countInViews.pluck().get(JSON.stringify(quota.serviceViews)) ?? 0;
-    if (held >= quota.max) {
-      throw new AppError(
-        'CTP_TRIGGER_LIMIT',
-        `This account already holds ${held} triggers, the most this server allows (${quota.max}); delete one before creating another.`,
-      );
-    }
-  };
+  const { store, clock, repositories, evaluation } = deps;
 
   return {
     async create(serviceViewId, input, quota) {
       const { measurementId, notification } = checkInput(input);
-      const measurement = target(serviceViewId, input, measurementId);
+      const measurement = await target(repositories, serviceViewId, input, measurementId);
       // The static check (SPEC-NOTES "Triggers"): position and suggestion in the message.
-      const format = repositories.metric(measurement.metricId)?.resultFormat;
+      const format = (await repositories.metric(measurement.metricId))?.resultFormat;
       const problem = checkCondition(input.condition, format);
       if (problem !== null) throw badRequest(`condition: ${problem}`);
       const id = newCtpId();
       return writeAfterEvaluating(deps, {
         // A new trigger is in `false`: CTP 5.3.2 evaluates it if the measurement is activated.
-        predict: () => {
-          const current = repositories.measurement(measurementId);
+        async predict() {
+          const current = await repositories.measurement(measurementId);
           return current?.state === 'activated' && current.resultText !== null
             ? [{ source: input.condition, resultText: current.resultText }]
             : [];
         },
-        write(outcomeOf, nowMs) {
-          const current = target(serviceViewId, input, measurementId);
-          checkQuota(quota);
-          insert.run({
+        async write(tx, outcomeOf, nowMs) {
+          const reads = readsOn(tx);
+          const current = await target(reads, serviceViewId, input, measurementId);
+          await checkQuota(tx, quota);
+          await tx.run(SQL.insert, [
             id,
-            view: serviceViewId,
-            measurement: measurementId,
-            name: input.name ?? '',
-            annotation: input.annotation ?? '',
-            condition: input.condition,
+            serviceViewId,
+            measurementId,
+            input.name ?? '',
+            input.annotation ?? '',
+            input.condition,
             notification,
-            guardTime: input.guardTime ?? 0,
-            tags: JSON.stringify(input.tags ?? []),
-            now: formatRfc3339(nowMs),
-          });
-          changeIds.trigger(id);
+            input.guardTime ?? 0,
+            JSON.stringify(input.tags ?? []),
+            formatRfc3339(nowMs),
+          ]);
+          await changeIdsOn(tx).trigger(id);
           // A new trigger is evaluated at once against the current result (SPEC-NOTES).
-          const trigger = repositories.trigger(id)!;
-          const { alerts } = evaluation.runTriggers(current, [trigger], nowMs, outcomeOf);
-          return { trigger: repositories.trigger(id)!, alerts };
+          const trigger = (await reads.trigger(id))!;
+          const { alerts } = await evaluation.runTriggers(tx, current, [trigger], nowMs, outcomeOf);
+          return { trigger: (await reads.trigger(id))!, alerts };
         },
       });
     },
-    delete: db.transaction((triggerId: string) => {
-      const trigger = repositories.trigger(triggerId);
-      if (trigger === undefined)
-        throw new AppError('CTP_NOT_FOUND', `No trigger with id "${triggerId}".`);
-      remove.run(triggerId);
-      changeIds.serviceView(trigger.serviceViewId);
-    }),
-    reset: db.transaction((triggerId: string) => {
-      if (repositories.trigger(triggerId) === undefined) {
-        throw new AppError('CTP_NOT_FOUND', `No trigger with id "${triggerId}".`);
-      }
-      resetStatus.run(formatRfc3339(clock().getTime()), triggerId);
-      changeIds.trigger(triggerId);
-      return repositories.trigger(triggerId)!;
-    }),
-    setState: db.transaction((measurementId: string, state: MeasurementState) => {
-      const measurement = repositories.measurement(measurementId);
-      if (measurement === undefined)
-        throw new AppError('CTP_NOT_FOUND', `No measurement with id "${measurementId}".`);
-      if (!measurement.userActivated) {
-        throw new AppError(
-          'CTP_CONFLICT',
-          `Measurement ${measurementId} is not user-activated: its state cannot be changed (CTP 5.2.11).`,
-        );
-      }
-      // Activated without a result yet, it is pending until the provider publishes one.
-      const next: MeasurementState =
-        state === 'activated' && measurement.resultText === null ? 'pending' : state;
-      if (next !== measurement.state) {
-        setStateStatement.run(next, measurementId);
-        changeIds.measurement(measurementId);
-      }
-      return repositories.measurement(measurementId)!;
-    }),
+    delete: (triggerId) =>
+      store.write(async (tx) => {
+        const trigger = await readsOn(tx).trigger(triggerId);
+        if (trigger === undefined)
+          throw new AppError('CTP_NOT_FOUND', `No trigger with id "${triggerId}".`);
+        await tx.run(SQL.remove, [triggerId]);
+        await changeIdsOn(tx).serviceView(trigger.serviceViewId);
+      }),
+    reset: (triggerId) =>
+      store.write(async (tx) => {
+        const reads = readsOn(tx);
+        if ((await reads.trigger(triggerId)) === undefined) {
+          throw new AppError('CTP_NOT_FOUND', `No trigger with id "${triggerId}".`);
+        }
+        await tx.run(SQL.resetStatus, [formatRfc3339(clock().getTime()), triggerId]);
+        await changeIdsOn(tx).trigger(triggerId);
+        return (await reads.trigger(triggerId))!;
+      }),
+    setState: (measurementId, state) =>
+      store.write(async (tx) => {
+        const reads = readsOn(tx);
+        const measurement = await reads.measurement(measurementId);
+        if (measurement === undefined)
+          throw new AppError('CTP_NOT_FOUND', `No measurement with id "${measurementId}".`);
+        if (!measurement.userActivated) {
+          throw new AppError(
+            'CTP_CONFLICT',
+            `Measurement ${measurementId} is not user-activated: its state cannot be changed (CTP 5.2.11).`,
+          );
+        }
+        // Activated without a result yet, it is pending until the provider publishes one.
+        const next: MeasurementState =
+          state === 'activated' && measurement.resultText === null ? 'pending' : state;
+        if (next !== measurement.state) {
+          await tx.run(SQL.setState, [next, measurementId]);
+          await changeIdsOn(tx).measurement(measurementId);
+        }
+        return (await reads.measurement(measurementId))!;
+      }),
   };
 }

@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
 
 import { AppError, errorMessage } from '../../../shared/errors';
-import type { Migration } from './loadMigrations';
+import { migrationFailed, pendingMigrations, type Migration } from './loadMigrations';
 import { makePrivateFile, narrowToOwner, PRIVATE_FOLDER_MODE } from './privateFiles';
 
 export type SqliteDatabase = Database.Database;
@@ -89,17 +89,7 @@ export function schemaVersion(db: SqliteDatabase): number {
 }
 
 function migrate(db: SqliteDatabase, migrations: readonly Migration[], path: string): void {
-  const current = schemaVersion(db);
-  const latest = migrations.at(-1)?.version ?? 0;
-  if (current > latest) {
-    throw new AppError(
-      'STORE_NEWER_SCHEMA',
-      `${path} has schema version ${current}, but this version of Trust Auditor knows only up to ${latest}. Upgrade Trust Auditor to open it.`,
-      { details: { path, current, latest } },
-    );
-  }
-  for (const migration of migrations) {
-    if (migration.version <= current) continue;
+  for (const migration of pendingMigrations(schemaVersion(db), migrations, path)) {
     const apply = db.transaction(() => {
       db.exec(migration.sql);
       db.pragma(`user_version = ${migration.version}`);
@@ -107,11 +97,7 @@ function migrate(db: SqliteDatabase, migrations: readonly Migration[], path: str
     try {
       apply();
     } catch (error) {
-      throw new AppError(
-        'STORE_MIGRATION_FAILED',
-        `Migration ${migration.version} (${migration.name}) of ${path} failed: ${errorMessage(error)}. The database was left at version ${schemaVersion(db)}.`,
-        { expected: false, cause: error, details: { path, version: migration.version } },
-      );
+      throw migrationFailed(migration, path, error, schemaVersion(db));
     }
   }
 }

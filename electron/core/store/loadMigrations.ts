@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { AppError } from '../../../shared/errors';
+import { AppError, errorMessage } from '../../../shared/errors';
 
 /** One schema step: `NNNN_name.sql`, applied once, in order, in one transaction. */
 export interface Migration {
@@ -12,6 +12,9 @@ export interface Migration {
 }
 
 export type DatabaseName = 'auditor' | 'server';
+
+/** A folder of migrations: one per SQLite database, and the provider's PostgreSQL schema. */
+export type MigrationSet = DatabaseName | 'server-postgres';
 
 const FILE_PATTERN = /^(\d{4})_([a-z0-9_]+)\.sql$/;
 
@@ -25,7 +28,7 @@ export function defaultMigrationsDir(): string {
 }
 
 /** Reads and checks the migrations of one database: numbered 1, 2, 3… without gaps. */
-export function loadMigrations(database: DatabaseName, dir = defaultMigrationsDir()): Migration[] {
+export function loadMigrations(database: MigrationSet, dir = defaultMigrationsDir()): Migration[] {
   const folder = join(dir, database);
   const files = readdirSync(folder)
     .filter((file) => file.endsWith('.sql'))
@@ -51,4 +54,39 @@ export function loadMigrations(database: DatabaseName, dir = defaultMigrationsDi
     }
     return { version, name: match[2] ?? file, sql: readFileSync(join(folder, file), 'utf8') };
   });
+}
+
+/**
+ * The migrations a database at schema version `current` still needs, in order; a database
+ * written by a newer version is refused (`STORE_NEWER_SCHEMA`), never opened blindly.
+ * `label` names the database in messages (a path, or a PostgreSQL URL without password).
+ */
+export function pendingMigrations(
+  current: number,
+  migrations: readonly Migration[],
+  label: string,
+): Migration[] {
+  const latest = migrations.at(-1)?.version ?? 0;
+  if (current > latest) {
+    throw new AppError(
+      'STORE_NEWER_SCHEMA',
+      `${label} has schema version ${current}, but this version of Trust Auditor knows only up to ${latest}. Upgrade Trust Auditor to open it.`,
+      { details: { database: label, current, latest } },
+    );
+  }
+  return migrations.filter((migration) => migration.version > current);
+}
+
+/** A migration that failed: its own transaction was rolled back, the database is at `leftAt`. */
+export function migrationFailed(
+  migration: Migration,
+  label: string,
+  error: unknown,
+  leftAt: number,
+): AppError {
+  return new AppError(
+    'STORE_MIGRATION_FAILED',
+    `Migration ${migration.version} (${migration.name}) of ${label} failed: ${errorMessage(error)}. The database was left at version ${leftAt}.`,
+    { expected: false, cause: error, details: { database: label, version: migration.version } },
+  );
 }

@@ -3,6 +3,15 @@ import { join } from 'node:path';
 import { openDatabase, type SqliteDatabase } from './database';
 import { loadMigrations, type DatabaseName } from './loadMigrations';
 import { dataFolderWarning } from './privateFiles';
+import type { SqlStore } from './sqlStore';
+
+/** The provider's PostgreSQL (`--database`, `TRUST_AUDITOR_DATABASE`), instead of server.db. */
+export interface ProviderDatabase {
+  /** `postgres://USER@HOST[:PORT]/DATABASE` (never with a password: postgresUrl.ts). */
+  url: string;
+  /** Read from `--database-password-file`; else PGPASSWORD or ~/.pgpass are used. */
+  password?: string | undefined;
+}
 
 export interface WorkspaceDatabaseOptions {
   /** The data folder holding `auditor.db` and `server.db`. */
@@ -13,17 +22,22 @@ export interface WorkspaceDatabaseOptions {
   migrationsDir?: string | undefined;
   /** Told once when other users can get into the data folder (the CLI: stderr; the app: the log). */
   warn?: ((message: string) => void) | undefined;
+  /** The provider store on PostgreSQL; absent: server.db (the default). */
+  database?: ProviderDatabase | undefined;
 }
 
 /**
  * The data folder's two databases, each opened (and migrated) on first use, so that a
- * command that needs neither opens neither; `close` closes those that were opened.
- * Opening the workspace checks the folder's own permissions (privateFiles.ts).
+ * command that needs neither opens neither, and the provider store over server.db or
+ * PostgreSQL; `close` closes those that were opened. Opening the workspace checks the
+ * folder's own permissions (privateFiles.ts).
  */
 export interface WorkspaceDatabases {
   auditor(): SqliteDatabase;
   server(): SqliteDatabase;
-  close(): void;
+  /** What the embedded CTP server publishes: server.db, or PostgreSQL when configured. */
+  provider(): Promise<SqlStore>;
+  close(): Promise<void>;
 }
 
 export function openWorkspaceDatabases(options: WorkspaceDatabaseOptions): WorkspaceDatabases {
@@ -42,10 +56,31 @@ export function openWorkspaceDatabases(options: WorkspaceDatabaseOptions): Works
     }
     return db;
   };
+  let provider: Promise<SqlStore> | null = null;
+  const openProvider = async (): Promise<SqlStore> => {
+    const database = options.database;
+    if (database === undefined) {
+      const { createSqliteStore } = await import('./sqliteStore');
+      return createSqliteStore(get('server'));
+    }
+    // pg is loaded only when PostgreSQL is asked for.
+    const { openPostgresStore } = await import('./postgresStore');
+    return openPostgresStore({
+      url: database.url,
+      password: database.password,
+      migrationsDir: options.migrationsDir,
+      warn: options.warn,
+    });
+  };
   return {
     auditor: () => get('auditor'),
     server: () => get('server'),
-    close() {
+    provider: () => (provider ??= openProvider()),
+    async close() {
+      // A store that failed to open has nothing to close.
+      const store = await provider?.catch(() => null);
+      provider = null;
+      await store?.close();
       for (const db of opened.values()) db.close();
       opened.clear();
     },

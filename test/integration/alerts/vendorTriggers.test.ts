@@ -110,9 +110,11 @@ describe('triggers on a vendor (CTP 5.2.14-5.2.17, auditor side)', () => {
       tags: ['sla'],
       status: 'false',
     });
-    expect(vendor.provider.repositories.trigger(created.url.split('/').pop()!)).toMatchObject({
-      condition: 'value[0].percentage < 99.9',
-    });
+    expect(await vendor.provider.repositories.trigger(created.url.split('/').pop()!)).toMatchObject(
+      {
+        condition: 'value[0].percentage < 99.9',
+      },
+    );
     const { triggers: listed } = await triggers.list('acme');
     expect(listed.map((item) => item.url)).toContain(created.url);
     await triggers.remove('acme', created.url);
@@ -149,6 +151,6 @@ describe('triggers on a vendor (CTP 5.2.14-5.2.17, auditor side)', () => {
       code: 'TRIGGER_INVALID',
       message: expect.stringMatching(/vendor sync acme/),
     });
-    expect(vendor.provider.counts.counts().triggers).toBe(0);
+    expect((await vendor.provider.counts.counts()).triggers).toBe(0);
   });
 });

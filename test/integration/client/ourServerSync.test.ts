@@ -251,7 +251,7 @@ describe('vendor sync against our own CTP server (HTTPS, pinned fingerprint)', (
     const document = providerDocument({ views: 1, assets: 2, measurements: 3 });
     const server = await startOurServer(tempDir(), document);
     servers.push(server);
-    server.core.provider.triggers.create('sv0', {
+    await server.core.provider.triggers.create('sv0', {
       name: 'low',
       measurement: `${server.ctpBase}measurements/m0-0-0`,
       condition: 'value[0].percentage < 99.97',

@@ -343,7 +343,7 @@ describe('the first run: the demo provider as a vendor', () => {
     const again = await call<SyncReport>(core, 'vendors.sync', { name: demo.name });
     expect(again).toMatchObject({ status: 'ok', newResults: 0 });
     // The workspace's own server.db publishes nothing: the demo has its own folder.
-    expect(core.provider.counts.counts().serviceViews).toBe(0);
+    expect((await core.provider.counts.counts()).serviceViews).toBe(0);
     expect(existsSync(join(core.config.dataDir, 'demo-provider', 'server.db'))).toBe(true);
 
     const [row] = await call<VendorOverview[]>(core, 'vendors.list');

@@ -135,20 +135,23 @@ describe('GET /cts', () => {
     time.advance(60_000);
     // A new result that keeps every status: same content, same timestamp, same bytes.
     await services.publisher.publish('m1', JSON.stringify({ value: [{ percentage: 99.99 }] }));
-    cts.telemetry.refresh();
+    await cts.telemetry.refresh();
     const same = await getCts(app);
     expect(same.response.body).toBe(first.response.body);
     // A failing result: recorded at the time of the refresh that follows the write.
     time.advance(60_000);
     await services.publisher.publish('m1', JSON.stringify({ value: [{ percentage: 98.5 }] }));
     const changedAt = time.clock().toISOString();
-    cts.telemetry.refresh();
+    await cts.telemetry.refresh();
     time.advance(60_000);
     const changed = await getCts(app);
     expect(changed.body.timestamp).toBe(changedAt);
     expect(changed.body.frameworks[0]).toMatchObject({ status: 'partial', score: 1 / 3 });
     expect(changed.response.headers.etag).not.toBe(first.response.headers.etag);
-    expect(cts.telemetry.changes().map((c) => c.frameworks[0]!.score)).toEqual([1 / 3, 5 / 6]);
+    expect((await cts.telemetry.changes()).map((c) => c.frameworks[0]!.score)).toEqual([
+      1 / 3,
+      5 / 6,
+    ]);
   });
 
   it('recomputes on a read after a write nobody announced (another process, an import)', async () => {

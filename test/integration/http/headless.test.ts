@@ -130,7 +130,7 @@ describe('headless server over real HTTPS on 127.0.0.1', () => {
     await expect(
       core.serverHost.listen({ host: '0.0.0.0', port: 0, tls: { mode: 'off' }, uiDir: null }),
     ).rejects.toMatchObject({ code: 'SERVER_PLAIN_HTTP_REFUSED' });
-    expect(core.serverHost.status().listening).toBe(false);
+    expect((await core.serverHost.status()).listening).toBe(false);
   });
 
   it('streams events as Server-Sent Events and ends open streams on close', async () => {
@@ -154,7 +154,7 @@ describe('headless server over real HTTPS on 127.0.0.1', () => {
       response.body.on('error', () => resolve());
     });
     await waitFor(() => core.events.listenerCount === modules + 1);
-    const status: ServerStatus = core.serverHost.status();
+    const status: ServerStatus = await core.serverHost.status();
     core.events.emit('server.onDidChangeStatus', status);
     await waitFor(() => received.join('').includes('event: server.onDidChangeStatus'));
     const frame = received
@@ -166,7 +166,7 @@ describe('headless server over real HTTPS on 127.0.0.1', () => {
     await core.serverHost.close();
     await ended;
     expect(core.events.listenerCount).toBe(modules);
-    expect(core.serverHost.status().listening).toBe(false);
+    expect((await core.serverHost.status()).listening).toBe(false);
   });
 
   it('leaves nothing open after dispose: databases closed, port released', async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { useTempDirs } from '../../helpers/tempDir';
 import { ACME, ADMIN_TOKEN, useCtpApps } from '../../fixtures/ctpApps';
+import { storeFingerprint } from '../../fixtures/providerStore';
 
 const tempDir = useTempDirs();
 const start = useCtpApps();
@@ -78,14 +79,14 @@ describe('request bodies', () => {
   it.each(named(WRONG_TYPES))(
     '$method $url: 400 naming the field ($field)',
     async ({ method, url, headers, body, field }) => {
-      const { app, db } = await start(tempDir());
-      const before = db.prepare('SELECT total_changes() AS n').get();
+      const { app, store } = await start(tempDir());
+      const before = await storeFingerprint(store);
       const response = await app.inject({ method, url, headers, payload: body as object });
       expect(response.statusCode).toBe(400);
       const error = response.json().error;
       expect(typeof error === 'string' ? error : error.message).toMatch(field);
       // Nothing was written.
-      expect(db.prepare('SELECT total_changes() AS n').get()).toEqual(before);
+      expect(await storeFingerprint(store)).toEqual(before);
     },
   );
 

@@ -8,6 +8,8 @@ import { BIN, ROOT } from '../../helpers/processes';
 import { useTempDirs } from '../../helpers/tempDir';
 import { ACME, ADMIN_TOKEN, GLOBEX, useCtpApps } from '../../fixtures/ctpApps';
 import { interleavingEvaluator, sampleProvider } from '../../fixtures/provider';
+import { storeOptions, storeProblems } from '../../fixtures/providerStore';
+import type { SqlStore } from '../../../electron/core/store/sqlStore';
 
 const tempDir = useTempDirs();
 const start = useCtpApps();
@@ -38,19 +40,19 @@ function provider() {
 async function serve(dir: string) {
   const interleave = interleavingEvaluator();
   const options = { provider: provider(), conditions: interleave.evaluator, realTime: true };
-  const { app, db } = await start(dir, options);
+  const { app, store } = await start(dir, options);
   const origin = await app.listen({ host: '127.0.0.1', port: 0 });
-  return { db, interleave, origin };
+  return { store, interleave, origin };
 }
 
 /** `trust-auditor server publish ID FILE --json` in a process of its own (the built CLI). */
-function cliPublish(dir: string, measurementId: string, text: string) {
+function cliPublish(dir: string, store: SqlStore, measurementId: string, text: string) {
   const file = join(dir, `${measurementId}-result.json`);
   writeFileSync(file, text);
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     const child = spawn(
       process.execPath,
-      [BIN, 'server', 'publish', measurementId, file, '--json', '--data-dir', dir],
+      [BIN, 'server', 'publish', measurementId, file, '--json', ...storeOptions(dir, store)],
       { cwd: ROOT },
     );
     let stdout = '';
@@ -61,10 +63,10 @@ function cliPublish(dir: string, measurementId: string, text: string) {
   });
 }
 
-describe('a slow trigger condition (real server, real SQLite, another process)', () => {
+describe('a slow trigger condition (real server, real store, another process)', () => {
   it('holds up neither other accounts nor other publishers while it evaluates', async () => {
     const dir = tempDir();
-    const { db, interleave, origin } = await serve(dir);
+    const { store, interleave, origin } = await serve(dir);
     const created = await fetch(`${origin}/ctp/serviceViews/sv1/triggers`, {
       method: 'POST',
       headers: { ...ACME, 'content-type': 'application/json' },
@@ -94,8 +96,8 @@ describe('a slow trigger condition (real server, real SQLite, another process)',
     const read = await fetch(`${origin}/ctp/serviceViews/sv2`, { headers: GLOBEX });
     expect(read.status).toBe(200);
     const [elsewhere, here] = await Promise.all([
-      cliPublish(dir, 'm1', JSON.stringify({ value: [{ percentage: 97 }] })),
-      cliPublish(dir, 'inventory', inventory(9_999)),
+      cliPublish(dir, store, 'm1', JSON.stringify({ value: [{ percentage: 97 }] })),
+      cliPublish(dir, store, 'inventory', inventory(9_999)),
     ]);
     for (const run of [elsewhere, here]) {
       expect(run.stderr).not.toMatch(/locked|busy/i);
@@ -113,16 +115,22 @@ describe('a slow trigger condition (real server, real SQLite, another process)',
       alerts: Array<{ triggerId: string }>;
     };
     // Each result was evaluated once, in the order written: the other process's first.
-    const rows = (sql: string) => db.prepare(sql).all() as Array<Record<string, number | string>>;
-    expect(
-      rows(
-        "SELECT json_array_length(result, '$.value') AS n FROM result_history WHERE measurement_id = 'inventory' ORDER BY seq",
-      ).map((r) => r.n),
-    ).toEqual([9_999, 10_000]);
-    const logs = rows(
-      `SELECT json_array_length(result, '$.value') AS n, error FROM logs WHERE trigger_id = '${triggerId}' ORDER BY seq`,
+    const rows = (result: string | null) =>
+      result === null ? null : JSON.parse(result).value.length;
+    const history = await store.all<{ result: string }>(
+      "SELECT result FROM result_history WHERE measurement_id = 'inventory' ORDER BY seq",
     );
-    const status = rows(`SELECT status FROM triggers WHERE id = '${triggerId}'`)[0]!.status;
+    expect(history.map((r) => rows(r.result))).toEqual([9_999, 10_000]);
+    const logs = (
+      await store.all<{ result: string | null }>(
+        'SELECT result FROM logs WHERE trigger_id = $1 ORDER BY seq',
+        [triggerId],
+      )
+    ).map((l) => ({ n: rows(l.result) }));
+    const { status } = (await store.get<{ status: string }>(
+      'SELECT status FROM triggers WHERE id = $1',
+      [triggerId],
+    ))!;
     if (status === 'true') {
       // True after the first result, so evaluated again on ours (guard time 0).
       expect(ours.evaluated).toBe(1);
@@ -133,6 +141,6 @@ describe('a slow trigger condition (real server, real SQLite, another process)',
       expect(ours.evaluated).toBe(0);
       expect(logs).toHaveLength(1);
     }
-    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(await storeProblems(store)).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { useTempDirs } from '../../helpers/tempDir';
 import { ACME, ADMIN_TOKEN, useCtpApps } from '../../fixtures/ctpApps';
+import { storeProblems } from '../../fixtures/providerStore';
 import { sampleProvider } from '../../fixtures/provider';
 
 const tempDir = useTempDirs();
@@ -103,7 +104,7 @@ describe('admin API (/admin/, admin token)', () => {
   });
 
   it('deletes with cascades (triggers and their logs), 409 for a metric in use', async () => {
-    const { admin, ctp, app, db } = await setup();
+    const { admin, ctp, app, store } = await setup();
     const created = await app.inject({
       method: 'POST',
       url: '/ctp/serviceViews/sv1/triggers',
@@ -131,7 +132,7 @@ describe('admin API (/admin/, admin token)', () => {
     expect((await admin('DELETE', '/serviceViews/sv1')).statusCode).toBe(204);
     expect((await ctp('/assets/a1')).statusCode).toBe(404);
     expect((await admin('DELETE', '/assets/bad!id')).statusCode).toBe(400);
-    expect(db.pragma('foreign_key_check')).toEqual([]);
+    expect(await storeProblems(store)).toEqual([]);
   });
 
   it('resets a trigger in error and reads and acknowledges the outbox', async () => {

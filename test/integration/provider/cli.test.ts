@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { createCliContext } from '../../../electron/cli/context';
 import { runCli } from '../../../electron/cli/program';
 import { createAccounts } from '../../../electron/core/provider/accounts';
-import { createCtpRepositories } from '../../../electron/core/provider/repositories';
+import { readsOn } from '../../../electron/core/provider/repositories';
+import { createSqliteStore } from '../../../electron/core/store/sqliteStore';
 import { useTempDirs } from '../../helpers/tempDir';
 import { openServerDb, sampleProvider } from '../../fixtures/provider';
 
@@ -70,8 +71,9 @@ describe('trust-auditor server …', () => {
     const token = created.stdout.trim();
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const db = openServerDb(dir);
+    const store = createSqliteStore(db);
     try {
-      expect(createAccounts(db).authenticate(token)).toMatchObject({
+      expect(await createAccounts(store).authenticate(token)).toMatchObject({
         account: 'initech',
         serviceViews: ['sv1', 'sv2'],
       });
@@ -132,7 +134,7 @@ describe('trust-auditor server …', () => {
     expect(missing.stderr).toContain('No measurement with id "nope"');
     const db = openServerDb(dir);
     try {
-      const m1 = createCtpRepositories(db).measurement('m1')!;
+      const m1 = (await readsOn(createSqliteStore(db)).measurement('m1'))!;
       expect(JSON.parse(m1.resultText!).value).toEqual([{ percentage: 98.5 }]);
       expect(db.prepare('SELECT count(*) AS n FROM result_history').get()).toEqual({ n: 2 });
     } finally {

@@ -6,15 +6,15 @@ import { describe, expect, it } from 'vitest';
 import { createProviderServices } from '../../../electron/core/provider/services';
 import { ROOT, useProcesses } from '../../helpers/processes';
 import { useTempDirs } from '../../helpers/tempDir';
-import { openServerDb, sampleProvider } from '../../fixtures/provider';
+import { openServerDb, openServerStore, sampleProvider } from '../../fixtures/provider';
 
 const tempDir = useTempDirs();
 const start = useProcesses();
 const LOOP = join(ROOT, 'test', 'integration', 'provider', 'publishLoop.ts');
 
 async function prepare(dir: string) {
-  const db = openServerDb(dir);
-  const services = createProviderServices({ db, clock: () => new Date() });
+  const store = openServerStore(dir);
+  const services = createProviderServices({ store, clock: () => new Date() });
   await services.importer.importDocument(sampleProvider());
   // Odd percentages alert; guard time 0, so every evaluation from "true" may alert again.
   await services.triggers.create('sv1', {
@@ -22,7 +22,7 @@ async function prepare(dir: string) {
     condition: 'value[0].percentage % 2 == 1',
     notification: 'xmpp:alerts@example.com',
   });
-  db.close();
+  await store.close();
 }
 
 function acks(output: string): Array<{ percentage: number; logs: string[] }> {

@@ -18,6 +18,7 @@ import type {
 } from '../../../shared/serverConsole';
 import { useTempDirs } from '../../helpers/tempDir';
 import { manualClock, sampleProvider } from '../../fixtures/provider';
+import { createTestDatabase, TEST_ENGINE } from '../../fixtures/providerStore';
 
 const tempDir = useTempDirs();
 let core: Core | null = null;
@@ -26,12 +27,16 @@ afterEach(async () => {
   core = null;
 });
 
-/** A headless core over a fresh data folder, and its dispatcher as the page calls it. */
+/**
+ * A headless core over a fresh data folder (and a fresh PostgreSQL database when that is
+ * the store under test), and its dispatcher as the page calls it.
+ */
 async function openConsole() {
   const dataDir = tempDir();
   const time = manualClock();
   core = await createCore({
     dataDir,
+    ...(TEST_ENGINE === 'postgres' ? { database: { url: await createTestDatabase() } } : {}),
     mode: 'headless',
     clock: time.clock,
     logger: createLogger({ level: 'silent' }),
@@ -47,7 +52,7 @@ async function openConsole() {
   return { core: opened, call, file, time, dataDir };
 }
 
-describe('the provider console through the dispatcher both transports use (real SQLite)', () => {
+describe(`the provider console through the dispatcher both transports use (${TEST_ENGINE})`, () => {
   it('dry-runs an import without writing, then imports, with progress at each step', async () => {
     const { core, call, file } = await openConsole();
     const path = file('provider.json', sampleProvider());
@@ -221,8 +226,8 @@ describe('the provider console through the dispatcher both transports use (real 
     });
     expect(issued.token.length).toBeGreaterThanOrEqual(16);
     const accounts = core.provider.accounts;
-    expect(accounts.authenticate(issued.token)).toMatchObject({ account: 'initech' });
-    expect(accounts.flushUses()).toBe(1);
+    expect(await accounts.authenticate(issued.token)).toMatchObject({ account: 'initech' });
+    expect(await accounts.flushUses()).toBe(1);
     const listed = await call<AccountDetail[]>('server.accounts');
     const initech = listed.find((a) => a.name === 'initech')!;
     expect(initech).toMatchObject({ serviceViews: ['sv2'], triggers: 0 });
@@ -238,15 +243,15 @@ describe('the provider console through the dispatcher both transports use (real 
     expect(JSON.stringify(listed)).not.toContain(issued.token);
 
     const rotated = await call<IssuedToken>('server.rotateTokens', { account: 'initech' });
-    expect(accounts.authenticate(issued.token)).toBeNull();
-    expect(accounts.authenticate(rotated.token)).toMatchObject({ account: 'initech' });
+    expect(await accounts.authenticate(issued.token)).toBeNull();
+    expect(await accounts.authenticate(rotated.token)).toMatchObject({ account: 'initech' });
     const [active] = (await call<AccountDetail[]>('server.accounts')).find(
       (a) => a.name === 'initech',
     )!.tokens;
     await expect(
       call('server.revokeTokens', { account: 'initech', tokenId: active!.id }),
     ).resolves.toEqual({ revoked: 1 });
-    expect(accounts.authenticate(rotated.token)).toBeNull();
+    expect(await accounts.authenticate(rotated.token)).toBeNull();
     await expect(
       call('server.revokeTokens', { account: 'initech', tokenId: 999_999 }),
     ).rejects.toMatchObject({ code: 'CTP_NOT_FOUND' });

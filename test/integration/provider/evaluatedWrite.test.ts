@@ -1,62 +1,51 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { createProviderServices } from '../../../electron/core/provider/services';
-import type { SqliteDatabase } from '../../../electron/core/store/database';
 import { useTempDirs } from '../../helpers/tempDir';
-import {
-  interleavingEvaluator,
-  manualClock,
-  openServerDb,
-  sampleProvider,
-} from '../../fixtures/provider';
+import { interleavingEvaluator, manualClock, sampleProvider } from '../../fixtures/provider';
+import { useTestStores } from '../../fixtures/providerStore';
 
 const tempDir = useTempDirs();
-const open: SqliteDatabase[] = [];
-afterEach(() => {
-  for (const db of open.splice(0)) db.close();
-});
+const openStore = useTestStores();
 
 const M1 = 'https://x/ctp/measurements/m1';
 const result = (percentage: number) => JSON.stringify({ value: [{ percentage }] });
 
 /**
- * Two connections to one server.db, as the server and a `server publish` have: ours
- * evaluates through an evaluator the test can pause; the other one's busy timeout is 0,
- * so any write lock held by ours makes its writes fail at once (SQLITE_BUSY).
+ * Two connections to one provider database, as the server and a `server publish` (or two
+ * `serve` processes) have: ours evaluates through an evaluator the test can pause; the
+ * other one's lock timeout is 0, so any write lock held by ours makes its writes fail at
+ * once (SERVER_BUSY).
  */
 async function setup() {
   const dir = tempDir();
   const interleave = interleavingEvaluator();
-  const db = openServerDb(dir);
-  const otherDb = openServerDb(dir, 0);
-  open.push(db, otherDb);
+  const store = await openStore(dir);
+  const otherStore = await openStore(dir, { busyTimeoutMs: 0, sharing: store });
   const time = manualClock();
-  const ours = createProviderServices({ db, clock: time.clock, conditions: interleave.evaluator });
-  const other = createProviderServices({ db: otherDb, clock: time.clock });
+  const ours = createProviderServices({
+    store,
+    clock: time.clock,
+    conditions: interleave.evaluator,
+  });
+  const other = createProviderServices({ store: otherStore, clock: time.clock });
   await ours.importer.importDocument(sampleProvider());
   const low = await ours.triggers.create('sv1', {
     measurement: M1,
     condition: 'value[0].percentage < 99',
   });
-  const logs = () =>
+  const percentage = (text: string) => JSON.parse(text).value[0].percentage as number;
+  const logs = async () =>
     (
-      db.prepare('SELECT result, trigger_id FROM logs ORDER BY seq').all() as Array<{
-        result: string | null;
-        trigger_id: string;
-      }>
-    ).map((l) => [
-      l.trigger_id,
-      l.result === null ? null : JSON.parse(l.result).value[0].percentage,
-    ]);
-  const history = () =>
-    (
-      db
-        .prepare(
-          "SELECT json_extract(result, '$.value[0].percentage') AS p FROM result_history ORDER BY seq",
-        )
-        .all() as Array<{ p: number }>
-    ).map((h) => h.p);
-  return { db, ours, other, interleave, time, low: low.trigger.id, logs, history };
+      await store.all<{ result: string | null; trigger_id: string }>(
+        'SELECT result, trigger_id FROM logs ORDER BY seq',
+      )
+    ).map((l) => [l.trigger_id, l.result === null ? null : percentage(l.result)]);
+  const history = async () =>
+    (await store.all<{ result: string }>('SELECT result FROM result_history ORDER BY seq')).map(
+      (h) => percentage(h.result),
+    );
+  return { store, ours, other, interleave, time, low: low.trigger.id, logs, history };
 }
 
 describe('writes that evaluate conditions (evaluatedWrite.ts)', () => {
@@ -76,9 +65,9 @@ describe('writes that evaluate conditions (evaluatedWrite.ts)', () => {
     const outcome = await publishing;
     // Ours is written after theirs and decided on the states theirs left: the trigger,
     // true since their result, is evaluated again (guard time 0) and alerts once more.
-    expect(history()).toEqual([99.95, 80, 90]);
+    expect(await history()).toEqual([99.95, 80, 90]);
     expect(outcome).toMatchObject({ objectiveStatus: 'true', evaluated: 1 });
-    expect(logs()).toEqual([
+    expect(await logs()).toEqual([
       [low, 80],
       [low, 90],
     ]);
@@ -101,7 +90,7 @@ describe('writes that evaluate conditions (evaluatedWrite.ts)', () => {
     held.release();
     const outcome = await publishing;
     expect(outcome.alerts.map((a) => a.triggerId).sort()).toEqual([low, created.trigger.id].sort());
-    expect(logs()).toEqual(
+    expect(await logs()).toEqual(
       expect.arrayContaining([
         [low, 40],
         [created.trigger.id, 40],
@@ -129,7 +118,7 @@ describe('writes that evaluate conditions (evaluatedWrite.ts)', () => {
     expect(created).toHaveLength(3);
     // Every trigger, the three created in between included, saw the result once.
     expect(outcome.evaluated).toBe(4);
-    expect(logs().filter(([, p]) => p === 10)).toHaveLength(4);
+    expect((await logs()).filter(([, p]) => p === 10)).toHaveLength(4);
   });
 
   it('evaluate a new trigger against the result current when it is written', async () => {
@@ -146,6 +135,6 @@ describe('writes that evaluate conditions (evaluatedWrite.ts)', () => {
     // Predicted against 99.95, written after 65 became current: evaluated against 65.
     expect(trigger.status).toBe('true');
     expect(alerts).toHaveLength(1);
-    expect(logs()).toContainEqual([trigger.id, 65]);
+    expect(await logs()).toContainEqual([trigger.id, 65]);
   });
 });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { createProviderServices } from '../../../electron/core/provider/services';
 import { openDatabase } from '../../../electron/core/store/database';
 import { loadMigrations } from '../../../electron/core/store/loadMigrations';
+import { createSqliteStore } from '../../../electron/core/store/sqliteStore';
 
 const [dataDir, measurementId, startText, countText] = process.argv.slice(2);
 const db = openDatabase({
@@ -15,7 +16,8 @@ const db = openDatabase({
   migrations: loadMigrations('server'),
   busyTimeoutMs: 30_000,
 });
-const { publisher } = createProviderServices({ db, clock: () => new Date() });
+const store = createSqliteStore(db);
+const { publisher } = createProviderServices({ store, clock: () => new Date() });
 const start = Number(startText);
 for (let i = 0; i < Number(countText); i++) {
   const percentage = start + i;
@@ -25,4 +27,5 @@ for (let i = 0; i < Number(countText); i++) {
   );
   process.stdout.write(`ACK ${percentage} ${outcome.alerts.map((a) => a.logId).join(',')}\n`);
 }
+await store.close();
 db.close();

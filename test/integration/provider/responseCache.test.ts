@@ -5,18 +5,41 @@ import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
 
-import {
-  createResponseCache,
-  oncePerLoopTurn,
-} from '../../../electron/core/http/ctp/responseCache';
+import { createResponseCache } from '../../../electron/core/http/ctp/responseCache';
+import { oncePerLoopTurn } from '../../../electron/core/store/sqliteStore';
+import type { SqlStore } from '../../../electron/core/store/sqlStore';
 import { useTempDirs } from '../../helpers/tempDir';
+import { waitFor } from '../../helpers/waitFor';
 import { ACME, GLOBEX, useCtpApps } from '../../fixtures/ctpApps';
+import { openTestStore } from '../../fixtures/providerStore';
 
 const tempDir = useTempDirs();
 const start = useCtpApps();
 const run = promisify(execFile);
 const port = (app: FastifyInstance) => (app.server.address() as { port: number }).port;
 const json = (body: string) => ({ body, contentType: 'application/json' });
+
+/**
+ * Runs `sql` as another process would: server.db opened by a child process, or another
+ * connection to the PostgreSQL database (another `serve` instance).
+ */
+async function writeElsewhere(dir: string, store: SqlStore, sql: string): Promise<void> {
+  if (store.engine === 'sqlite') {
+    await run(process.execPath, [
+      '-e',
+      `const Database = require('better-sqlite3');
+       const db = new Database(process.argv[1]);
+       db.prepare(process.argv[2]).run();
+       db.close();`,
+      join(dir, 'server.db'),
+      sql,
+    ]);
+    return;
+  }
+  const other = await openTestStore(dir, { sharing: store });
+  await other.run(sql);
+  await other.close();
+}
 
 describe('createResponseCache', () => {
   it('keeps responses until the data version moves, then forgets them all', () => {
@@ -84,7 +107,7 @@ describe('cached CTP reads', () => {
 
   it('answer a write committed by another process on the same database', async () => {
     const dir = tempDir();
-    const { app } = await start(dir);
+    const { app, store } = await start(dir);
     await app.listen({ host: '127.0.0.1', port: 0 });
     const names = async () => {
       const response = await fetch(`http://127.0.0.1:${port(app)}${page}`, { headers: ACME });
@@ -93,15 +116,14 @@ describe('cached CTP reads', () => {
     };
     const before = await names();
     expect(before).not.toContain('renamed elsewhere');
-    await run(process.execPath, [
-      '-e',
-      `const Database = require('better-sqlite3');
-       const db = new Database(process.argv[1]);
-       db.prepare("UPDATE measurements SET name = 'renamed elsewhere' WHERE id = 'm1'").run();
-       db.close();`,
-      join(dir, 'server.db'),
-    ]);
-    expect(await names()).toContain('renamed elsewhere');
+    await writeElsewhere(
+      dir,
+      store,
+      "UPDATE measurements SET name = 'renamed elsewhere' WHERE id = 'm1'",
+    );
+    // SQLite: at once (its data version is read per event-loop turn); PostgreSQL: once the
+    // change notification arrives.
+    await waitFor(async () => (await names()).includes('renamed elsewhere'));
   });
 
   it('are kept apart per visible views, Host and URL', async () => {

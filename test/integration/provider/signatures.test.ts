@@ -5,9 +5,11 @@ import { createProviderServices } from '../../../electron/core/provider/services
 import { AppError } from '../../../shared/errors';
 import { useTempDirs } from '../../helpers/tempDir';
 import { ACME, useCtpApps } from '../../fixtures/ctpApps';
-import { openServerDb, sampleProvider } from '../../fixtures/provider';
+import { sampleProvider } from '../../fixtures/provider';
+import { useTestStores } from '../../fixtures/providerStore';
 
 const tempDir = useTempDirs();
+const openStore = useTestStores();
 const start = useCtpApps();
 
 type SigningKey = Parameters<CompactSign['sign']>[0];
@@ -56,29 +58,25 @@ describe('signed results (CTP 4.2.6.2, SPEC-NOTES "JWS")', () => {
   );
 
   it('accepts signatures of authorities without a configured key, and requires authorityId', async () => {
-    const db = openServerDb(tempDir());
-    try {
-      const services = createProviderServices({
-        db,
-        clock: () => new Date('2026-03-01T00:00:00Z'),
-      });
-      await services.importer.importDocument(sampleProvider());
-      const outcome = await services.publisher.publish(
+    const store = await openStore(tempDir());
+    const services = createProviderServices({
+      store,
+      clock: () => new Date('2026-03-01T00:00:00Z'),
+    });
+    await services.importer.importDocument(sampleProvider());
+    const outcome = await services.publisher.publish(
+      'm1',
+      '{"value":[{"percentage":99.99}],"updateTime":"2026-03-01T00:00:00Z","authorityId":"unknown.example","signature":"a.b.c"}',
+    );
+    expect(outcome.objectiveStatus).toBe('true');
+    await expect(
+      services.publisher.publish(
         'm1',
-        '{"value":[{"percentage":99.99}],"updateTime":"2026-03-01T00:00:00Z","authorityId":"unknown.example","signature":"a.b.c"}',
-      );
-      expect(outcome.objectiveStatus).toBe('true');
-      await expect(
-        services.publisher.publish(
-          'm1',
-          '{"value":[{"percentage":1}],"updateTime":"2026-03-01T00:00:00Z","signature":"a.b.c"}',
-        ),
-      ).rejects.toMatchObject({
-        code: 'CTP_RESULT_INVALID',
-        message: expect.stringContaining('authorityId'),
-      });
-    } finally {
-      db.close();
-    }
+        '{"value":[{"percentage":1}],"updateTime":"2026-03-01T00:00:00Z","signature":"a.b.c"}',
+      ),
+    ).rejects.toMatchObject({
+      code: 'CTP_RESULT_INVALID',
+      message: expect.stringContaining('authorityId'),
+    });
   });
 });

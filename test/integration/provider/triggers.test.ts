@@ -28,7 +28,7 @@ async function setup(options: Parameters<typeof start>[1] = {}) {
 
 describe('triggers (CTP 5.2.14-5.2.17, 5.3.2)', () => {
   it('creates a trigger (201, Location), evaluates it at once, lists, reads and deletes it', async () => {
-    const { app, post, get, logs, db } = await setup();
+    const { app, post, get, logs, store } = await setup();
     const viewBefore = (await get('/ctp/serviceViews/sv1')).changeId;
     const created = await post({
       name: 'uptime',
@@ -84,11 +84,9 @@ describe('triggers (CTP 5.2.14-5.2.17, 5.3.2)', () => {
       tags: ['sla', 'high'],
     });
     // The alert queued an XMPP notification carrying the log entry, in the same transaction.
-    const outbox = db.prepare('SELECT log_id, notification, payload FROM outbox').all() as Array<{
-      log_id: string;
-      notification: string;
-      payload: string;
-    }>;
+    const outbox = await store.all<{ log_id: string; notification: string; payload: string }>(
+      'SELECT log_id, notification, payload FROM outbox',
+    );
     expect(outbox).toHaveLength(1);
     expect(outbox[0]).toMatchObject({
       log_id: log.self.split('/').pop(),
@@ -211,7 +209,7 @@ describe('triggers (CTP 5.2.14-5.2.17, 5.3.2)', () => {
     const after = await get(new URL(trigger.self).pathname);
     expect([after.status, after.statusUpdateTime]).toEqual(['error', '2026-01-01T00:00:00.000Z']);
     expect(await logs()).toHaveLength(1);
-    const reset = services.triggers.reset(new URL(trigger.self).pathname.split('/').pop()!);
+    const reset = await services.triggers.reset(new URL(trigger.self).pathname.split('/').pop()!);
     expect(reset.status).toBe('false');
     time.advance(1000);
     await publish(50);

@@ -8,9 +8,10 @@ import { AppError } from '../../../../shared/errors';
 import type { SecretStore } from '../../client/secretStore';
 import type { EventBus } from '../../events';
 import type { SqliteDatabase } from '../../store/database';
+import { createSqliteStore } from '../../store/sqliteStore';
 import type { AccountInput } from '../xmpp/accountInput';
 import {
-  createSqliteAccountSettings,
+  createAccountSettings,
   forgetAccount,
   LISTENER_PASSWORD_KEY,
   storeAccount,
@@ -72,7 +73,7 @@ export function createInboxService(deps: {
   listenerOptions?: Partial<ListenerOptions>;
 }): InboxService {
   const repository = createInboxRepository(deps.db);
-  const account = createSqliteAccountSettings(deps.db, 'alerts_account');
+  const account = createAccountSettings(createSqliteStore(deps.db), 'alerts_account');
   const follows = new Set<(alert: AlertItem, unread: number) => void>();
   const now = (): string => deps.clock().toISOString();
   const emitUnread = (unread: number): void =>

@@ -1,12 +1,13 @@
 /**
- * The notification outbox as the XMPP notifier sees it (server.db, migrations 0001 and
- * 0002): rows are written by the publisher with their log entry (CTP 5.3.2); the notifier
- * claims due rows, and marks them sent, retried or failed. The interface is asynchronous so
- * that a PostgreSQL store can implement it (claims there: `FOR UPDATE SKIP LOCKED`).
+ * The notification outbox as the XMPP notifier sees it (the provider store, migrations
+ * 0001 and 0002): rows are written by the publisher with their log entry (CTP 5.3.2); the
+ * notifier claims due rows, and marks them sent, retried or failed. On PostgreSQL the
+ * notifiers of several `serve` processes claim with `FOR UPDATE SKIP LOCKED`: none waits
+ * for another, and a row is claimed by one of them at a time.
  */
 import type { LogRecord } from '../../../../shared/ctp/types';
 import type { OutboxEntry, OutboxState, OutboxSummary } from '../../../../shared/alerts';
-import type { SqliteDatabase } from '../../store/database';
+import type { SqlQueries, SqlStore, SqlValue } from '../../store/sqlStore';
 
 /** A claimed row: what to send, to whom. */
 export interface OutboxRow {
@@ -92,115 +93,107 @@ const STATE_FILTER: Record<OutboxState, string> = {
   failed: 'failed_at IS NOT NULL',
 };
 
-export function createSqliteOutboxRepository(db: SqliteDatabase): OutboxRepository {
-  const claimStatement = db.prepare<
-    { owner: string; now: number; until: number; limit: number },
-    Row
-  >(`
-    UPDATE outbox SET claimed_by = @owner, claimed_until_ms = @until, attempts = attempts + 1
-    WHERE seq IN (
-      SELECT o.seq FROM outbox o
-      WHERE o.sent_at IS NULL AND o.failed_at IS NULL AND o.next_attempt_ms <= @now
-        AND (o.claimed_until_ms IS NULL OR o.claimed_until_ms < @now)
-        AND NOT EXISTS (
-          SELECT 1 FROM outbox p
-          WHERE p.trigger_id = o.trigger_id AND p.seq < o.seq
-            AND p.sent_at IS NULL AND p.failed_at IS NULL
-            AND (p.next_attempt_ms > @now
-                 OR (p.claimed_until_ms >= @now AND p.claimed_by IS NOT @owner)))
-      ORDER BY o.seq LIMIT @limit)
-    RETURNING *`);
-  const sentStatement = db.prepare<[string, number]>(
-    'UPDATE outbox SET sent_at = ?, claimed_by = NULL, claimed_until_ms = NULL WHERE seq = ? AND sent_at IS NULL AND failed_at IS NULL',
-  );
-  const failedStatement = db.prepare<[string, string, number]>(
-    'UPDATE outbox SET failed_at = ?, last_error = ?, claimed_by = NULL, claimed_until_ms = NULL WHERE seq = ? AND failed_at IS NULL',
-  );
-  const retryStatement = db.prepare<[number, string, number]>(
-    'UPDATE outbox SET sent_at = NULL, next_attempt_ms = ?, last_error = ?, claimed_by = NULL, claimed_until_ms = NULL WHERE seq = ? AND failed_at IS NULL',
-  );
-  const releaseStatement = db.prepare<[string, number]>(
-    'UPDATE outbox SET last_error = ?, claimed_by = NULL, claimed_until_ms = NULL WHERE seq = ? AND sent_at IS NULL',
-  );
-  const ownersStatement = db.prepare<[number], { owner: string }>(
-    'SELECT DISTINCT claimed_by AS owner FROM outbox WHERE claimed_by IS NOT NULL AND claimed_until_ms >= ? AND sent_at IS NULL AND failed_at IS NULL',
-  );
-  const releaseOwnerStatement = db.prepare<[string, string]>(
-    'UPDATE outbox SET last_error = coalesce(last_error, ?), claimed_by = NULL, claimed_until_ms = NULL WHERE claimed_by = ?',
-  );
-  const findByLogStatement = db.prepare<[string], { seq: number; attempts: number }>(
-    'SELECT seq, attempts FROM outbox WHERE log_id = ? ORDER BY seq DESC LIMIT 1',
-  );
-  const listStatements = Object.fromEntries(
-    (['queued', 'sent', 'failed'] as const).map((state) => [
-      state,
-      db.prepare<[number], Row>(
-        `SELECT * FROM outbox WHERE ${STATE_FILTER[state]} ORDER BY seq DESC LIMIT ?`,
-      ),
-    ]),
-  ) as Record<OutboxState, ReturnType<typeof db.prepare<[number], Row>>>;
-  const listAll = db.prepare<[number], Row>('SELECT * FROM outbox ORDER BY seq DESC LIMIT ?');
-  const summaryStatement = db.prepare<
-    [],
-    { queued: number; sent: number; failed: number; oldest: string | null }
-  >(`
+/**
+ * Due rows in `seq` order, skipping a row while an earlier one of its trigger waits for
+ * its backoff or is claimed by another live notifier. `$1` owner, `$2` now, `$3` claim
+ * end, `$4` limit. Two notifiers claiming at the same instant on PostgreSQL may each take
+ * rows of one trigger (the earlier row is locked, not yet marked claimed): its order
+ * holds in the normal case, every row is still sent at least once.
+ */
+const claimSql = (q: SqlQueries) => `
+  UPDATE outbox SET claimed_by = $1, claimed_until_ms = $3, attempts = attempts + 1
+  WHERE seq IN (
+    SELECT o.seq FROM outbox o
+    WHERE o.sent_at IS NULL AND o.failed_at IS NULL AND o.next_attempt_ms <= $2
+      AND (o.claimed_until_ms IS NULL OR o.claimed_until_ms < $2)
+      AND NOT EXISTS (
+        SELECT 1 FROM outbox p
+        WHERE p.trigger_id = o.trigger_id AND p.seq < o.seq
+          AND p.sent_at IS NULL AND p.failed_at IS NULL
+          AND (p.next_attempt_ms > $2
+               OR (p.claimed_until_ms >= $2 AND p.claimed_by IS DISTINCT FROM $1)))
+    ORDER BY o.seq LIMIT $4 ${q.dialect.skipLocked('o')})
+  RETURNING *`;
+
+const SQL = {
+  sent: 'UPDATE outbox SET sent_at = $1, claimed_by = NULL, claimed_until_ms = NULL WHERE seq = $2 AND sent_at IS NULL AND failed_at IS NULL',
+  failed:
+    'UPDATE outbox SET failed_at = $1, last_error = $2, claimed_by = NULL, claimed_until_ms = NULL WHERE seq = $3 AND failed_at IS NULL',
+  retry:
+    'UPDATE outbox SET sent_at = NULL, next_attempt_ms = $1, last_error = $2, claimed_by = NULL, claimed_until_ms = NULL WHERE seq = $3 AND failed_at IS NULL',
+  release:
+    'UPDATE outbox SET last_error = $1, claimed_by = NULL, claimed_until_ms = NULL WHERE seq = $2 AND sent_at IS NULL',
+  owners:
+    'SELECT DISTINCT claimed_by AS owner FROM outbox WHERE claimed_by IS NOT NULL AND claimed_until_ms >= $1 AND sent_at IS NULL AND failed_at IS NULL',
+  releaseOwner:
+    'UPDATE outbox SET last_error = coalesce(last_error, $1), claimed_by = NULL, claimed_until_ms = NULL WHERE claimed_by = $2',
+  findByLog: 'SELECT seq, attempts FROM outbox WHERE log_id = $1 ORDER BY seq DESC LIMIT 1',
+  listAll: 'SELECT * FROM outbox ORDER BY seq DESC LIMIT $1',
+  list: (state: OutboxState) =>
+    `SELECT * FROM outbox WHERE ${STATE_FILTER[state]} ORDER BY seq DESC LIMIT $1`,
+  summary: `
     SELECT
       count(*) FILTER (WHERE ${STATE_FILTER.queued}) AS queued,
       count(*) FILTER (WHERE ${STATE_FILTER.sent}) AS sent,
       count(*) FILTER (WHERE ${STATE_FILTER.failed}) AS failed,
       min(created_at) FILTER (WHERE ${STATE_FILTER.queued}) AS oldest
-    FROM outbox`);
+    FROM outbox`,
+};
 
-  const claim = db.transaction((request: ClaimRequest) =>
-    claimStatement
-      .all({
-        owner: request.owner,
-        now: request.nowMs,
-        until: request.nowMs + request.leaseMs,
-        limit: request.limit,
-      })
-      .sort((a, b) => a.seq - b.seq),
-  );
-  const markSent = db.transaction((seqs: readonly number[], at: string) => {
-    for (const seq of seqs) sentStatement.run(at, seq);
-  });
-  const release = db.transaction((seqs: readonly number[], reason: string) => {
-    for (const seq of seqs) releaseStatement.run(reason, seq);
-  });
+/** A write of outbox rows alone: no changeId, so it never waits for a publish. */
+const OUTBOX_WRITE = { tree: false } as const;
+
+export function createOutboxRepository(store: SqlStore): OutboxRepository {
+  const each = (sql: string, seqs: readonly number[], first: SqlValue) =>
+    store.write(async (tx) => {
+      for (const seq of seqs) await tx.run(sql, [first, seq]);
+    }, OUTBOX_WRITE);
 
   return {
     async claim(request) {
-      return claim.immediate(request).map((row) => ({
-        seq: row.seq,
-        logId: row.log_id,
-        notification: row.notification,
-        log: payloadToLog(row.payload),
-        attempts: row.attempts,
-      }));
+      const rows = await store.write(
+        (tx) =>
+          tx.all<Row>(claimSql(tx), [
+            request.owner,
+            request.nowMs,
+            request.nowMs + request.leaseMs,
+            request.limit,
+          ]),
+        OUTBOX_WRITE,
+      );
+      return rows
+        .sort((a, b) => a.seq - b.seq)
+        .map((row) => ({
+          seq: row.seq,
+          logId: row.log_id,
+          notification: row.notification,
+          log: payloadToLog(row.payload),
+          attempts: row.attempts,
+        }));
     },
     async markSent(seqs, at) {
-      if (seqs.length > 0) markSent(seqs, at);
+      if (seqs.length > 0) await each(SQL.sent, seqs, at);
     },
     async markFailed(seq, reason, at) {
-      failedStatement.run(at, reason, seq);
+      await store.run(SQL.failed, [at, reason, seq]);
     },
     async retryLater(seq, reason, nextAttemptMs) {
-      retryStatement.run(nextAttemptMs, reason, seq);
+      await store.run(SQL.retry, [nextAttemptMs, reason, seq]);
     },
     async release(seqs, reason) {
-      if (seqs.length > 0) release(seqs, reason);
+      if (seqs.length > 0) await each(SQL.release, seqs, reason);
     },
     async claimOwners(nowMs) {
-      return ownersStatement.all(nowMs).map((row) => row.owner);
+      return (await store.all<{ owner: string }>(SQL.owners, [nowMs])).map((row) => row.owner);
     },
-    async releaseOwner(owner, reason) {
-      return releaseOwnerStatement.run(reason, owner).changes;
-    },
+    releaseOwner: (owner, reason) => store.run(SQL.releaseOwner, [reason, owner]),
     async findByLog(logId) {
-      return findByLogStatement.get(logId) ?? null;
+      return (await store.get<{ seq: number; attempts: number }>(SQL.findByLog, [logId])) ?? null;
     },
     async list({ state, limit }) {
-      const rows = state === undefined ? listAll.all(limit) : listStatements[state].all(limit);
+      const rows = await store.all<Row>(state === undefined ? SQL.listAll : SQL.list(state), [
+        limit,
+      ]);
       return rows.map((row) => ({
         seq: row.seq,
         logId: row.log_id,
@@ -215,7 +208,12 @@ export function createSqliteOutboxRepository(db: SqliteDatabase): OutboxReposito
       }));
     },
     async summary() {
-      const row = summaryStatement.get()!;
+      const row = (await store.get<{
+        queued: number;
+        sent: number;
+        failed: number;
+        oldest: string | null;
+      }>(SQL.summary))!;
       return {
         queued: row.queued,
         sent: row.sent,

@@ -5,7 +5,7 @@
  * database or a log.
  */
 import type { SecretStore } from '../../client/secretStore';
-import type { SqliteDatabase } from '../../store/database';
+import type { SqlStore } from '../../store/sqlStore';
 import { checkAccount, type AccountInput } from './accountInput';
 import type { XmppAccountOptions } from './xmppSession';
 
@@ -27,31 +27,32 @@ export interface AccountSettingsRepository {
   remove(): Promise<boolean>;
 }
 
-export function createSqliteAccountSettings(
-  db: SqliteDatabase,
+export function createAccountSettings(
+  store: SqlStore,
   table: 'notifier_settings' | 'alerts_account',
 ): AccountSettingsRepository {
-  const select = db.prepare<
-    [],
-    { jid: string; service: string | null; ca_pem: string | null; updated_at: string }
-  >(`SELECT jid, service, ca_pem, updated_at FROM ${table} WHERE id = 1`);
-  const upsert = db.prepare<[string, string | null, string | null, string]>(`
-    INSERT INTO ${table} (id, jid, service, ca_pem, updated_at) VALUES (1, ?, ?, ?, ?)
-    ON CONFLICT (id) DO UPDATE SET jid = excluded.jid, service = excluded.service,
-      ca_pem = excluded.ca_pem, updated_at = excluded.updated_at`);
-  const remove = db.prepare(`DELETE FROM ${table} WHERE id = 1`);
   return {
     async get() {
-      const row = select.get();
+      const row = await store.get<{
+        jid: string;
+        service: string | null;
+        ca_pem: string | null;
+        updated_at: string;
+      }>(`SELECT jid, service, ca_pem, updated_at FROM ${table} WHERE id = 1`);
       return row === undefined
         ? null
         : { jid: row.jid, service: row.service, caPem: row.ca_pem, updatedAt: row.updated_at };
     },
     async set(settings) {
-      upsert.run(settings.jid, settings.service, settings.caPem, settings.updatedAt);
+      await store.run(
+        `INSERT INTO ${table} (id, jid, service, ca_pem, updated_at) VALUES (1, $1, $2, $3, $4)
+         ON CONFLICT (id) DO UPDATE SET jid = excluded.jid, service = excluded.service,
+           ca_pem = excluded.ca_pem, updated_at = excluded.updated_at`,
+        [settings.jid, settings.service, settings.caPem, settings.updatedAt],
+      );
     },
     async remove() {
-      return remove.run().changes > 0;
+      return (await store.run(`DELETE FROM ${table} WHERE id = 1`)) > 0;
     },
   };
 }

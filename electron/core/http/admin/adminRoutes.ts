@@ -99,7 +99,7 @@ export async function adminRoutes(
   registerResourceRoutes(app, options.services, baseOf);
   registerAccountRoutes(app, options.services.accounts);
   registerOutboxRoutes(app, options.services.admin, baseOf);
-  app.get('/status', async () => ({ serverInfo: repositories.serverInfo() }));
+  app.get('/status', async () => ({ serverInfo: await repositories.serverInfo() }));
 }
 
 type BaseOf = (request: FastifyRequest) => string;
@@ -118,7 +118,7 @@ function registerResourceRoutes(app: FastifyInstance, services: ProviderServices
       `/${kind}/:id`,
       { schema: { params: ID_PARAMS } },
       async (request, reply) => {
-        admin.delete(kind, request.params.id);
+        await admin.delete(kind, request.params.id);
         return reply.code(204).send();
       },
     );
@@ -135,7 +135,7 @@ function registerResourceRoutes(app: FastifyInstance, services: ProviderServices
       schema: { params: ID_PARAMS, querystring: { type: 'object', properties: { limit: COUNT } } },
     },
     async (request) => ({
-      results: admin.history(request.params.id, limitOf(request.query.limit, 1000, 100_000)),
+      results: await admin.history(request.params.id, limitOf(request.query.limit, 1000, 100_000)),
     }),
   );
   app.put<{ Params: { id: string }; Body: { condition: string | null } }>(
@@ -161,13 +161,13 @@ function registerResourceRoutes(app: FastifyInstance, services: ProviderServices
   app.post<{ Params: { id: string } }>(
     '/triggers/:id/reset',
     { schema: { params: ID_PARAMS } },
-    async (request) => encodeTrigger(baseOf(request), triggers.reset(request.params.id)),
+    async (request) => encodeTrigger(baseOf(request), await triggers.reset(request.params.id)),
   );
 }
 
 /** Accounts and their tokens (CTP 6.3: tokens are shown once, stored hashed). */
 function registerAccountRoutes(app: FastifyInstance, accounts: ProviderServices['accounts']) {
-  app.get('/accounts', async () => ({ accounts: accounts.list() }));
+  app.get('/accounts', async () => ({ accounts: await accounts.list() }));
   app.put<{ Params: { name: string }; Body: { serviceViews: string[] } }>(
     '/accounts/:name',
     {
@@ -182,7 +182,7 @@ function registerAccountRoutes(app: FastifyInstance, accounts: ProviderServices[
       },
     },
     async (request) => {
-      accounts.ensureAccount(request.params.name, request.body.serviceViews);
+      await accounts.ensureAccount(request.params.name, request.body.serviceViews);
       return accounts.get(request.params.name);
     },
   );
@@ -190,7 +190,7 @@ function registerAccountRoutes(app: FastifyInstance, accounts: ProviderServices[
     '/accounts/:name',
     { schema: { params: NAME_PARAMS } },
     async (request, reply) => {
-      if (!accounts.deleteAccount(request.params.name)) {
+      if (!(await accounts.deleteAccount(request.params.name))) {
         throw new AppError('CTP_NOT_FOUND', `No account named "${request.params.name}".`);
       }
       return reply.code(204).send();
@@ -200,23 +200,24 @@ function registerAccountRoutes(app: FastifyInstance, accounts: ProviderServices[
     '/accounts/:name/tokens',
     { schema: { params: NAME_PARAMS } },
     async (request, reply) =>
-      reply
-        .code(201)
-        .send({ account: request.params.name, token: accounts.addToken(request.params.name) }),
+      reply.code(201).send({
+        account: request.params.name,
+        token: await accounts.addToken(request.params.name),
+      }),
   );
   app.post<{ Params: { name: string } }>(
     '/accounts/:name/tokens/rotate',
     { schema: { params: NAME_PARAMS } },
     async (request) => ({
       account: request.params.name,
-      token: accounts.rotateTokens(request.params.name),
+      token: await accounts.rotateTokens(request.params.name),
     }),
   );
   app.delete<{ Params: { name: string } }>(
     '/accounts/:name/tokens',
     { schema: { params: NAME_PARAMS } },
     async (request) => ({
-      revoked: accounts.revokeTokens(request.params.name),
+      revoked: await accounts.revokeTokens(request.params.name),
     }),
   );
 }
@@ -239,7 +240,7 @@ function registerOutboxRoutes(
     },
     async (request) => {
       const base = baseOf(request);
-      const items = admin.outbox({
+      const items = await admin.outbox({
         unsentOnly: request.query.unsent === 'true',
         limit: limitOf(request.query.limit, 1000, 10_000),
       });
@@ -263,7 +264,7 @@ function registerOutboxRoutes(
         },
       },
     },
-    async (request) => ({ marked: admin.markSent(request.body.seqs) }),
+    async (request) => ({ marked: await admin.markSent(request.body.seqs) }),
   );
 }
 

@@ -1,3 +1,5 @@
+import type { FastifyReply } from 'fastify';
+
 import { AppError } from '../../../../shared/errors';
 import type { Accounts, Principal } from '../../provider/accounts';
 import { sharedPlugin } from '../sharedPlugin';
@@ -39,25 +41,29 @@ export const ctpAuth = sharedPlugin<CtpAuthOptions>(async (app, options) => {
       const header = request.headers.authorization;
       const token =
         header?.startsWith('Bearer ') === true ? header.slice('Bearer '.length).trim() : null;
-      const principal = token === null ? null : accounts.authenticate(token);
-      if (principal === null) {
-        reply.header('www-authenticate', challenge(header !== undefined));
-        throw new AppError(
-          'CTP_UNAUTHORIZED',
-          header === undefined
-            ? 'This CTP server needs a bearer token: send Authorization: Bearer <token> (CTP 6.3).'
-            : 'The bearer token is not valid.',
-        );
-      }
-      const wait = limiter === null ? 0 : limiter.take(String(principal.accountId));
-      if (wait > 0) {
-        reply.header('retry-after', String(wait));
-        throw new AppError(
-          'SERVER_RATE_LIMITED',
-          `Too many requests for account ${principal.account}; retry in ${wait} s.`,
-        );
-      }
-      request.principal = principal;
+      if (token === null) throw unauthorized(reply, header);
+      return accounts.authenticate(token).then((principal) => {
+        if (principal === null) throw unauthorized(reply, header);
+        const wait = limiter === null ? 0 : limiter.take(String(principal.accountId));
+        if (wait > 0) {
+          reply.header('retry-after', String(wait));
+          throw new AppError(
+            'SERVER_RATE_LIMITED',
+            `Too many requests for account ${principal.account}; retry in ${wait} s.`,
+          );
+        }
+        request.principal = principal;
+      });
     }),
   );
 });
+
+function unauthorized(reply: FastifyReply, header: string | undefined): AppError {
+  reply.header('www-authenticate', challenge(header !== undefined));
+  return new AppError(
+    'CTP_UNAUTHORIZED',
+    header === undefined
+      ? 'This CTP server needs a bearer token: send Authorization: Bearer <token> (CTP 6.3).'
+      : 'The bearer token is not valid.',
+  );
+}

@@ -1,8 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 
-import type { CtpRepositories } from '../../provider/repositories';
+import type { SqlStore } from '../../store/sqlStore';
 import { sharedPlugin } from '../sharedPlugin';
-import { createResponseCache, oncePerLoopTurn } from './responseCache';
+import { createResponseCache } from './responseCache';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -12,7 +12,8 @@ declare module 'fastify' {
 }
 
 export interface CtpCacheOptions {
-  repositories: CtpRepositories;
+  /** The provider store, whose data version keys the cache. */
+  store: Pick<SqlStore, 'dataVersion'>;
   /** The CtpBase the response is encoded with (part of the key). */
   baseOf: (request: FastifyRequest) => string;
   maxBytes: number;
@@ -25,10 +26,8 @@ export interface CtpCacheOptions {
  * rate limits are checked before (onRequest), on every request.
  */
 export const ctpResponseCache = sharedPlugin<CtpCacheOptions>(async (app, options) => {
-  const { repositories } = options;
-  const otherWrites = oncePerLoopTurn(repositories.otherWrites);
   const cache = createResponseCache({
-    dataVersion: () => `${repositories.ownWrites()}:${otherWrites()}`,
+    dataVersion: options.store.dataVersion,
     maxBytes: options.maxBytes,
   });
   app.decorateRequest('cacheSlot', null);
@@ -40,7 +39,7 @@ export const ctpResponseCache = sharedPlugin<CtpCacheOptions>(async (app, option
     const hit = cache.get(key);
     // Answered here: a callback hook that sends does not call done().
     if (hit !== undefined) return void reply.type(hit.contentType).send(hit.body);
-    if (request.method === 'GET') request.cacheSlot = { key, version };
+    if (request.method === 'GET' && version !== null) request.cacheSlot = { key, version };
     done();
   });
   app.addHook('onSend', (request, reply, payload, done) => {

@@ -67,7 +67,7 @@ export async function ctpRoutes(app: FastifyInstance, options: CtpRoutesOptions)
     }),
   );
   await app.register(ctpResponseCache, {
-    repositories,
+    store: options.services.store,
     baseOf: kit.baseOf,
     maxBytes: 32 * 1024 * 1024,
   });

@@ -27,6 +27,8 @@ export function sendCtpError(
     if (error.code.startsWith('CTPSCRIPT_')) status = 400;
     message = error.message;
     if (status >= 500) request.log.error({ err: error }, 'CTP request failed');
+    // Busy or unavailable (the database restarting): worth a retry soon.
+    if (status === 503) void reply.header('retry-after', '1');
   } else if (isFastifyError(error) && error.statusCode !== undefined && error.statusCode < 500) {
     status = error.statusCode;
     message =

@@ -2,7 +2,9 @@
  * Encoded CTP GET responses, kept while the database is unchanged. A read of the CTP API
  * depends only on the stored data, the requested URL, the advertised base and the service
  * views the caller may see, so those make the key; any write (through this connection or
- * another process's) changes the data version and empties the cache. Reading a 500-item
+ * another process's, another `serve` instance's) changes the data version and empties the
+ * cache. While the version cannot be known (PostgreSQL's change notifications are not
+ * heard), nothing is cached. Reading a 500-item
  * page costs ~0.4 ms of SQLite work, sending it again from here a few microseconds.
  */
 export interface CachedResponse {
@@ -11,16 +13,16 @@ export interface CachedResponse {
 }
 
 export interface ResponseCache {
-  /** The data version now; entries stored at an older version are dropped first. */
-  version(): string;
+  /** The data version now (null: unknown); entries stored at another version are dropped. */
+  version(): string | null;
   get(key: string): CachedResponse | undefined;
   /** Keeps `response` unless the data changed since `seenVersion` (a write in between). */
-  set(key: string, seenVersion: string, response: CachedResponse): void;
+  set(key: string, seenVersion: string | null, response: CachedResponse): void;
 }
 
 export interface ResponseCacheOptions {
-  /** Changes whenever the stored data may have changed. */
-  dataVersion: () => string;
+  /** Changes whenever the stored data may have changed; null while that is unknown. */
+  dataVersion: () => string | null;
   /** Bound on the cached keys' and bodies' total length (least recently used go first). */
   maxBytes: number;
 }
@@ -29,12 +31,12 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
   // A Map iterates in insertion order: re-inserting on a hit keeps it in recency order.
   const entries = new Map<string, CachedResponse>();
   let bytes = 0;
-  let current = '';
+  let current: string | null = null;
   const largest = Math.floor(options.maxBytes / 16);
 
-  const version = (): string => {
+  const version = (): string | null => {
     const now = options.dataVersion();
-    if (now !== current) {
+    if (now !== current || now === null) {
       entries.clear();
       bytes = 0;
       current = now;
@@ -53,7 +55,8 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
       return hit;
     },
     set(key, seenVersion, response) {
-      if (version() !== seenVersion || sizeOf(key, response) > largest) return;
+      if (seenVersion === null || version() !== seenVersion || sizeOf(key, response) > largest)
+        return;
       const previous = entries.get(key);
       if (previous !== undefined) {
         bytes -= sizeOf(key, previous);
@@ -71,24 +74,3 @@ export function createResponseCache(options: ResponseCacheOptions): ResponseCach
 }
 
 const sizeOf = (key: string, response: CachedResponse): number => key.length + response.body.length;
-
-/**
- * `read`, called at most once per turn of the event loop. A request handled in this turn
- * reached us before the turn began, so a value read during the turn reflects every write
- * committed before the request was sent.
- */
-export function oncePerLoopTurn<T>(read: () => T): () => T {
-  let value: T;
-  let fresh = false;
-  const expire = () => {
-    fresh = false;
-  };
-  return () => {
-    if (!fresh) {
-      value = read();
-      fresh = true;
-      setImmediate(expire);
-    }
-    return value;
-  };
-}

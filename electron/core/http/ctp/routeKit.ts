@@ -37,7 +37,7 @@ export interface CtpRouteKit {
   /** The advertised CtpBase (`--base-url`), else `<scheme>://<Host>/ctp/`. */
   baseOf(request: FastifyRequest): string;
   /** 404 when missing, 403 when outside the token's service views (CTP 5.1.4, 6.1). */
-  guard(request: FastifyRequest, kind: ScopedKind, id: string): string;
+  guard(request: FastifyRequest, kind: ScopedKind, id: string): Promise<string>;
   /** 403 unless the token's account may see the root service view `root` (CTP 6.1). */
   allow(request: FastifyRequest, root: string, kind: ScopedKind, id: string): void;
   /** The page asked for (CTP 4.1.6): a plain GET gets at most MAX_ITEMS links. */
@@ -95,8 +95,8 @@ export function createRouteKit(
   return {
     baseOf,
     allow,
-    guard(request, kind, id) {
-      const root = repositories.rootViewOf(kind, id);
+    async guard(request, kind, id) {
+      const root = await repositories.rootViewOf(kind, id);
       if (root === undefined)
         throw new AppError('CTP_NOT_FOUND', `No ${LABELS[kind]} with id "${id}".`);
       allow(request, root, kind, id);

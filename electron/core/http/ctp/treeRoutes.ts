@@ -33,17 +33,17 @@ export function registerTreeRoutes(
   const oneResource = <T>(
     word: string,
     kind: ScopedKind,
-    load: (id: string) => T | undefined,
+    load: (id: string) => Promise<T | undefined>,
     encode: (base: string, record: T) => unknown,
   ): void =>
     route<Id>(
       'GET',
       `/${word}/:id`,
       { params: ID_PARAMS, querystring: NO_QUERY },
-      (request, reply) => {
-        guard(request, kind, request.params.id);
+      async (request, reply) => {
+        await guard(request, kind, request.params.id);
         // guard() answered 404 for a missing resource.
-        return reply.send(encode(kit.baseOf(request), load(request.params.id)!));
+        return reply.send(encode(kit.baseOf(request), (await load(request.params.id))!));
       },
     );
 
@@ -52,17 +52,17 @@ export function registerTreeRoutes(
     parent: string,
     kind: ScopedKind,
     child: string,
-    page: (parentId: string, window: PageWindow) => CollectionPage,
+    page: (parentId: string, window: PageWindow) => Promise<CollectionPage>,
     collectionType: string = child,
   ): void =>
     route<Id>(
       'GET',
       `/${parent}/:id/${child}`,
       { params: ID_PARAMS, querystring: COLLECTION_QUERY },
-      (request, reply) => {
+      async (request, reply) => {
         const { id } = request.params;
-        guard(request, kind, id);
-        const items = page(id, kit.windowOf(request));
+        await guard(request, kind, id);
+        const items = await page(id, kit.windowOf(request));
         return kit.sendCollection(request, reply, `/${parent}/${id}`, collectionType, items);
       },
     );
@@ -72,14 +72,14 @@ export function registerTreeRoutes(
     'GET',
     '/',
     { querystring: NO_QUERY },
-    (request, reply) =>
-      reply.send(encodeEntryPoint(kit.baseOf(request), repositories.serverInfo())),
+    async (request, reply) =>
+      reply.send(encodeEntryPoint(kit.baseOf(request), await repositories.serverInfo())),
     { auth: options.publicEntryPoint ? 'none' : 'required' },
   );
   // CTP 5.2.2 (SPEC-NOTES: collectionType "serviceViews")
-  route('GET', '/serviceViews', { querystring: COLLECTION_QUERY }, (request, reply) => {
+  route('GET', '/serviceViews', { querystring: COLLECTION_QUERY }, async (request, reply) => {
     const visible = request.principal?.serviceViews ?? [];
-    const page = repositories.serviceViews(visible, kit.windowOf(request));
+    const page = await repositories.serviceViews(visible, kit.windowOf(request));
     return kit.sendCollection(request, reply, null, 'serviceViews', page);
   });
   // CTP 5.2.3, 5.2.20
@@ -96,8 +96,8 @@ export function registerTreeRoutes(
       'GET',
       `/dependencies/:id/${word}`,
       { params: ID_PARAMS, querystring },
-      (request, reply) => {
-        guard(request, 'dependency', request.params.id);
+      async (request, reply) => {
+        await guard(request, 'dependency', request.params.id);
         kit.windowOf(request); // the query is still checked
         const scope = `/dependencies/${request.params.id}`;
         return kit.sendCollection(request, reply, scope, word, { total: 0, items: [] });
@@ -115,9 +115,9 @@ export function registerTreeRoutes(
     'GET',
     '/measurements/:id',
     { params: ID_PARAMS, querystring: NO_QUERY },
-    (request, reply) => {
+    async (request, reply) => {
       // One query: the measurement record carries its service view (the hot path).
-      const measurement = repositories.measurement(request.params.id);
+      const measurement = await repositories.measurement(request.params.id);
       if (measurement === undefined) {
         throw new AppError('CTP_NOT_FOUND', `No measurement with id "${request.params.id}".`);
       }
@@ -135,13 +135,13 @@ function registerMetricRoutes(kit: CtpRouteKit, repositories: CtpRepositories, o
     'GET',
     '/metrics',
     { querystring: COLLECTION_QUERY },
-    (request, reply) =>
+    async (request, reply) =>
       kit.sendCollection(
         request,
         reply,
         null,
         'metrics',
-        repositories.metrics(kit.windowOf(request)),
+        await repositories.metrics(kit.windowOf(request)),
       ),
     config,
   );
@@ -149,8 +149,8 @@ function registerMetricRoutes(kit: CtpRouteKit, repositories: CtpRepositories, o
     'GET',
     '/metrics/:id',
     { params: ID_PARAMS, querystring: NO_QUERY },
-    (request, reply) => {
-      const metric = repositories.metric(request.params.id);
+    async (request, reply) => {
+      const metric = await repositories.metric(request.params.id);
       if (metric === undefined)
         throw new AppError('CTP_NOT_FOUND', `No metric with id "${request.params.id}".`);
       return reply.send(encodeMetric(kit.baseOf(request), metric));

@@ -41,11 +41,11 @@ export function registerTriggerRoutes(
       'PUT',
       `/${word}/:id`,
       { params: ID_PARAMS, querystring: NO_QUERY, body: STATE_BODY },
-      (request, reply) => {
+      async (request, reply) => {
         checkStateX(request);
-        guard(request, 'measurement', request.params.id);
+        await guard(request, 'measurement', request.params.id);
         const body = request.body as { state: 'activated' | 'deactivated' };
-        const measurement = triggers.setState(request.params.id, body.state);
+        const measurement = await triggers.setState(request.params.id, body.state);
         return kit.sendJson(reply, encodeMeasurementText(kit.baseOf(request), measurement));
       },
       { auth: 'required', takesX: true },
@@ -56,10 +56,10 @@ export function registerTriggerRoutes(
     'GET',
     '/serviceViews/:id/triggers',
     { params: ID_PARAMS, querystring: COLLECTION_QUERY },
-    (request, reply) => {
+    async (request, reply) => {
       const { id } = request.params;
-      guard(request, 'serviceView', id);
-      const page = repositories.triggers(id, kit.windowOf(request));
+      await guard(request, 'serviceView', id);
+      const page = await repositories.triggers(id, kit.windowOf(request));
       return kit.sendCollection(request, reply, `/serviceViews/${id}`, 'triggers', page);
     },
   );
@@ -68,7 +68,7 @@ export function registerTriggerRoutes(
     '/serviceViews/:id/triggers',
     { params: ID_PARAMS, querystring: NO_QUERY, body: TRIGGER_BODY },
     async (request, reply) => {
-      guard(request, 'serviceView', request.params.id);
+      await guard(request, 'serviceView', request.params.id);
       const quota = {
         serviceViews: request.principal?.serviceViews ?? [],
         max: options.maxTriggersPerAccount,
@@ -84,10 +84,10 @@ export function registerTriggerRoutes(
     'GET',
     '/triggers/:id',
     { params: ID_PARAMS, querystring: NO_QUERY },
-    (request, reply) => {
-      guard(request, 'trigger', request.params.id);
+    async (request, reply) => {
+      await guard(request, 'trigger', request.params.id);
       return reply.send(
-        encodeTrigger(kit.baseOf(request), repositories.trigger(request.params.id)!),
+        encodeTrigger(kit.baseOf(request), (await repositories.trigger(request.params.id))!),
       );
     },
   );
@@ -95,9 +95,9 @@ export function registerTriggerRoutes(
     'DELETE',
     '/triggers/:id',
     { params: ID_PARAMS, querystring: NO_QUERY },
-    (request, reply) => {
-      guard(request, 'trigger', request.params.id);
-      triggers.delete(request.params.id);
+    async (request, reply) => {
+      await guard(request, 'trigger', request.params.id);
+      await triggers.delete(request.params.id);
       return reply.code(204).send();
     },
   );
@@ -106,9 +106,9 @@ export function registerTriggerRoutes(
     'GET',
     '/serviceViews/:id/logs',
     { params: ID_PARAMS, querystring: LOG_QUERY },
-    (request, reply) => {
+    async (request, reply) => {
       const { id } = request.params;
-      guard(request, 'serviceView', id);
+      await guard(request, 'serviceView', id);
       const q = parsedQuery(() =>
         parseLogQuery(request.query as Record<string, unknown>, parseRfc3339),
       );
@@ -123,17 +123,20 @@ export function registerTriggerRoutes(
         reply,
         `/serviceViews/${id}`,
         'logs',
-        repositories.logs(id, filter),
+        await repositories.logs(id, filter),
       );
     },
   );
-  route<Id>('GET', '/logs/:id', { params: ID_PARAMS, querystring: NO_QUERY }, (request, reply) => {
-    guard(request, 'log', request.params.id);
-    return kit.sendJson(
-      reply,
-      encodeLogText(kit.baseOf(request), repositories.log(request.params.id)!),
-    );
-  });
+  route<Id>(
+    'GET',
+    '/logs/:id',
+    { params: ID_PARAMS, querystring: NO_QUERY },
+    async (request, reply) => {
+      await guard(request, 'log', request.params.id);
+      const log = (await repositories.log(request.params.id))!;
+      return kit.sendJson(reply, encodeLogText(kit.baseOf(request), log));
+    },
+  );
 }
 
 /** A PUT on a measurement needs `x=state` (or `x=initiate`, SPEC-NOTES). */

@@ -8,14 +8,14 @@ import { METRICS_CONTENT_TYPE } from '../../cts/metricsText';
 import type { ProviderTelemetry, PublishedTelemetry } from '../../cts/providerTelemetry';
 import type { Principal } from '../../provider/accounts';
 import { challenge, sendCtpError } from '../ctp/errors';
+import { callbackHook } from '../ctp/callbackHook';
 import { createRateLimiter } from '../ctp/rateLimit';
-import { oncePerLoopTurn } from '../ctp/responseCache';
 
 export interface CtsRoutesOptions {
   telemetry: ProviderTelemetry;
   signer: AttestationSigner;
   /** The CTP API's token check (CTP 6.3): the account a bearer token speaks for, or null. */
-  authenticate: (token: string) => Principal | null;
+  authenticate: (token: string) => Promise<Principal | null>;
   /** `serve --public-cts`: answer without a token. */
   public?: boolean;
   /** As the CTP API's (default 50/s, burst 200 per account); null: none. */
@@ -57,25 +57,16 @@ export async function ctsRoutes(app: FastifyInstance, options: CtsRoutesOptions)
     options.rateLimit === null
       ? null
       : createRateLimiter(options.rateLimit ?? { perSecond: 50, burst: 200 });
-  // Own writes on every request (no I/O), other processes' once per event-loop turn, as the
-  // CTP API's response cache reads them (docs/decisions.md "CTP server").
-  const otherWrites = oncePerLoopTurn(telemetry.otherWrites);
-  const version = () => `${telemetry.ownWrites()}:${otherWrites()}`;
 
   app.setErrorHandler((error, request, reply) => sendCtpError(error, request, reply));
   if (options.public !== true) {
-    app.addHook('onRequest', (request, reply, done) => {
-      try {
-        authorize(request, reply, options.authenticate, limiter);
-      } catch (error) {
-        done(error as Error);
-        return;
-      }
-      done();
-    });
+    app.addHook(
+      'onRequest',
+      callbackHook((request, reply) => authorize(request, reply, options.authenticate, limiter)),
+    );
   }
 
-  const current = (): PublishedTelemetry => telemetry.snapshot(version());
+  const current = (): Promise<PublishedTelemetry> => telemetry.snapshot();
   const answer = (
     request: FastifyRequest,
     reply: FastifyReply,
@@ -91,8 +82,8 @@ export async function ctsRoutes(app: FastifyInstance, options: CtsRoutesOptions)
   };
 
   for (const prefix of ['/cts', '/cpx']) {
-    app.get(prefix, { schema: { querystring: FRAMEWORK_QUERY } }, (request, reply) => {
-      const published = current();
+    app.get(prefix, { schema: { querystring: FRAMEWORK_QUERY } }, async (request, reply) => {
+      const published = await current();
       const asked = (request.query as { framework?: string | string[] }).framework;
       if (asked === undefined) {
         return answer(
@@ -114,15 +105,15 @@ export async function ctsRoutes(app: FastifyInstance, options: CtsRoutesOptions)
       const tag = `"${published.etag.slice(1, -1)}-${wanted.length}-${hashNames(wanted)}"`;
       return answer(request, reply, published, 'application/json; charset=utf-8', body, tag);
     });
-    app.get(`${prefix}/metrics`, { schema: { querystring: NO_QUERY } }, (request, reply) => {
-      const published = current();
+    app.get(`${prefix}/metrics`, { schema: { querystring: NO_QUERY } }, async (request, reply) => {
+      const published = await current();
       return answer(request, reply, published, METRICS_CONTENT_TYPE, published.metrics());
     });
     app.get(
       `${prefix}/attestation`,
       { schema: { querystring: NO_QUERY } },
       async (request, reply) => {
-        const published = current();
+        const published = await current();
         const jws = await signer.sign(published.canonical());
         return answer(request, reply, published, 'application/jose; charset=utf-8', jws);
       },
@@ -146,16 +137,16 @@ export async function ctsRoutes(app: FastifyInstance, options: CtsRoutesOptions)
 }
 
 /** The CTP API's access rule (CTP 6.3): a valid bearer token of any account, rate limited. */
-function authorize(
+async function authorize(
   request: FastifyRequest,
   reply: FastifyReply,
   authenticate: CtsRoutesOptions['authenticate'],
   limiter: ReturnType<typeof createRateLimiter> | null,
-): void {
+): Promise<void> {
   const header = request.headers.authorization;
   const token =
     header?.startsWith('Bearer ') === true ? header.slice('Bearer '.length).trim() : null;
-  const principal = token === null ? null : authenticate(token);
+  const principal = token === null ? null : await authenticate(token);
   if (principal === null) {
     reply.header('www-authenticate', challenge(header !== undefined));
     throw new AppError(
