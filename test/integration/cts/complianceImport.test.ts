@@ -85,8 +85,15 @@ describe('server import: the compliance section', () => {
     };
     const error = await refusal(() => services.importer.importDocument(provider));
     expect(error.details?.problems).toEqual([
-      'compliance.frameworks[0].controls[1].evidence_ref: must be sha256:<64 hex digits>, an https:// URL or an s3://bucket/key location (OpenCTS §5)',
-      'compliance.frameworks[0].controls[1].id: control "a" is listed twice',
+      {
+        path: 'compliance.frameworks[0].controls[1].evidence_ref',
+        message:
+          'must be sha256:<64 hex digits>, an https:// URL or an s3://bucket/key location (OpenCTS §5)',
+      },
+      {
+        path: 'compliance.frameworks[0].controls[1].id',
+        message: 'control "a" is listed twice',
+      },
     ]);
     db.close();
   });
