@@ -22,8 +22,8 @@ export async function readInputFile(path: string, what: string): Promise<Buffer>
 export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 
 /**
- * A named file as UTF-8 text; `-` reads standard input. Bounded: a larger input is refused
- * before it is read into memory (`CLI_INPUT_TOO_LARGE`).
+ * A named file as UTF-8 text; `-` reads standard input. Bounded: reading stops as soon as
+ * the input passes `maxBytes`, and it is refused (`CLI_INPUT_TOO_LARGE`).
  */
 export async function readInputText(
   context: CliContext,
@@ -36,26 +36,25 @@ export async function readInputText(
       'CLI_INPUT_TOO_LARGE',
       `${path === '-' ? 'Standard input' : `${what} ${path}`} is larger than ${formatLimit(maxBytes)}; nothing was read.`,
     );
-  if (path === '-') {
-    const text = await context.io.readStdin(maxBytes);
-    if (text === null) throw tooLarge();
-    return text;
-  }
-  let size: number;
+  let text: string | null;
   try {
-    size = (await stat(path)).size;
+    // Read with the bound, not stat then read: a file that grows in between stays bounded.
+    text =
+      path === '-'
+        ? await context.io.readStdin(maxBytes)
+        : await readStreamBounded(createReadStream(path), maxBytes);
   } catch (error) {
     throw inputError(path, what, error);
   }
-  if (size > maxBytes) throw tooLarge();
-  return (await readInputFile(path, what)).toString('utf8');
+  if (text === null) throw tooLarge();
+  return text;
 }
 
 function formatLimit(bytes: number): string {
   return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`;
 }
 
-/** Standard input as UTF-8 text, or null once it is larger than `maxBytes`. */
+/** A stream (a file, standard input) as UTF-8 text, or null once it is larger than `maxBytes`. */
 export async function readStreamBounded(
   stream: AsyncIterable<Buffer | string>,
   maxBytes: number,

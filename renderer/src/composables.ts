@@ -23,3 +23,22 @@ export function usePrefersDark(): Readonly<Ref<boolean>> {
 export function cssToken(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 }
+
+/** The colours and font charts draw with: the design tokens, read again when dark switches. */
+export function useChartColors() {
+  const dark = usePrefersDark();
+  return computed(() => {
+    void dark.value;
+    return {
+      text: cssToken('--color-text') || '#1a1f26',
+      muted: cssToken('--color-text-muted') || '#56606d',
+      border: cssToken('--color-border') || '#dde1e7',
+      surface: cssToken('--color-surface') || '#ffffff',
+      accent: cssToken('--color-accent') || '#1d5fc4',
+      danger: cssToken('--color-danger') || '#b42318',
+      warning: cssToken('--color-warning') || '#9a5b00',
+      success: cssToken('--color-success') || '#137a48',
+      font: cssToken('--font-ui') || 'system-ui, sans-serif',
+    };
+  });
+}

@@ -69,6 +69,23 @@ export function registerVendorCommands(program: Command, context: CliContext): v
     .command('vendor')
     .description("follow vendors' CTP servers and keep their history");
 
+  registerAddCommand(vendor, context);
+  registerListCommand(vendor, context);
+  registerShowCommand(vendor, context);
+  registerEditCommand(vendor, context);
+  registerRemoveCommand(vendor, context);
+  registerSyncCommand(vendor, context);
+  registerCheckCommand(vendor, context);
+  registerWorkspaceCommands(vendor, context);
+  registerAuthorityCommands(vendor, context);
+  registerVendorTriggerCommands(vendor, context);
+  registerVendorCtsCommands(vendor, context);
+  registerGraphCommand(vendor, context);
+  registerHistoryCommand(vendor, context);
+}
+
+/** `vendor add`: follow a vendor's CTP server. */
+function registerAddCommand(vendor: Command, context: CliContext): void {
   vendor
     .command('add')
     .description("follow a vendor's CTP server")
@@ -90,7 +107,10 @@ export function registerVendorCommands(program: Command, context: CliContext): v
         );
       });
     });
+}
 
+/** `vendor list`. */
+function registerListCommand(vendor: Command, context: CliContext): void {
   vendor
     .command('list')
     .description('list the followed vendors')
@@ -107,7 +127,10 @@ export function registerVendorCommands(program: Command, context: CliContext): v
         for (const item of list) context.print(`${summaryLine(item)}\n`);
       });
     });
+}
 
+/** `vendor show`: the vendor and the counts of its workspace. */
+function registerShowCommand(vendor: Command, context: CliContext): void {
   vendor
     .command('show')
     .description('show a vendor and what its workspace holds')
@@ -126,7 +149,10 @@ export function registerVendorCommands(program: Command, context: CliContext): v
         );
       });
     });
+}
 
+/** `vendor edit`: CtpBase, token, TLS trust or OpenCTS address. */
+function registerEditCommand(vendor: Command, context: CliContext): void {
   vendor
     .command('edit')
     .description("change a vendor's CtpBase, token or TLS trust")
@@ -180,7 +206,10 @@ export function registerVendorCommands(program: Command, context: CliContext): v
         );
       });
     });
+}
 
+/** `vendor remove`. */
+function registerRemoveCommand(vendor: Command, context: CliContext): void {
   vendor
     .command('remove')
     .description('stop following a vendor and delete its workspace data and token')
@@ -191,7 +220,10 @@ export function registerVendorCommands(program: Command, context: CliContext): v
         context.print(`Removed vendor ${name}.\n`);
       });
     });
+}
 
+/** `vendor sync`: exit code 1 when a sync had errors. */
+function registerSyncCommand(vendor: Command, context: CliContext): void {
   vendor
     .command('sync')
     .description("fetch what a vendor's CTP server exposes (all vendors without NAME)")
@@ -213,13 +245,10 @@ export function registerVendorCommands(program: Command, context: CliContext): v
         context.exitCode = reports.every((report) => report.errors.length === 0) ? 0 : 1;
       });
     });
+}
 
-  registerCheckCommand(vendor, context);
-  registerWorkspaceCommands(vendor, context);
-  registerAuthorityCommands(vendor, context);
-  registerVendorTriggerCommands(vendor, context);
-  registerVendorCtsCommands(vendor, context);
-
+/** `vendor graph`: the supply chain across followed vendors, offline. */
+function registerGraphCommand(vendor: Command, context: CliContext): void {
   vendor
     .command('graph')
     .description('the supply chain across followed vendors (CTP appendix B), offline')
@@ -241,7 +270,10 @@ export function registerVendorCommands(program: Command, context: CliContext): v
         }
       });
     });
+}
 
+/** `vendor history`: every result of a measurement, offline. */
+function registerHistoryCommand(vendor: Command, context: CliContext): void {
   vendor
     .command('history')
     .description('every result seen for a measurement, oldest first (offline)')

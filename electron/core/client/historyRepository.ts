@@ -130,155 +130,174 @@ export function resultContentHash(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
+interface LogRow {
+  url: string;
+  service_view_url: string;
+  creation_time: string;
+  body: string;
+  first_seen_at: string;
+}
+
+/** The snapshot of remote resources and the links between them. */
+function prepareResourceStatements(db: SqliteDatabase) {
+  return {
+    getResource: db.prepare<[number, string], ResourceRow>(
+      'SELECT * FROM vendor_resources WHERE vendor_id = ? AND url = ?',
+    ),
+    allResources: db.prepare<[number], ResourceRow>(
+      'SELECT * FROM vendor_resources WHERE vendor_id = ? ORDER BY kind, url',
+    ),
+    resourcesOfKind: db.prepare<[number, string], ResourceRow>(
+      'SELECT * FROM vendor_resources WHERE vendor_id = ? AND kind = ? ORDER BY url',
+    ),
+    upsertResource: db.prepare(
+      `INSERT INTO vendor_resources (vendor_id, url, kind, parent_url, root_url, change_id, name, provider, body, complete, fetched_at, sync_id)
+       VALUES (@v, @url, @kind, @parentUrl, @rootUrl, @changeId, @name, @provider, @body, @complete, @now, @syncId)
+       ON CONFLICT (vendor_id, url) DO UPDATE SET kind = excluded.kind, parent_url = excluded.parent_url,
+         root_url = excluded.root_url, change_id = excluded.change_id, name = excluded.name,
+         provider = excluded.provider, body = excluded.body, complete = excluded.complete,
+         fetched_at = excluded.fetched_at, sync_id = excluded.sync_id`,
+    ),
+    completeStatement: db.prepare(
+      'UPDATE vendor_resources SET complete = ? WHERE vendor_id = ? AND url = ?',
+    ),
+    childrenOf: db.prepare<[number, string], { url: string }>(
+      'SELECT url FROM vendor_resources WHERE vendor_id = ? AND parent_url = ?',
+    ),
+    touchOne: db.prepare('UPDATE vendor_resources SET sync_id = ? WHERE vendor_id = ? AND url = ?'),
+    touchEdges: db.prepare(
+      `UPDATE vendor_edges SET sync_id = @syncId WHERE vendor_id = @v AND root_url = (
+         SELECT root_url FROM vendor_resources WHERE vendor_id = @v AND url = @url)`,
+    ),
+    upsertEdge: db.prepare(
+      `INSERT INTO vendor_edges (vendor_id, from_url, to_url, root_url, sync_id) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (vendor_id, from_url, to_url) DO UPDATE SET root_url = excluded.root_url, sync_id = excluded.sync_id`,
+    ),
+    allEdges: db.prepare<[number], { from_url: string; to_url: string }>(
+      'SELECT from_url, to_url FROM vendor_edges WHERE vendor_id = ? ORDER BY from_url, to_url',
+    ),
+    pruneResources: db.prepare(
+      `DELETE FROM vendor_resources WHERE vendor_id = ? AND root_url = ? AND url <> root_url
+         AND (sync_id IS NULL OR sync_id < ?)`,
+    ),
+    pruneEdges: db.prepare(
+      'DELETE FROM vendor_edges WHERE vendor_id = ? AND root_url = ? AND (sync_id IS NULL OR sync_id < ?)',
+    ),
+    roots: db.prepare<[number], { url: string }>(
+      "SELECT url FROM vendor_resources WHERE vendor_id = ? AND kind = 'serviceView'",
+    ),
+    deleteRoot: db.prepare('DELETE FROM vendor_resources WHERE vendor_id = ? AND root_url = ?'),
+    deleteRootEdges: db.prepare('DELETE FROM vendor_edges WHERE vendor_id = ? AND root_url = ?'),
+  };
+}
+
+type ResourceStatements = ReturnType<typeof prepareResourceStatements>;
+
+/** Breadth-first down the parent links (bounded depth: cycles cannot loop it). */
+function touchSubtree(
+  statements: ResourceStatements,
+  vendorId: number,
+  url: string,
+  syncId: number,
+): number {
+  let level = [url];
+  let touched = 0;
+  const seen = new Set<string>([url]);
+  for (let depth = 0; level.length > 0 && depth < 64; depth++) {
+    const next: string[] = [];
+    for (const parent of level) {
+      for (const { url: child } of statements.childrenOf.all(vendorId, parent)) {
+        if (seen.has(child)) continue;
+        seen.add(child);
+        statements.touchOne.run(syncId, vendorId, child);
+        touched++;
+        next.push(child);
+      }
+    }
+    level = next;
+  }
+  return touched;
+}
+
+/** The append-only records: results, log entries, sync runs, and the counts over them. */
+function prepareRecordStatements(db: SqliteDatabase) {
+  return {
+    insertResult: db.prepare(
+      `INSERT INTO vendor_results (vendor_id, measurement_url, update_time, content_sha256, result_text, authority_id, first_seen_at, sync_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    ),
+    historyStatement: db.prepare<
+      [number, string],
+      {
+        id: number;
+        measurement_url: string;
+        update_time: string;
+        result_text: string;
+        authority_id: string | null;
+        first_seen_at: string;
+        sync_id: number | null;
+      }
+    >(
+      `SELECT id, measurement_url, update_time, result_text, authority_id, first_seen_at, sync_id
+         FROM vendor_results WHERE vendor_id = ? AND measurement_url = ? ORDER BY update_time, id`,
+    ),
+    hasLogStatement: db.prepare<[number, string], { one: number }>(
+      'SELECT 1 AS one FROM vendor_logs WHERE vendor_id = ? AND url = ?',
+    ),
+    insertLog: db.prepare(
+      `INSERT INTO vendor_logs (vendor_id, url, service_view_url, creation_time, body, first_seen_at)
+       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    ),
+    newestLog: db.prepare<[number, string], { newest: string | null }>(
+      'SELECT MAX(creation_time) AS newest FROM vendor_logs WHERE vendor_id = ? AND service_view_url = ?',
+    ),
+    logsOfView: db.prepare<[number, string], LogRow>(
+      'SELECT * FROM vendor_logs WHERE vendor_id = ? AND service_view_url = ? ORDER BY creation_time, rowid',
+    ),
+    allLogs: db.prepare<[number], LogRow>(
+      'SELECT * FROM vendor_logs WHERE vendor_id = ? ORDER BY creation_time, rowid',
+    ),
+    startStatement: db.prepare(
+      "INSERT INTO vendor_syncs (vendor_id, started_at, status) VALUES (?, ?, 'running')",
+    ),
+    finishStatement: db.prepare(
+      'UPDATE vendor_syncs SET finished_at = ?, status = ?, report = ? WHERE id = ? AND vendor_id = ?',
+    ),
+    syncRows: db.prepare<
+      [number],
+      {
+        id: number;
+        started_at: string;
+        finished_at: string | null;
+        status: SyncStatus;
+        report: string | null;
+      }
+    >('SELECT * FROM vendor_syncs WHERE vendor_id = ? ORDER BY id'),
+    countStatements: {
+      resources: db.prepare<[number], { n: number }>(
+        'SELECT COUNT(*) AS n FROM vendor_resources WHERE vendor_id = ?',
+      ),
+      results: db.prepare<[number], { n: number }>(
+        'SELECT COUNT(*) AS n FROM vendor_results WHERE vendor_id = ?',
+      ),
+      logs: db.prepare<[number], { n: number }>(
+        'SELECT COUNT(*) AS n FROM vendor_logs WHERE vendor_id = ?',
+      ),
+      syncs: db.prepare<[number], { n: number }>(
+        'SELECT COUNT(*) AS n FROM vendor_syncs WHERE vendor_id = ?',
+      ),
+    },
+    kindCounts: db.prepare<[number], { kind: string; n: number }>(
+      'SELECT kind, COUNT(*) AS n FROM vendor_resources WHERE vendor_id = ? GROUP BY kind',
+    ),
+  };
+}
+
 export function createHistoryRepository(db: SqliteDatabase, vendorId: number): HistoryRepository {
   const v = vendorId;
-  const getResource = db.prepare<[number, string], ResourceRow>(
-    'SELECT * FROM vendor_resources WHERE vendor_id = ? AND url = ?',
-  );
-  const allResources = db.prepare<[number], ResourceRow>(
-    'SELECT * FROM vendor_resources WHERE vendor_id = ? ORDER BY kind, url',
-  );
-  const resourcesOfKind = db.prepare<[number, string], ResourceRow>(
-    'SELECT * FROM vendor_resources WHERE vendor_id = ? AND kind = ? ORDER BY url',
-  );
-  const upsertResource = db.prepare(
-    `INSERT INTO vendor_resources (vendor_id, url, kind, parent_url, root_url, change_id, name, provider, body, complete, fetched_at, sync_id)
-     VALUES (@v, @url, @kind, @parentUrl, @rootUrl, @changeId, @name, @provider, @body, @complete, @now, @syncId)
-     ON CONFLICT (vendor_id, url) DO UPDATE SET kind = excluded.kind, parent_url = excluded.parent_url,
-       root_url = excluded.root_url, change_id = excluded.change_id, name = excluded.name,
-       provider = excluded.provider, body = excluded.body, complete = excluded.complete,
-       fetched_at = excluded.fetched_at, sync_id = excluded.sync_id`,
-  );
-  const completeStatement = db.prepare(
-    'UPDATE vendor_resources SET complete = ? WHERE vendor_id = ? AND url = ?',
-  );
-  const childrenOf = db.prepare<[number, string], { url: string }>(
-    'SELECT url FROM vendor_resources WHERE vendor_id = ? AND parent_url = ?',
-  );
-  const touchOne = db.prepare(
-    'UPDATE vendor_resources SET sync_id = ? WHERE vendor_id = ? AND url = ?',
-  );
-  /** Breadth-first down the parent links (bounded depth: cycles cannot loop it). */
-  const touchTree = db.transaction((url: string, syncId: number): number => {
-    let level = [url];
-    let touched = 0;
-    const seen = new Set<string>([url]);
-    for (let depth = 0; level.length > 0 && depth < 64; depth++) {
-      const next: string[] = [];
-      for (const parent of level) {
-        for (const { url: child } of childrenOf.all(v, parent)) {
-          if (seen.has(child)) continue;
-          seen.add(child);
-          touchOne.run(syncId, v, child);
-          touched++;
-          next.push(child);
-        }
-      }
-      level = next;
-    }
-    return touched;
-  });
-  const touchEdges = db.prepare(
-    `UPDATE vendor_edges SET sync_id = @syncId WHERE vendor_id = @v AND root_url = (
-       SELECT root_url FROM vendor_resources WHERE vendor_id = @v AND url = @url)`,
-  );
-  const upsertEdge = db.prepare(
-    `INSERT INTO vendor_edges (vendor_id, from_url, to_url, root_url, sync_id) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (vendor_id, from_url, to_url) DO UPDATE SET root_url = excluded.root_url, sync_id = excluded.sync_id`,
-  );
-  const allEdges = db.prepare<[number], { from_url: string; to_url: string }>(
-    'SELECT from_url, to_url FROM vendor_edges WHERE vendor_id = ? ORDER BY from_url, to_url',
-  );
-  const pruneResources = db.prepare(
-    `DELETE FROM vendor_resources WHERE vendor_id = ? AND root_url = ? AND url <> root_url
-       AND (sync_id IS NULL OR sync_id < ?)`,
-  );
-  const pruneEdges = db.prepare(
-    'DELETE FROM vendor_edges WHERE vendor_id = ? AND root_url = ? AND (sync_id IS NULL OR sync_id < ?)',
-  );
-  const roots = db.prepare<[number], { url: string }>(
-    "SELECT url FROM vendor_resources WHERE vendor_id = ? AND kind = 'serviceView'",
-  );
-  const deleteRoot = db.prepare(
-    'DELETE FROM vendor_resources WHERE vendor_id = ? AND root_url = ?',
-  );
-  const deleteRootEdges = db.prepare(
-    'DELETE FROM vendor_edges WHERE vendor_id = ? AND root_url = ?',
-  );
-  const insertResult = db.prepare(
-    `INSERT INTO vendor_results (vendor_id, measurement_url, update_time, content_sha256, result_text, authority_id, first_seen_at, sync_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-  );
-  const historyStatement = db.prepare<
-    [number, string],
-    {
-      id: number;
-      measurement_url: string;
-      update_time: string;
-      result_text: string;
-      authority_id: string | null;
-      first_seen_at: string;
-      sync_id: number | null;
-    }
-  >(
-    `SELECT id, measurement_url, update_time, result_text, authority_id, first_seen_at, sync_id
-       FROM vendor_results WHERE vendor_id = ? AND measurement_url = ? ORDER BY update_time, id`,
-  );
-  const hasLogStatement = db.prepare<[number, string], { one: number }>(
-    'SELECT 1 AS one FROM vendor_logs WHERE vendor_id = ? AND url = ?',
-  );
-  const insertLog = db.prepare(
-    `INSERT INTO vendor_logs (vendor_id, url, service_view_url, creation_time, body, first_seen_at)
-     VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-  );
-  const newestLog = db.prepare<[number, string], { newest: string | null }>(
-    'SELECT MAX(creation_time) AS newest FROM vendor_logs WHERE vendor_id = ? AND service_view_url = ?',
-  );
-  type LogRow = {
-    url: string;
-    service_view_url: string;
-    creation_time: string;
-    body: string;
-    first_seen_at: string;
-  };
-  const logsOfView = db.prepare<[number, string], LogRow>(
-    'SELECT * FROM vendor_logs WHERE vendor_id = ? AND service_view_url = ? ORDER BY creation_time, rowid',
-  );
-  const allLogs = db.prepare<[number], LogRow>(
-    'SELECT * FROM vendor_logs WHERE vendor_id = ? ORDER BY creation_time, rowid',
-  );
-  const startStatement = db.prepare(
-    "INSERT INTO vendor_syncs (vendor_id, started_at, status) VALUES (?, ?, 'running')",
-  );
-  const finishStatement = db.prepare(
-    'UPDATE vendor_syncs SET finished_at = ?, status = ?, report = ? WHERE id = ? AND vendor_id = ?',
-  );
-  const syncRows = db.prepare<
-    [number],
-    {
-      id: number;
-      started_at: string;
-      finished_at: string | null;
-      status: SyncStatus;
-      report: string | null;
-    }
-  >('SELECT * FROM vendor_syncs WHERE vendor_id = ? ORDER BY id');
-  const countStatements = {
-    resources: db.prepare<[number], { n: number }>(
-      'SELECT COUNT(*) AS n FROM vendor_resources WHERE vendor_id = ?',
-    ),
-    results: db.prepare<[number], { n: number }>(
-      'SELECT COUNT(*) AS n FROM vendor_results WHERE vendor_id = ?',
-    ),
-    logs: db.prepare<[number], { n: number }>(
-      'SELECT COUNT(*) AS n FROM vendor_logs WHERE vendor_id = ?',
-    ),
-    syncs: db.prepare<[number], { n: number }>(
-      'SELECT COUNT(*) AS n FROM vendor_syncs WHERE vendor_id = ?',
-    ),
-  };
-  const kindCounts = db.prepare<[number], { kind: string; n: number }>(
-    'SELECT kind, COUNT(*) AS n FROM vendor_resources WHERE vendor_id = ? GROUP BY kind',
+  const s = { ...prepareResourceStatements(db), ...prepareRecordStatements(db) };
+  const touchTree = db.transaction((url: string, syncId: number): number =>
+    touchSubtree(s, v, url, syncId),
   );
 
   // One transaction function for every call (better-sqlite3 builds a wrapper per
@@ -288,42 +307,42 @@ export function createHistoryRepository(db: SqliteDatabase, vendorId: number): H
   return {
     transaction: <T>(work: () => T): T => inTransaction(work) as T,
     resource(url) {
-      const row = getResource.get(v, url);
+      const row = s.getResource.get(v, url);
       return row === undefined ? null : toResource(row);
     },
     resources: (kind) =>
-      (kind === undefined ? allResources.all(v) : resourcesOfKind.all(v, kind)).map(toResource),
+      (kind === undefined ? s.allResources.all(v) : s.resourcesOfKind.all(v, kind)).map(toResource),
     putResource(syncId, resource, now, complete = false) {
-      upsertResource.run({ v, ...resource, now, syncId, complete: complete ? 1 : 0 });
+      s.upsertResource.run({ v, ...resource, now, syncId, complete: complete ? 1 : 0 });
     },
     setComplete(url, complete) {
-      completeStatement.run(complete ? 1 : 0, v, url);
+      s.completeStatement.run(complete ? 1 : 0, v, url);
     },
     touchDescendants(url, syncId) {
       const changed = touchTree(url, syncId);
-      touchEdges.run({ v, url, syncId });
+      s.touchEdges.run({ v, url, syncId });
       return changed;
     },
     putEdge(syncId, from, to, rootUrl) {
-      upsertEdge.run(v, from, to, rootUrl, syncId);
+      s.upsertEdge.run(v, from, to, rootUrl, syncId);
     },
-    edges: () => allEdges.all(v).map((row) => ({ from: row.from_url, to: row.to_url })),
+    edges: () => s.allEdges.all(v).map((row) => ({ from: row.from_url, to: row.to_url })),
     pruneRoot(rootUrl, syncId) {
-      pruneEdges.run(v, rootUrl, syncId);
-      return pruneResources.run(v, rootUrl, syncId).changes;
+      s.pruneEdges.run(v, rootUrl, syncId);
+      return s.pruneResources.run(v, rootUrl, syncId).changes;
     },
     pruneRootsExcept(rootUrls) {
       const keep = new Set(rootUrls);
       let removed = 0;
-      for (const { url } of roots.all(v)) {
+      for (const { url } of s.roots.all(v)) {
         if (keep.has(url)) continue;
-        deleteRootEdges.run(v, url);
-        removed += deleteRoot.run(v, url).changes;
+        s.deleteRootEdges.run(v, url);
+        removed += s.deleteRoot.run(v, url).changes;
       }
       return removed;
     },
     addResult(syncId, result, now) {
-      const info = insertResult.run(
+      const info = s.insertResult.run(
         v,
         result.measurementUrl,
         result.updateTime ?? '',
@@ -336,7 +355,7 @@ export function createHistoryRepository(db: SqliteDatabase, vendorId: number): H
       return info.changes > 0;
     },
     history: (measurementUrl) =>
-      historyStatement.all(v, measurementUrl).map((row) => ({
+      s.historyStatement.all(v, measurementUrl).map((row) => ({
         id: row.id,
         measurementUrl: row.measurement_url,
         updateTime: row.update_time === '' ? null : row.update_time,
@@ -345,15 +364,15 @@ export function createHistoryRepository(db: SqliteDatabase, vendorId: number): H
         firstSeenAt: row.first_seen_at,
         syncId: row.sync_id,
       })),
-    hasLog: (url) => hasLogStatement.get(v, url) !== undefined,
+    hasLog: (url) => s.hasLogStatement.get(v, url) !== undefined,
     addLog(log, now) {
       return (
-        insertLog.run(v, log.url, log.serviceViewUrl, log.creationTime, log.body, now).changes > 0
+        s.insertLog.run(v, log.url, log.serviceViewUrl, log.creationTime, log.body, now).changes > 0
       );
     },
-    newestLogTime: (serviceViewUrl) => newestLog.get(v, serviceViewUrl)?.newest ?? null,
+    newestLogTime: (serviceViewUrl) => s.newestLog.get(v, serviceViewUrl)?.newest ?? null,
     logs: (serviceViewUrl) =>
-      (serviceViewUrl === undefined ? allLogs.all(v) : logsOfView.all(v, serviceViewUrl)).map(
+      (serviceViewUrl === undefined ? s.allLogs.all(v) : s.logsOfView.all(v, serviceViewUrl)).map(
         (row) => ({
           url: row.url,
           serviceViewUrl: row.service_view_url,
@@ -362,12 +381,12 @@ export function createHistoryRepository(db: SqliteDatabase, vendorId: number): H
           firstSeenAt: row.first_seen_at,
         }),
       ),
-    startSync: (now) => Number(startStatement.run(v, now).lastInsertRowid),
+    startSync: (now) => Number(s.startStatement.run(v, now).lastInsertRowid),
     finishSync(id, report, now) {
-      finishStatement.run(now, report.status, JSON.stringify(report), id, v);
+      s.finishStatement.run(now, report.status, JSON.stringify(report), id, v);
     },
     syncs: () =>
-      syncRows.all(v).map((row) => ({
+      s.syncRows.all(v).map((row) => ({
         id: row.id,
         startedAt: row.started_at,
         finishedAt: row.finished_at,
@@ -376,12 +395,12 @@ export function createHistoryRepository(db: SqliteDatabase, vendorId: number): H
       })),
     counts() {
       const out: Record<string, number> = {
-        resources: countStatements.resources.get(v)?.n ?? 0,
-        results: countStatements.results.get(v)?.n ?? 0,
-        logs: countStatements.logs.get(v)?.n ?? 0,
-        syncs: countStatements.syncs.get(v)?.n ?? 0,
+        resources: s.countStatements.resources.get(v)?.n ?? 0,
+        results: s.countStatements.results.get(v)?.n ?? 0,
+        logs: s.countStatements.logs.get(v)?.n ?? 0,
+        syncs: s.countStatements.syncs.get(v)?.n ?? 0,
       };
-      for (const row of kindCounts.all(v)) out[row.kind] = row.n;
+      for (const row of s.kindCounts.all(v)) out[row.kind] = row.n;
       return out;
     },
   };

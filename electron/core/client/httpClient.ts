@@ -348,6 +348,54 @@ function failedAttempt(
   };
 }
 
+function offOrigin(url: string, baseUrl: string): AppError {
+  return fail(
+    'CLIENT_LINK_REFUSED',
+    `${url} is not at the vendor's origin ${new URL(baseUrl).origin}; not requested.`,
+    { url },
+  );
+}
+
+/** One POST or DELETE, not retried; the answer is read bounded. */
+async function writeOnce(
+  connection: Connection,
+  method: 'POST' | 'DELETE',
+  url: string,
+  body: unknown,
+): Promise<WriteResponse> {
+  const timeout = AbortSignal.timeout(connection.limits.timeoutMs);
+  try {
+    const response = await request(url, {
+      method,
+      headers:
+        body === undefined
+          ? connection.headers
+          : { ...connection.headers, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      dispatcher: connection.agent,
+      signal: timeout,
+    });
+    const ok = response.statusCode >= 200 && response.statusCode < 300;
+    const text = await readBounded(response.body, ok ? connection.limits.maxBytes : 64 * 1024);
+    if (text === null) {
+      throw fail('CLIENT_RESPONSE_TOO_LARGE', `${url}: the response is too large.`, { url });
+    }
+    const location = response.headers.location;
+    return {
+      status: response.statusCode,
+      text,
+      location: typeof location === 'string' ? location : null,
+    };
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw failedAttempt(error, url, {
+      cancelled: false,
+      timedOut: timeout.aborted,
+      limits: connection.limits,
+    }).error;
+  }
+}
+
 export function createVendorHttp(options: VendorHttpOptions): VendorHttpClient {
   const limits: HttpLimits = { ...DEFAULT_HTTP_LIMITS, ...options.limits };
   const sleep = options.sleep ?? defaultSleep;
@@ -375,13 +423,7 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttpClient {
     let redirects = 0;
     let failures = 0;
     for (;;) {
-      if (!atBase(current)) {
-        throw fail(
-          'CLIENT_LINK_REFUSED',
-          `${current} is not at the vendor's origin ${new URL(options.baseUrl).origin}; not requested.`,
-          { url: current },
-        );
-      }
+      if (!atBase(current)) throw offOrigin(current, options.baseUrl);
       const outcome = await attempt(current, signal);
       let retryWait: number | null = null;
       let lastError: AppError;
@@ -453,39 +495,9 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttpClient {
     url: string,
     body?: unknown,
   ): Promise<WriteResponse> {
-    if (!atBase(url)) {
-      throw fail(
-        'CLIENT_LINK_REFUSED',
-        `${url} is not at the vendor's origin ${new URL(options.baseUrl).origin}; not requested.`,
-        { url },
-      );
-    }
+    if (!atBase(url)) throw offOrigin(url, options.baseUrl);
     requests++;
-    const timeout = AbortSignal.timeout(limits.timeoutMs);
-    try {
-      const response = await request(url, {
-        method,
-        headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        dispatcher: agent,
-        signal: timeout,
-      });
-      const ok = response.statusCode >= 200 && response.statusCode < 300;
-      const text = await readBounded(response.body, ok ? limits.maxBytes : 64 * 1024);
-      if (text === null) {
-        throw fail('CLIENT_RESPONSE_TOO_LARGE', `${url}: the response is too large.`, { url });
-      }
-      const location = response.headers.location;
-      return {
-        status: response.statusCode,
-        text,
-        location: typeof location === 'string' ? location : null,
-      };
-    } catch (error) {
-      if (error instanceof AppError) throw error;
-      throw failedAttempt(error, url, { cancelled: false, timedOut: timeout.aborted, limits })
-        .error;
-    }
+    return writeOnce(connection, method, url, body);
   }
 
   return {

@@ -59,78 +59,78 @@ export interface WorkspaceReader {
 
 const TREE_KINDS = "('serviceView', 'dependency', 'asset', 'attribute', 'measurement')";
 
-export function createWorkspaceReader(db: SqliteDatabase): WorkspaceReader {
-  const snapshotRows = db.prepare<
-    [number],
-    { url: string; kind: string; name: string; status: unknown }
-  >(
-    `SELECT url, kind, name,
-            CASE kind WHEN 'measurement' THEN json_extract(body, '$.objective.status') END AS status
-       FROM vendor_resources WHERE vendor_id = ? AND kind IN ${TREE_KINDS}`,
-  );
-  const syncResults = db.prepare<
-    [number, number],
-    { measurement_url: string; update_time: string }
-  >(
-    'SELECT measurement_url, update_time FROM vendor_results WHERE vendor_id = ? AND sync_id = ? ORDER BY id',
-  );
-  const lastFinished = db.prepare<
-    [number],
-    { id: number; started_at: string; finished_at: string | null; status: SyncStatus }
-  >(
-    `SELECT id, started_at, finished_at, status FROM vendor_syncs
-      WHERE vendor_id = ? AND finished_at IS NOT NULL ORDER BY id DESC LIMIT 1`,
-  );
-  const treeStatement = db.prepare<
-    [number],
-    { url: string; kind: string; name: string; parent_url: string | null; body: string }
-  >(
-    `SELECT url, kind, name, parent_url, body FROM vendor_resources
-      WHERE vendor_id = ? AND kind IN ${TREE_KINDS} ORDER BY rowid`,
-  );
-  const metrics = db.prepare<[number], { url: string; name: string }>(
-    "SELECT url, name FROM vendor_resources WHERE vendor_id = ? AND kind = 'metric'",
-  );
-  const resourceCount = db.prepare<[number], { n: number }>(
-    'SELECT COUNT(*) AS n FROM vendor_resources WHERE vendor_id = ?',
-  );
-  const objectiveCounts = db.prepare<
-    [number],
-    { claimed: string | null; disagrees: number; n: number }
-  >(
-    `SELECT claimed, disagrees, COUNT(*) AS n FROM vendor_objective_checks
-      WHERE vendor_id = ? GROUP BY claimed, disagrees`,
-  );
-  const signatureCounts = db.prepare<[number], { status: SignatureStatus; n: number }>(
-    `SELECT s.status, COUNT(*) AS n
-       FROM vendor_results r JOIN vendor_result_signatures s ON s.result_id = r.id
-      WHERE r.vendor_id = ? AND r.id = (
-        SELECT newest.id FROM vendor_results newest
-         WHERE newest.vendor_id = r.vendor_id AND newest.measurement_url = r.measurement_url
-         ORDER BY newest.update_time DESC, newest.id DESC LIMIT 1)
-      GROUP BY s.status`,
-  );
-  const logs = db.prepare<
-    [number, string, number],
-    {
-      url: string;
-      creation_time: string;
-      body: string;
-      trigger_url: string | null;
-      trigger_name: string | null;
-    }
-  >(
-    `SELECT l.url, l.creation_time, l.body, t.url AS trigger_url, t.name AS trigger_name
-       FROM vendor_logs l
-       JOIN vendor_resources t
-         ON t.vendor_id = l.vendor_id AND t.kind = 'trigger' AND t.url = json_extract(l.body, '$.trigger')
-      WHERE l.vendor_id = ? AND json_extract(t.body, '$.measurement') = ?
-      ORDER BY l.creation_time DESC, l.rowid DESC LIMIT ?`,
-  );
-  const historyCount = db.prepare<[number, string], { n: number }>(
-    'SELECT COUNT(*) AS n FROM vendor_results WHERE vendor_id = ? AND measurement_url = ?',
-  );
+/** Every statement the reader runs, prepared once. */
+function prepareStatements(db: SqliteDatabase) {
+  return {
+    snapshotRows: db.prepare<
+      [number],
+      { url: string; kind: string; name: string; status: unknown }
+    >(
+      `SELECT url, kind, name,
+              CASE kind WHEN 'measurement' THEN json_extract(body, '$.objective.status') END AS status
+         FROM vendor_resources WHERE vendor_id = ? AND kind IN ${TREE_KINDS}`,
+    ),
+    syncResults: db.prepare<[number, number], { measurement_url: string; update_time: string }>(
+      'SELECT measurement_url, update_time FROM vendor_results WHERE vendor_id = ? AND sync_id = ? ORDER BY id',
+    ),
+    lastFinished: db.prepare<
+      [number],
+      { id: number; started_at: string; finished_at: string | null; status: SyncStatus }
+    >(
+      `SELECT id, started_at, finished_at, status FROM vendor_syncs
+        WHERE vendor_id = ? AND finished_at IS NOT NULL ORDER BY id DESC LIMIT 1`,
+    ),
+    treeStatement: db.prepare<
+      [number],
+      { url: string; kind: string; name: string; parent_url: string | null; body: string }
+    >(
+      `SELECT url, kind, name, parent_url, body FROM vendor_resources
+        WHERE vendor_id = ? AND kind IN ${TREE_KINDS} ORDER BY rowid`,
+    ),
+    metrics: db.prepare<[number], { url: string; name: string }>(
+      "SELECT url, name FROM vendor_resources WHERE vendor_id = ? AND kind = 'metric'",
+    ),
+    resourceCount: db.prepare<[number], { n: number }>(
+      'SELECT COUNT(*) AS n FROM vendor_resources WHERE vendor_id = ?',
+    ),
+    objectiveCounts: db.prepare<[number], { claimed: string | null; disagrees: number; n: number }>(
+      `SELECT claimed, disagrees, COUNT(*) AS n FROM vendor_objective_checks
+        WHERE vendor_id = ? GROUP BY claimed, disagrees`,
+    ),
+    signatureCounts: db.prepare<[number], { status: SignatureStatus; n: number }>(
+      `SELECT s.status, COUNT(*) AS n
+         FROM vendor_results r JOIN vendor_result_signatures s ON s.result_id = r.id
+        WHERE r.vendor_id = ? AND r.id = (
+          SELECT newest.id FROM vendor_results newest
+           WHERE newest.vendor_id = r.vendor_id AND newest.measurement_url = r.measurement_url
+           ORDER BY newest.update_time DESC, newest.id DESC LIMIT 1)
+        GROUP BY s.status`,
+    ),
+    logs: db.prepare<
+      [number, string, number],
+      {
+        url: string;
+        creation_time: string;
+        body: string;
+        trigger_url: string | null;
+        trigger_name: string | null;
+      }
+    >(
+      `SELECT l.url, l.creation_time, l.body, t.url AS trigger_url, t.name AS trigger_name
+         FROM vendor_logs l
+         JOIN vendor_resources t
+           ON t.vendor_id = l.vendor_id AND t.kind = 'trigger' AND t.url = json_extract(l.body, '$.trigger')
+        WHERE l.vendor_id = ? AND json_extract(t.body, '$.measurement') = ?
+        ORDER BY l.creation_time DESC, l.rowid DESC LIMIT ?`,
+    ),
+    historyCount: db.prepare<[number, string], { n: number }>(
+      'SELECT COUNT(*) AS n FROM vendor_results WHERE vendor_id = ? AND measurement_url = ?',
+    ),
+  };
+}
 
+export function createWorkspaceReader(db: SqliteDatabase): WorkspaceReader {
+  const s = prepareStatements(db);
   const toFinished = (
     row:
       | { id: number; started_at: string; finished_at: string | null; status: SyncStatus }
@@ -143,7 +143,7 @@ export function createWorkspaceReader(db: SqliteDatabase): WorkspaceReader {
   return {
     snapshot: (vendorId) =>
       new Map(
-        snapshotRows
+        s.snapshotRows
           .all(vendorId)
           .map((row) => [
             row.url,
@@ -151,23 +151,23 @@ export function createWorkspaceReader(db: SqliteDatabase): WorkspaceReader {
           ]),
       ),
     resultsOfSync: (vendorId, syncId) =>
-      syncResults.all(vendorId, syncId).map((row) => ({
+      s.syncResults.all(vendorId, syncId).map((row) => ({
         measurementUrl: row.measurement_url,
         updateTime: row.update_time === '' ? null : row.update_time,
       })),
-    lastFinishedSync: (vendorId) => toFinished(lastFinished.get(vendorId)),
+    lastFinishedSync: (vendorId) => toFinished(s.lastFinished.get(vendorId)),
     treeRows: (vendorId) =>
-      treeStatement.all(vendorId).map((row) => ({
+      s.treeStatement.all(vendorId).map((row) => ({
         url: row.url,
         kind: row.kind,
         name: row.name,
         parentUrl: row.parent_url,
         body: row.body,
       })),
-    metricNames: (vendorId) => new Map(metrics.all(vendorId).map((row) => [row.url, row.name])),
+    metricNames: (vendorId) => new Map(s.metrics.all(vendorId).map((row) => [row.url, row.name])),
     aggregates(vendorId) {
       const objectives = { met: 0, failed: 0, error: 0, unknown: 0, disagreeing: 0 };
-      for (const row of objectiveCounts.all(vendorId)) {
+      for (const row of s.objectiveCounts.all(vendorId)) {
         if (row.claimed === 'true') objectives.met += row.n;
         else if (row.claimed === 'false') objectives.failed += row.n;
         else if (row.claimed === 'error') objectives.error += row.n;
@@ -180,22 +180,23 @@ export function createWorkspaceReader(db: SqliteDatabase): WorkspaceReader {
         invalid: 0,
         unknown_authority: 0,
       };
-      for (const row of signatureCounts.all(vendorId)) signatures[row.status] = row.n;
+      for (const row of s.signatureCounts.all(vendorId)) signatures[row.status] = row.n;
       return {
-        resources: resourceCount.get(vendorId)?.n ?? 0,
+        resources: s.resourceCount.get(vendorId)?.n ?? 0,
         objectives,
         signatures,
-        lastFinished: toFinished(lastFinished.get(vendorId)),
+        lastFinished: toFinished(s.lastFinished.get(vendorId)),
       };
     },
     logsOfMeasurement: (vendorId, measurementUrl, limit) =>
-      logs.all(vendorId, measurementUrl, limit).map((row) => ({
+      s.logs.all(vendorId, measurementUrl, limit).map((row) => ({
         url: row.url,
         creationTime: row.creation_time,
         body: row.body,
         triggerUrl: row.trigger_url,
         triggerName: row.trigger_name,
       })),
-    historyCount: (vendorId, measurementUrl) => historyCount.get(vendorId, measurementUrl)?.n ?? 0,
+    historyCount: (vendorId, measurementUrl) =>
+      s.historyCount.get(vendorId, measurementUrl)?.n ?? 0,
   };
 }

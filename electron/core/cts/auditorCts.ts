@@ -45,6 +45,30 @@ export interface CtsAuditorServices {
   acceptKey(name: string, kid: string): VendorCtsKey[];
 }
 
+/** Files given that match no reference, newest first (at most 200). */
+function unmatchedFiles(checks: readonly EvidenceCheckRecord[]): VendorEvidence['unmatchedFiles'] {
+  return checks
+    .filter((check) => check.reference === null && check.sha256 !== null)
+    .reverse()
+    .slice(0, 200)
+    .map((check) => ({
+      name: check.name,
+      sha256: check.sha256!,
+      size: check.size ?? 0,
+      outcome: 'unmatched' as const,
+      references: [],
+      checkedAt: check.checkedAt,
+    }));
+}
+
+/** The comparison shown before any telemetry was read. */
+function noComparison(): Pick<VendorCts, 'claims' | 'verdicts'> {
+  return {
+    claims: [],
+    verdicts: { contradiction: 0, consistent: 0, agrees: 0, unverifiable: 0, declared: 0 },
+  };
+}
+
 export function createCtsAuditorServices(deps: {
   db: SqliteDatabase;
   client: ClientServices;
@@ -68,19 +92,13 @@ export function createCtsAuditorServices(deps: {
     const collected = document === null ? [] : collectReferences(document.reading);
     const checks = store.evidenceChecks(vendor.id);
     const { items, counts } = evidenceItems(collected, checks, deps.clock().getTime());
-    const unmatchedFiles = checks
-      .filter((check) => check.reference === null && check.sha256 !== null)
-      .reverse()
-      .slice(0, 200)
-      .map((check) => ({
-        name: check.name,
-        sha256: check.sha256!,
-        size: check.size ?? 0,
-        outcome: 'unmatched' as const,
-        references: [],
-        checkedAt: check.checkedAt,
-      }));
-    return { vendor: vendor.name, documentId: document?.id ?? null, items, counts, unmatchedFiles };
+    return {
+      vendor: vendor.name,
+      documentId: document?.id ?? null,
+      items,
+      counts,
+      unmatchedFiles: unmatchedFiles(checks),
+    };
   };
 
   return {
@@ -89,16 +107,7 @@ export function createCtsAuditorServices(deps: {
       const document = latestDocument(vendor.id);
       const comparison =
         document === null
-          ? {
-              claims: [],
-              verdicts: {
-                contradiction: 0,
-                consistent: 0,
-                agrees: 0,
-                unverifiable: 0,
-                declared: 0,
-              },
-            }
+          ? noComparison()
           : compareClaims(
               parseJson(store.body(document.id)),
               document.reading,

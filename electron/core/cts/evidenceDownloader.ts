@@ -81,15 +81,16 @@ function specialAddresses(): BlockList {
   return list;
 }
 
-export function createEvidenceDownloader(options: {
-  /** `<data-dir>/evidence`. */
-  dir: string;
-  vendor: { baseUrl: string; trust: VendorTrust; token: string | null };
-  limits?: Partial<EvidenceLimits>;
-}): EvidenceDownloader {
-  const limits: EvidenceLimits = { ...DEFAULT_EVIDENCE_LIMITS, ...options.limits };
+/**
+ * Private and special addresses are refused, except the vendor's own: `refused` for a
+ * literal address, `lookup` for every name resolved on a connection to another origin.
+ */
+function createAddressGuard(vendorBaseUrl: string): {
+  refused(address: string): Promise<boolean>;
+  lookup: LookupFunction;
+} {
   const special = specialAddresses();
-  const vendorHost = new URL(options.vendor.baseUrl).hostname.replace(/^\[|\]$/g, '');
+  const vendorHost = new URL(vendorBaseUrl).hostname.replace(/^\[|\]$/g, '');
   let vendorAddresses: Promise<Set<string>> | null = null;
   const ownAddresses = () =>
     (vendorAddresses ??= (
@@ -120,6 +121,20 @@ export function createEvidenceDownloader(options: {
       });
     });
   };
+  return {
+    refused: async (address) => refused(address, await ownAddresses()),
+    lookup: checkedLookup,
+  };
+}
+
+export function createEvidenceDownloader(options: {
+  /** `<data-dir>/evidence`. */
+  dir: string;
+  vendor: { baseUrl: string; trust: VendorTrust; token: string | null };
+  limits?: Partial<EvidenceLimits>;
+}): EvidenceDownloader {
+  const limits: EvidenceLimits = { ...DEFAULT_EVIDENCE_LIMITS, ...options.limits };
+  const guard = createAddressGuard(options.vendor.baseUrl);
   const vendorAgent = new Agent({ connect: connectorFor(options.vendor.trust), connections: 2 });
   const ca =
     options.vendor.trust.kind === 'ca'
@@ -128,7 +143,7 @@ export function createEvidenceDownloader(options: {
   const otherAgent = new Agent({
     connect: buildConnector({
       ...(ca === undefined ? {} : { ca }),
-      lookup: checkedLookup,
+      lookup: guard.lookup,
     } as buildConnector.BuildOptions),
     connections: 2,
   });
@@ -141,7 +156,7 @@ export function createEvidenceDownloader(options: {
         const target = parseHttps(url);
         const atVendor = sameOrigin(url, options.vendor.baseUrl);
         const host = target.hostname.replace(/^\[|\]$/g, '');
-        if (!atVendor && isIP(host) !== 0 && refused(host, await ownAddresses())) {
+        if (!atVendor && isIP(host) !== 0 && (await guard.refused(host))) {
           throw refusal(`${host} is a private or special address`);
         }
         const headers: Record<string, string> = { accept: '*/*' };

@@ -88,7 +88,10 @@ describe('server import: the compliance section', () => {
         message:
           'must be sha256:<64 hex digits>, an https:// URL or an s3://bucket/key location (OpenCTS §5)',
       },
-      { path: 'compliance.frameworks[0].controls[1].id', message: 'control "a" is listed twice' },
+      {
+        path: 'compliance.frameworks[0].controls[1].id',
+        message: 'control "a" is listed twice',
+      },
     ]);
   });
 });

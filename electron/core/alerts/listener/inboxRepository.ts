@@ -136,127 +136,165 @@ function normalizedUrl(url: string): string {
   return new URL(url).href;
 }
 
-export function createInboxRepository(db: SqliteDatabase): InboxRepository {
-  const insertEntry = db.prepare(`
-    INSERT INTO alerts (log_url, origin, vendor_id, kind, trigger_url, scope_url, creation_time,
-      body, problem, sender, channel, message_id, confirmed, received_at, read_at)
-    VALUES (@logUrl, @origin, @vendorId, @kind, @triggerUrl, @scopeUrl, @creationTime,
-      @body, @problem, @sender, @channel, @messageId, @confirmed, @receivedAt, @readAt)
-    ON CONFLICT DO NOTHING`);
-  const confirmEntry = db.prepare(`
-    UPDATE alerts SET origin = 'vendor', vendor_id = @vendorId, kind = @kind, trigger_url = @triggerUrl,
-      scope_url = @scopeUrl, creation_time = @creationTime, body = @body, problem = NULL, confirmed = 1
-    WHERE log_url = @logUrl AND confirmed = 0`);
-  const trimStray = db.prepare(`
-    DELETE FROM alerts WHERE id IN (
-      SELECT id FROM alerts WHERE origin <> 'vendor' ORDER BY id DESC LIMIT -1 OFFSET ?)`);
-  const stateRow = db.prepare<[], { logs_imported: number }>(
-    'SELECT logs_imported FROM alerts_state WHERE id = 1',
-  );
-  const maxLogRow = db.prepare<[], { max: number | null }>(
-    'SELECT max(rowid) AS max FROM vendor_logs',
-  );
-  const logsAfter = db.prepare<
-    [number],
-    { rowid: number; vendor_id: number; url: string; body: string; created_at: string }
-  >(`
-    SELECT l.rowid, l.vendor_id, l.url, l.body, v.created_at FROM vendor_logs l
-    JOIN vendors v ON v.id = l.vendor_id WHERE l.rowid > ? ORDER BY l.rowid LIMIT 1000`);
-  const setImported = db.prepare<[number]>(
-    'UPDATE alerts_state SET logs_imported = ? WHERE id = 1',
-  );
-  const byId = db.prepare<[number], AlertRow>(`${SELECT_ALERTS} WHERE a.id = ?`);
-  const byIds = db.prepare<[string], AlertRow>(
-    `${SELECT_ALERTS} WHERE a.id IN (SELECT value FROM json_each(?)) ORDER BY a.id`,
-  );
-  const unread = db.prepare<[], { n: number }>(
-    'SELECT count(*) AS n FROM alerts WHERE read_at IS NULL',
-  );
-  const setReadStatement = db.prepare<[string | null, number]>(
-    'UPDATE alerts SET read_at = ? WHERE id = ?',
-  );
-  const markAll = db.prepare<[string]>('UPDATE alerts SET read_at = ? WHERE read_at IS NULL');
-  const holdsStatement = db.prepare<[number, string], { one: number }>(
-    'SELECT 1 AS one FROM vendor_resources WHERE vendor_id = ? AND url = ?',
-  );
-  const catchUpRow = db.prepare<
-    [],
-    { archive_after: string | null; archive_since: string | null; caught_up_at: string | null }
-  >('SELECT archive_after, archive_since, caught_up_at FROM alerts_state WHERE id = 1');
-  const saveCatchUpStatement = db.prepare<[string | null, string | null, string | null]>(
-    'UPDATE alerts_state SET archive_after = ?, archive_since = ?, caught_up_at = ? WHERE id = 1',
-  );
-  const vendorsStatement = db.prepare<[], { id: number; base_url: string; name: string }>(
-    'SELECT id, base_url, name FROM vendors ORDER BY id',
-  );
-
-  const addOne = (message: IncomingMessage): number | null => {
-    const { classified } = message;
-    const entry = classified.origin === 'malformed' ? null : classified.entry;
-    const info = insertEntry.run({
-      logUrl: entry === null ? null : normalizedUrl(entry.self),
-      origin: classified.origin,
-      vendorId: classified.origin === 'vendor' ? classified.vendorId : null,
-      kind: classified.origin === 'malformed' ? null : classified.kind,
-      triggerUrl: entry?.trigger ?? null,
-      scopeUrl: entry?.scope ?? null,
-      creationTime: entry?.creationTime ?? null,
-      body: classified.body,
-      problem: classified.origin === 'vendor' ? null : classified.problem,
-      sender: message.sender,
-      channel: message.channel,
-      messageId: message.messageId,
-      confirmed: 0,
-      receivedAt: message.receivedAt,
-      readAt: null,
-    });
-    if (info.changes === 0) return null;
-    if (classified.origin !== 'vendor') trimStray.run(MAX_STRAY_MESSAGES);
-    return Number(info.lastInsertRowid);
+/** Every statement the inbox runs, prepared once. */
+function prepareStatements(db: SqliteDatabase) {
+  return {
+    insertEntry: db.prepare(`
+      INSERT INTO alerts (log_url, origin, vendor_id, kind, trigger_url, scope_url, creation_time,
+        body, problem, sender, channel, message_id, confirmed, received_at, read_at)
+      VALUES (@logUrl, @origin, @vendorId, @kind, @triggerUrl, @scopeUrl, @creationTime,
+        @body, @problem, @sender, @channel, @messageId, @confirmed, @receivedAt, @readAt)
+      ON CONFLICT DO NOTHING`),
+    confirmEntry: db.prepare(`
+      UPDATE alerts SET origin = 'vendor', vendor_id = @vendorId, kind = @kind, trigger_url = @triggerUrl,
+        scope_url = @scopeUrl, creation_time = @creationTime, body = @body, problem = NULL, confirmed = 1
+      WHERE log_url = @logUrl AND confirmed = 0`),
+    trimStray: db.prepare(`
+      DELETE FROM alerts WHERE id IN (
+        SELECT id FROM alerts WHERE origin <> 'vendor' ORDER BY id DESC LIMIT -1 OFFSET ?)`),
+    stateRow: db.prepare<[], { logs_imported: number }>(
+      'SELECT logs_imported FROM alerts_state WHERE id = 1',
+    ),
+    maxLogRow: db.prepare<[], { max: number | null }>('SELECT max(rowid) AS max FROM vendor_logs'),
+    logsAfter: db.prepare<
+      [number],
+      { rowid: number; vendor_id: number; url: string; body: string; created_at: string }
+    >(`
+      SELECT l.rowid, l.vendor_id, l.url, l.body, v.created_at FROM vendor_logs l
+      JOIN vendors v ON v.id = l.vendor_id WHERE l.rowid > ? ORDER BY l.rowid LIMIT 1000`),
+    setImported: db.prepare<[number]>('UPDATE alerts_state SET logs_imported = ? WHERE id = 1'),
+    byId: db.prepare<[number], AlertRow>(`${SELECT_ALERTS} WHERE a.id = ?`),
+    byIds: db.prepare<[string], AlertRow>(
+      `${SELECT_ALERTS} WHERE a.id IN (SELECT value FROM json_each(?)) ORDER BY a.id`,
+    ),
+    unread: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM alerts WHERE read_at IS NULL'),
+    setReadStatement: db.prepare<[string | null, number]>(
+      'UPDATE alerts SET read_at = ? WHERE id = ?',
+    ),
+    markAll: db.prepare<[string]>('UPDATE alerts SET read_at = ? WHERE read_at IS NULL'),
+    holdsStatement: db.prepare<[number, string], { one: number }>(
+      'SELECT 1 AS one FROM vendor_resources WHERE vendor_id = ? AND url = ?',
+    ),
+    catchUpRow: db.prepare<
+      [],
+      { archive_after: string | null; archive_since: string | null; caught_up_at: string | null }
+    >('SELECT archive_after, archive_since, caught_up_at FROM alerts_state WHERE id = 1'),
+    saveCatchUpStatement: db.prepare<[string | null, string | null, string | null]>(
+      'UPDATE alerts_state SET archive_after = ?, archive_since = ?, caught_up_at = ? WHERE id = 1',
+    ),
+    vendorsStatement: db.prepare<[], { id: number; base_url: string; name: string }>(
+      'SELECT id, base_url, name FROM vendors ORDER BY id',
+    ),
   };
+}
+
+type Statements = ReturnType<typeof prepareStatements>;
+
+/** Stores one received message; null when the same log entry or message is already there. */
+function insertMessage(s: Statements, message: IncomingMessage): number | null {
+  const { classified } = message;
+  const entry = classified.origin === 'malformed' ? null : classified.entry;
+  const info = s.insertEntry.run({
+    logUrl: entry === null ? null : normalizedUrl(entry.self),
+    origin: classified.origin,
+    vendorId: classified.origin === 'vendor' ? classified.vendorId : null,
+    kind: classified.origin === 'malformed' ? null : classified.kind,
+    triggerUrl: entry?.trigger ?? null,
+    scopeUrl: entry?.scope ?? null,
+    creationTime: entry?.creationTime ?? null,
+    body: classified.body,
+    problem: classified.origin === 'vendor' ? null : classified.problem,
+    sender: message.sender,
+    channel: message.channel,
+    messageId: message.messageId,
+    confirmed: 0,
+    receivedAt: message.receivedAt,
+    readAt: null,
+  });
+  if (info.changes === 0) return null;
+  if (classified.origin !== 'vendor') s.trimStray.run(MAX_STRAY_MESSAGES);
+  return Number(info.lastInsertRowid);
+}
+
+/** Copies up to 1000 synced log entries into the inbox, confirming those that came by XMPP. */
+function importLogBatch(s: Statements, now: string): { created: number[]; more: boolean } {
+  let after = s.stateRow.get()?.logs_imported ?? 0;
+  // A removed vendor may take the newest rows with it: rowids would then be reused.
+  const max = s.maxLogRow.get()?.max ?? 0;
+  if (max < after) after = max;
+  const rows = s.logsAfter.all(after);
+  const created: number[] = [];
+  for (const row of rows) {
+    const parsed = parseLogEntry(row.body);
+    after = row.rowid;
+    if (!parsed.ok) continue;
+    const entry = parsed.value;
+    const kind = entry.error !== null ? 'error' : 'normal';
+    const fields = {
+      logUrl: normalizedUrl(row.url),
+      vendorId: row.vendor_id,
+      kind,
+      triggerUrl: entry.trigger,
+      scopeUrl: entry.scope,
+      creationTime: entry.creationTime,
+      body: row.body,
+    };
+    if (s.confirmEntry.run(fields).changes > 0) continue;
+    const info = s.insertEntry.run({
+      ...fields,
+      origin: 'vendor',
+      problem: null,
+      sender: null,
+      channel: 'sync',
+      messageId: null,
+      confirmed: 1,
+      receivedAt: now,
+      readAt: Date.parse(entry.creationTime) < Date.parse(row.created_at) ? now : null,
+    });
+    if (info.changes > 0) created.push(Number(info.lastInsertRowid));
+  }
+  s.setImported.run(after);
+  return { created, more: rows.length === 1000 };
+}
+
+/** One page of the inbox, unread first, with the filter's total. */
+function listAlerts(db: SqliteDatabase, s: Statements, filter: AlertsFilter): AlertsPage {
+  const where: string[] = [];
+  const values: unknown[] = [];
+  if (filter.vendor !== undefined) {
+    where.push('v.name = ?');
+    values.push(filter.vendor);
+  }
+  if (filter.unread === true) where.push('a.read_at IS NULL');
+  if (filter.origin !== undefined) {
+    where.push('a.origin = ?');
+    values.push(filter.origin);
+  }
+  if (filter.kind !== undefined) {
+    where.push('a.kind = ?');
+    values.push(filter.kind);
+  }
+  const condition = where.length === 0 ? '' : ` WHERE ${where.join(' AND ')}`;
+  const rows = db
+    .prepare<unknown[], AlertRow>(
+      `${SELECT_ALERTS}${condition} ORDER BY (a.read_at IS NOT NULL), a.id DESC LIMIT ?`,
+    )
+    .all(...values, filter.limit ?? 500);
+  const total = db
+    .prepare<unknown[], { n: number }>(
+      `SELECT count(*) AS n FROM alerts a LEFT JOIN vendors v ON v.id = a.vendor_id${condition}`,
+    )
+    .get(...values)!.n;
+  return { items: rows.map(toItem), unread: s.unread.get()!.n, total };
+}
+
+export function createInboxRepository(db: SqliteDatabase): InboxRepository {
+  const s = prepareStatements(db);
   const add = db.transaction((messages: readonly IncomingMessage[]): number[] =>
-    messages.map(addOne).filter((id): id is number => id !== null),
+    messages.map((message) => insertMessage(s, message)).filter((id): id is number => id !== null),
   );
 
-  const importBatch = db.transaction((now: string): { created: number[]; more: boolean } => {
-    let after = stateRow.get()?.logs_imported ?? 0;
-    // A removed vendor may take the newest rows with it: rowids would then be reused.
-    const max = maxLogRow.get()?.max ?? 0;
-    if (max < after) after = max;
-    const rows = logsAfter.all(after);
-    const created: number[] = [];
-    for (const row of rows) {
-      const parsed = parseLogEntry(row.body);
-      after = row.rowid;
-      if (!parsed.ok) continue;
-      const entry = parsed.value;
-      const kind = entry.error !== null ? 'error' : 'normal';
-      const fields = {
-        logUrl: normalizedUrl(row.url),
-        vendorId: row.vendor_id,
-        kind,
-        triggerUrl: entry.trigger,
-        scopeUrl: entry.scope,
-        creationTime: entry.creationTime,
-        body: row.body,
-      };
-      if (confirmEntry.run(fields).changes > 0) continue;
-      const info = insertEntry.run({
-        ...fields,
-        origin: 'vendor',
-        problem: null,
-        sender: null,
-        channel: 'sync',
-        messageId: null,
-        confirmed: 1,
-        receivedAt: now,
-        readAt: Date.parse(entry.creationTime) < Date.parse(row.created_at) ? now : null,
-      });
-      if (info.changes > 0) created.push(Number(info.lastInsertRowid));
-    }
-    setImported.run(after);
-    return { created, more: rows.length === 1000 };
-  });
+  const importBatch = db.transaction((now: string) => importLogBatch(s, now));
 
   return {
     add,
@@ -268,48 +306,23 @@ export function createInboxRepository(db: SqliteDatabase): InboxRepository {
         if (!batch.more) return created;
       }
     },
-    list(filter) {
-      const where: string[] = [];
-      const values: unknown[] = [];
-      if (filter.vendor !== undefined) {
-        where.push('v.name = ?');
-        values.push(filter.vendor);
-      }
-      if (filter.unread === true) where.push('a.read_at IS NULL');
-      if (filter.origin !== undefined) {
-        where.push('a.origin = ?');
-        values.push(filter.origin);
-      }
-      if (filter.kind !== undefined) {
-        where.push('a.kind = ?');
-        values.push(filter.kind);
-      }
-      const condition = where.length === 0 ? '' : ` WHERE ${where.join(' AND ')}`;
-      const rows = db
-        .prepare<unknown[], AlertRow>(
-          `${SELECT_ALERTS}${condition} ORDER BY (a.read_at IS NOT NULL), a.id DESC LIMIT ?`,
-        )
-        .all(...values, filter.limit ?? 500);
-      const total = db
-        .prepare<unknown[], { n: number }>(
-          `SELECT count(*) AS n FROM alerts a LEFT JOIN vendors v ON v.id = a.vendor_id${condition}`,
-        )
-        .get(...values)!.n;
-      return { items: rows.map(toItem), unread: unread.get()!.n, total };
-    },
+    list: (filter) => listAlerts(db, s, filter),
     get(id) {
-      const row = byId.get(id);
+      const row = s.byId.get(id);
       return row === undefined ? null : toItem(row);
     },
-    getMany: (ids) => byIds.all(JSON.stringify(ids)).map(toItem),
+    getMany: (ids) => s.byIds.all(JSON.stringify(ids)).map(toItem),
     setRead: db.transaction((ids: readonly number[], read: boolean, now: string) =>
-      ids.reduce((changed, id) => changed + setReadStatement.run(read ? now : null, id).changes, 0),
+      ids.reduce(
+        (changed, id) => changed + s.setReadStatement.run(read ? now : null, id).changes,
+        0,
+      ),
     ),
-    markAllRead: (now) => markAll.run(now).changes,
-    unreadCount: () => unread.get()!.n,
-    holds: (vendorId, url) => holdsStatement.get(vendorId, url) !== undefined,
+    markAllRead: (now) => s.markAll.run(now).changes,
+    unreadCount: () => s.unread.get()!.n,
+    holds: (vendorId, url) => s.holdsStatement.get(vendorId, url) !== undefined,
     catchUpState() {
-      const row = catchUpRow.get()!;
+      const row = s.catchUpRow.get()!;
       return {
         archiveAfter: row.archive_after,
         archiveSince: row.archive_since,
@@ -317,10 +330,12 @@ export function createInboxRepository(db: SqliteDatabase): InboxRepository {
       };
     },
     saveCatchUp(state) {
-      saveCatchUpStatement.run(state.archiveAfter, state.archiveSince, state.caughtUpAt);
+      s.saveCatchUpStatement.run(state.archiveAfter, state.archiveSince, state.caughtUpAt);
     },
     vendors: () =>
-      vendorsStatement.all().map((row) => ({ id: row.id, baseUrl: row.base_url, name: row.name })),
+      s.vendorsStatement
+        .all()
+        .map((row) => ({ id: row.id, baseUrl: row.base_url, name: row.name })),
   };
 }
 

@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 
-import type { AlertChannel, ConnectionState, ListenerStatus } from '../../../../shared/alerts';
+import type { AlertChannel, ListenerStatus } from '../../../../shared/alerts';
 import type { SecretStore } from '../../client/secretStore';
 import {
   connectionOptions,
@@ -17,6 +17,7 @@ import {
   type AccountSettings,
   type AccountSettingsRepository,
 } from '../xmpp/accountSettings';
+import { shownConnectionState } from '../xmpp/connectionState';
 import { xml } from '../xmpp/xmppConnection';
 import {
   describeXmppError,
@@ -80,20 +81,15 @@ export interface Listener {
   caughtUp(): Promise<void>;
 }
 
-export function createListener(deps: ListenerDependencies): Listener {
-  const options = { ...DEFAULT_OPTIONS, ...deps.options };
-  let connection: XmppConnection | null = null;
-  let active: AccountSettings | null = null;
-  let started = false;
-  let archive = false;
-  let lastError: string | null = null;
-  let catchUp: Promise<void> | null = null;
-  let poll: NodeJS.Timeout | null = null;
-  const archiveResults = new Map<string, Array<ReturnType<typeof readArchiveResult>>>();
-  const waiters: Array<() => void> = [];
-  const nowIso = (): string => deps.clock().toISOString();
-  const ownJid = (): string => active?.jid.toLowerCase() ?? '';
+type Store = (
+  body: string,
+  sender: string | null,
+  channel: AlertChannel,
+  messageId: string | null,
+) => void;
 
+/** Classifies incoming messages at once and stores them in batches. */
+function createIncomingQueue(deps: ListenerDependencies): { store: Store; flush: () => void } {
   // The followed vendors, read again at most once a second (a burst would read them per message).
   let vendors: { list: ReturnType<InboxRepository['vendors']>; at: number } | null = null;
   const followed = (): ReturnType<InboxRepository['vendors']> => {
@@ -103,15 +99,10 @@ export function createListener(deps: ListenerDependencies): Listener {
     return vendors.list;
   };
 
-  const store = (
-    body: string,
-    sender: string | null,
-    channel: AlertChannel,
-    messageId: string | null,
-  ): void => {
+  const store: Store = (body, sender, channel, messageId) => {
     const classified = classifyAlertBody(body, followed(), deps.inbox.holds);
     if (queued.length === 0) setImmediate(flush);
-    queued.push({ classified, sender, channel, messageId, receivedAt: nowIso() });
+    queued.push({ classified, sender, channel, messageId, receivedAt: deps.clock().toISOString() });
   };
 
   // Messages are stored once per turn of the event loop, in one transaction: a burst of
@@ -126,97 +117,148 @@ export function createListener(deps: ListenerDependencies): Listener {
       deps.log.warn({ err: String(error) }, 'incoming messages could not be stored');
     }
   };
+  return { store, flush };
+}
 
-  const onStanza = (stanza: Element): void => {
+/** Whether the server keeps an archive of our messages (XEP-0313 §6, service discovery). */
+async function hasArchive(opened: XmppConnection, jid: string): Promise<boolean> {
+  try {
+    const answer = await opened.iq(
+      xml('iq', { type: 'get', to: jid }, xml('query', { xmlns: NS_DISCO_INFO })),
+    );
+    return (answer.getChild('query', NS_DISCO_INFO)?.getChildren('feature') ?? []).some(
+      (feature) => feature.attrs.var === NS_MAM,
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** What reading the archive needs from the listener. */
+interface ArchiveReading {
+  inbox: InboxRepository;
+  options: ListenerOptions;
+  /** Results of each running query, filled by the stanza handler. */
+  results: Map<string, Array<ReturnType<typeof readArchiveResult>>>;
+  ownJid(): string;
+  /** Where to start when no catch-up has read the archive yet. */
+  since(): string | null;
+  store: Store;
+  flush(): void;
+}
+
+/** Pages through the archive from where the last catch-up stopped, storing each message. */
+async function readArchive(opened: XmppConnection, reading: ArchiveReading): Promise<void> {
+  const { inbox, options, results: archiveResults, store, flush } = reading;
+  const state = inbox.catchUpState();
+  let after = state.archiveAfter;
+  let since = state.archiveSince ?? reading.since();
+  for (let page = 0; page < options.maxArchivePages; page++) {
+    const queryId = randomBytes(6).toString('hex');
+    archiveResults.set(queryId, []);
+    let answer: Element;
     try {
-      if (isArchiveResult(stanza)) {
-        const queryId = stanza.getChild('result', NS_MAM)?.attrs.queryid ?? '';
-        const result = readArchiveResult(stanza, queryId, ownJid());
-        archiveResults.get(queryId)?.push(result);
-        return;
-      }
-      const incoming = readIncoming(stanza, ownJid());
-      if (incoming !== null) store(incoming.body, incoming.sender, 'xmpp', incoming.messageId);
+      answer = await opened.iq(
+        archiveQuery({ queryId, after, start: since, max: options.archivePageSize }),
+        30_000,
+      );
     } catch (error) {
-      // A bug or a full disk: logged; the next message is handled as usual.
-      deps.log.warn({ err: String(error) }, 'an incoming message could not be stored');
-    }
-  };
-
-  const readArchive = async (opened: XmppConnection): Promise<void> => {
-    const state = deps.inbox.catchUpState();
-    let after = state.archiveAfter;
-    let since = state.archiveSince ?? active?.updatedAt ?? null;
-    for (let page = 0; page < options.maxArchivePages; page++) {
-      const queryId = randomBytes(6).toString('hex');
-      archiveResults.set(queryId, []);
-      let answer: Element;
-      try {
-        answer = await opened.iq(
-          archiveQuery({ queryId, after, start: since, max: options.archivePageSize }),
-          30_000,
-        );
-      } catch (error) {
-        archiveResults.delete(queryId);
-        // The id we resume after has expired from the archive: start again from its time.
-        if (after !== null && (error as { condition?: string }).condition === 'item-not-found') {
-          after = null;
-          continue;
-        }
-        throw error;
-      }
-      const results = archiveResults.get(queryId) ?? [];
       archiveResults.delete(queryId);
-      for (const result of results) {
-        if (result === null) continue;
-        const incoming = readIncoming(result.message, ownJid());
-        if (incoming !== null) store(incoming.body, incoming.sender, 'archive', result.archiveId);
-        after = result.archiveId;
-        since = result.stamp ?? since;
+      // The id we resume after has expired from the archive: start again from its time.
+      if (after !== null && (error as { condition?: string }).condition === 'item-not-found') {
+        after = null;
+        continue;
       }
-      // Stored before the archive position moves past them.
-      flush();
-      const fin = readFin(answer);
-      after = fin.last ?? after;
-      deps.inbox.saveCatchUp({
-        archiveAfter: after,
-        archiveSince: since,
-        caughtUpAt: state.caughtUpAt,
-      });
-      if (fin.complete || results.length === 0) return;
+      throw error;
     }
-  };
-
-  const hasArchive = async (opened: XmppConnection): Promise<boolean> => {
-    try {
-      const answer = await opened.iq(
-        xml('iq', { type: 'get', to: ownJid() }, xml('query', { xmlns: NS_DISCO_INFO })),
-      );
-      return (answer.getChild('query', NS_DISCO_INFO)?.getChildren('feature') ?? []).some(
-        (feature) => feature.attrs.var === NS_MAM,
-      );
-    } catch {
-      return false;
+    const results = archiveResults.get(queryId) ?? [];
+    archiveResults.delete(queryId);
+    for (const result of results) {
+      if (result === null) continue;
+      const incoming = readIncoming(result.message, reading.ownJid());
+      if (incoming !== null) store(incoming.body, incoming.sender, 'archive', result.archiveId);
+      after = result.archiveId;
+      since = result.stamp ?? since;
     }
-  };
+    // Stored before the archive position moves past them.
+    flush();
+    const fin = readFin(answer);
+    after = fin.last ?? after;
+    inbox.saveCatchUp({
+      archiveAfter: after,
+      archiveSince: since,
+      caughtUpAt: state.caughtUpAt,
+    });
+    if (fin.complete || results.length === 0) return;
+  }
+}
 
-  const runCatchUp = async (opened: XmppConnection): Promise<void> => {
-    // Initial presence: the server then delivers what it kept offline (RFC 6121 §8.5.2).
-    await opened.send(xml('presence'));
-    archive = await hasArchive(opened);
-    if (archive) await readArchive(opened);
-    await deps
-      .syncVendors()
-      .catch((error: unknown) =>
-        deps.log.warn({ err: String(error) }, 'the logs sync of the catch-up failed'),
-      );
-    deps.importSynced();
-    deps.inbox.saveCatchUp({ ...deps.inbox.catchUpState(), caughtUpAt: nowIso() });
-  };
+/** One incoming stanza: a page of an archive query, or a message to store. */
+function handleStanza(stanza: Element, reading: ArchiveReading, log: ListenerDependencies['log']) {
+  try {
+    if (isArchiveResult(stanza)) {
+      const queryId = stanza.getChild('result', NS_MAM)?.attrs.queryid ?? '';
+      const result = readArchiveResult(stanza, queryId, reading.ownJid());
+      reading.results.get(queryId)?.push(result);
+      return;
+    }
+    const incoming = readIncoming(stanza, reading.ownJid());
+    if (incoming !== null)
+      reading.store(incoming.body, incoming.sender, 'xmpp', incoming.messageId);
+  } catch (error) {
+    // A bug or a full disk: logged; the next message is handled as usual.
+    log.warn({ err: String(error) }, 'an incoming message could not be stored');
+  }
+}
 
+/** The catch-up after a new session: offline storage, the archive, then a logs sync. */
+async function runCatchUp(
+  opened: XmppConnection,
+  deps: ListenerDependencies,
+  reading: ArchiveReading,
+  onArchive: (archive: boolean) => void,
+): Promise<void> {
+  // Initial presence: the server then delivers what it kept offline (RFC 6121 §8.5.2).
+  await opened.send(xml('presence'));
+  const archive = await hasArchive(opened, reading.ownJid());
+  onArchive(archive);
+  if (archive) await readArchive(opened, reading);
+  await deps
+    .syncVendors()
+    .catch((error: unknown) =>
+      deps.log.warn({ err: String(error) }, 'the logs sync of the catch-up failed'),
+    );
+  deps.importSynced();
+  deps.inbox.saveCatchUp({
+    ...deps.inbox.catchUpState(),
+    caughtUpAt: deps.clock().toISOString(),
+  });
+}
+
+export function createListener(deps: ListenerDependencies): Listener {
+  const options = { ...DEFAULT_OPTIONS, ...deps.options };
+  let connection: XmppConnection | null = null;
+  let active: AccountSettings | null = null;
+  let started = false;
+  let archive = false;
+  let lastError: string | null = null;
+  let catchUp: Promise<void> | null = null;
+  let poll: NodeJS.Timeout | null = null;
+  const waiters: Array<() => void> = [];
+  const { store, flush } = createIncomingQueue(deps);
+
+  const reading: ArchiveReading = {
+    inbox: deps.inbox,
+    options,
+    results: new Map(),
+    ownJid: () => active?.jid.toLowerCase() ?? '',
+    since: () => active?.updatedAt ?? null,
+    store,
+    flush,
+  };
   const startCatchUp = (opened: XmppConnection): void => {
     const running = (catchUp ?? Promise.resolve()).then(() =>
-      runCatchUp(opened).catch((error: unknown) => {
+      runCatchUp(opened, deps, reading, (found) => (archive = found)).catch((error: unknown) => {
         lastError = `catch-up: ${describeXmppError(error)}`;
         deps.log.warn({ err: lastError }, 'the alerts catch-up failed');
       }),
@@ -239,7 +281,7 @@ export function createListener(deps: ListenerDependencies): Listener {
     }
     const opened = await deps.connect(account);
     connection = opened;
-    opened.on('stanza', onStanza);
+    opened.on('stanza', (stanza) => handleStanza(stanza, reading, deps.log));
     opened.on('online', (resumed) => {
       lastError = null;
       deps.onStatus();
@@ -299,14 +341,8 @@ export function createListener(deps: ListenerDependencies): Listener {
       deps.onStatus();
     },
     async status() {
-      const state: ConnectionState =
-        connection === null
-          ? 'stopped'
-          : connection.state === 'offline'
-            ? 'connecting'
-            : connection.state;
       return listenerStatus(deps.account, deps.inbox, {
-        state,
+        state: shownConnectionState(connection),
         lastError: connection?.lastError ?? lastError,
         archive,
       });

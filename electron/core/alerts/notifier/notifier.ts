@@ -13,12 +13,13 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 
-import type { ConnectionState, NotifierStatus } from '../../../../shared/alerts';
+import type { NotifierStatus } from '../../../../shared/alerts';
 import { notifierStatus } from './notifierService';
 import { encodeLogText } from '../../../../shared/ctp/encodings';
 import { parseXmppUri } from '../../../../shared/ctp/xmppUri';
 import { backoffDelay } from '../../client/httpClient';
 import type { SecretStore } from '../../client/secretStore';
+import { shownConnectionState } from '../xmpp/connectionState';
 import { xml } from '../xmpp/xmppConnection';
 import {
   describeXmppError,
@@ -34,6 +35,7 @@ import {
   type AccountSettings,
   type AccountSettingsRepository,
 } from '../xmpp/accountSettings';
+import { createInFlight } from './inFlight';
 import type { OutboxRepository, OutboxRow } from './outboxRepository';
 
 export interface NotifierOptions {
@@ -103,49 +105,32 @@ function processAlive(pid: number): boolean {
   }
 }
 
-export function createNotifier(deps: NotifierDependencies): Notifier {
-  const options = { ...DEFAULT_NOTIFIER_OPTIONS, ...deps.options };
-  const owner = notifierOwner();
-  const inFlight = new Map<string, number>();
-  let ctpBase: string | null = null;
-  let connection: XmppConnection | null = null;
-  let active: AccountSettings | null = null;
-  let timer: NodeJS.Timeout | null = null;
-  let busy = false;
-  let again = false;
-  let lastReclaim = 0;
-  let lastError: string | null = null;
-  let stopping: Promise<void> | null = null;
-  const now = (): Date => deps.clock();
-  const changed = (): void => deps.onChange?.();
-
-  const stanzaFor = (row: OutboxRow): { stanza: Element } | { refused: string } => {
-    const target = parseXmppUri(row.notification);
-    if (!target.ok) return { refused: `the notification URI is not usable: ${target.reason}` };
-    const body = encodeLogText(ctpBase!, row.log);
-    const bytes = Buffer.byteLength(body, 'utf8');
-    if (bytes > options.maxBodyBytes) {
-      return {
-        refused: `the log entry is ${bytes} bytes, more than ${options.maxBodyBytes} fit in one XMPP message; the customer can read it from the service view's logs`,
-      };
-    }
-    const id = notificationStanzaId(row.logId);
+/** The message that carries a log entry to the trigger's JID, or why none can. */
+function notificationStanza(
+  row: OutboxRow,
+  ctpBase: string,
+  maxBodyBytes: number,
+): { stanza: Element } | { refused: string } {
+  const target = parseXmppUri(row.notification);
+  if (!target.ok) return { refused: `the notification URI is not usable: ${target.reason}` };
+  const body = encodeLogText(ctpBase, row.log);
+  const bytes = Buffer.byteLength(body, 'utf8');
+  if (bytes > maxBodyBytes) {
     return {
-      stanza: xml('message', { to: target.address.jid, type: 'chat', id }, xml('body', {}, body)),
+      refused: `the log entry is ${bytes} bytes, more than ${maxBodyBytes} fit in one XMPP message; the customer can read it from the service view's logs`,
     };
+  }
+  const id = notificationStanzaId(row.logId);
+  return {
+    stanza: xml('message', { to: target.address.jid, type: 'chat', id }, xml('body', {}, body)),
   };
+}
 
-  const retryAt = (attempts: number): number =>
-    now().getTime() +
-    backoffDelay(
-      Math.max(0, attempts - 1),
-      { backoffBaseMs: options.retryBaseMs, backoffMaxMs: options.retryMaxMs },
-      Math.random,
-    );
-
-  /** Takes over the claims of notifiers whose process is gone (kill -9, crash). */
-  const reclaim = async (): Promise<void> => {
-    const nowMs = now().getTime();
+/** Takes over the claims of notifiers whose process is gone (kill -9, crash). */
+function createReclaimer(deps: NotifierDependencies, owner: string): () => Promise<void> {
+  let lastReclaim = 0;
+  return async () => {
+    const nowMs = deps.clock().getTime();
     if (nowMs - lastReclaim < 5_000) return;
     lastReclaim = nowMs;
     for (const other of await deps.outbox.claimOwners(nowMs)) {
@@ -161,30 +146,151 @@ export function createNotifier(deps: NotifierDependencies): Notifier {
       }
     }
   };
+}
+
+/**
+ * A refusal the server sent back for one of our notifications: the row fails for good, or
+ * is retried later with backoff and jitter. False when the stanza is not such a refusal.
+ */
+async function onRefusal(
+  stanza: Element,
+  deps: NotifierDependencies,
+  options: NotifierOptions,
+): Promise<boolean> {
+  const logId = logIdOfStanzaId(stanza.attrs.id);
+  const refusal = logId === null ? null : readRefusal(stanza);
+  if (logId === null || refusal === null) return false;
+  const row = await deps.outbox.findByLog(logId);
+  if (row === null) return false;
+  deps.log.warn({ seq: row.seq, reason: refusal.reason }, 'a notification was refused');
+  if (refusal.retry) {
+    const retryAt =
+      deps.clock().getTime() +
+      backoffDelay(
+        Math.max(0, row.attempts - 1),
+        { backoffBaseMs: options.retryBaseMs, backoffMaxMs: options.retryMaxMs },
+        Math.random,
+      );
+    await deps.outbox.retryLater(row.seq, refusal.reason, retryAt);
+  } else await deps.outbox.markFailed(row.seq, refusal.reason, deps.clock().toISOString());
+  return true;
+}
+
+interface DrainLoop {
+  start(): void;
+  /** Drains in `delayMs` (instead of the next poll). */
+  schedule(delayMs: number): void;
+  /** Drains again right after the drain running now (more is due at once). */
+  runAgain(): void;
+  /** No more drains; resolves when the one running (if any) has finished. */
+  stop(): Promise<void>;
+}
+
+/** Runs `drain` every `pollMs` while started, one at a time. */
+function createDrainLoop(
+  drain: () => Promise<void>,
+  pollMs: number,
+  log: NotifierDependencies['log'],
+): DrainLoop {
+  let started = false;
+  let timer: NodeJS.Timeout | null = null;
+  let busy = false;
+  let again = false;
+
+  const tick = async (): Promise<void> => {
+    if (busy) {
+      again = true;
+      return;
+    }
+    busy = true;
+    try {
+      await drain();
+    } catch (error) {
+      log.warn({ err: String(error) }, 'the notifier could not drain the outbox');
+    } finally {
+      busy = false;
+    }
+    if (again) {
+      again = false;
+      schedule(0);
+    }
+  };
+
+  function schedule(delayMs: number): void {
+    if (!started) return;
+    if (timer !== null) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = null;
+      void tick().finally(() => {
+        if (started && timer === null) schedule(pollMs);
+      });
+    }, delayMs);
+  }
+
+  return {
+    start() {
+      started = true;
+      schedule(0);
+    },
+    schedule,
+    runAgain() {
+      again = true;
+    },
+    async stop() {
+      started = false;
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+      while (busy) await new Promise((resolve) => setImmediate(resolve));
+    },
+  };
+}
+
+export function createNotifier(deps: NotifierDependencies): Notifier {
+  const options = { ...DEFAULT_NOTIFIER_OPTIONS, ...deps.options };
+  const owner = notifierOwner();
+  let ctpBase: string | null = null;
+  let connection: XmppConnection | null = null;
+  let active: AccountSettings | null = null;
+  let lastError: string | null = null;
+  let stopping: Promise<void> | null = null;
+  const changed = (): void => deps.onChange?.();
+  const reclaim = createReclaimer(deps, owner);
+  const loop = createDrainLoop(
+    async () => {
+      await connectIfNeeded();
+      await sendDue();
+    },
+    options.pollMs,
+    deps.log,
+  );
+  const inFlight = createInFlight(deps, () => {
+    changed();
+    loop.schedule(0);
+  });
 
   const sendDue = async (): Promise<void> => {
     if (connection?.state !== 'online' || inFlight.size >= options.window) return;
     await reclaim();
     const rows = await deps.outbox.claim({
       owner,
-      nowMs: now().getTime(),
+      nowMs: deps.clock().getTime(),
       leaseMs: options.leaseMs,
       limit: options.window - inFlight.size,
     });
     const stanzas: Element[] = [];
     for (const row of rows) {
-      const built = stanzaFor(row);
+      const built = notificationStanza(row, ctpBase!, options.maxBodyBytes);
       if ('refused' in built) {
-        await deps.outbox.markFailed(row.seq, built.refused, now().toISOString());
+        await deps.outbox.markFailed(row.seq, built.refused, deps.clock().toISOString());
         continue;
       }
-      inFlight.set(built.stanza.attrs.id!, row.seq);
+      inFlight.track(built.stanza.attrs.id!, row.seq);
       stanzas.push(built.stanza);
     }
     if (stanzas.length > 0) await connection.sendMany(stanzas);
     if (rows.length > 0) changed();
     // A full batch: more may be due at once.
-    if (rows.length > 0 && rows.length === options.window) again = true;
+    if (rows.length > 0 && rows.length === options.window) loop.runAgain();
   };
 
   const connectIfNeeded = async (): Promise<void> => {
@@ -215,35 +321,14 @@ export function createNotifier(deps: NotifierDependencies): Notifier {
     connection = null;
     if (closing === null) return;
     await closing.stop();
-    await giveBack(reason);
-  };
-
-  /** Rows sent but not acknowledged go back to the queue, to be sent again. */
-  const giveBack = async (reason: string): Promise<void> => {
-    const seqs = [...inFlight.values()];
-    inFlight.clear();
-    await deps.outbox.release(seqs, reason);
-  };
-
-  const pendingAcks: number[] = [];
-  let flushScheduled = false;
-  const flushAcks = (): void => {
-    flushScheduled = false;
-    const seqs = pendingAcks.splice(0);
-    deps.outbox.markSent(seqs, now().toISOString()).then(
-      () => {
-        changed();
-        schedule(0);
-      },
-      (error: unknown) => deps.log.warn({ err: String(error) }, 'marking outbox rows sent failed'),
-    );
+    await inFlight.giveBack(reason);
   };
 
   const wire = (opened: XmppConnection): void => {
     opened.on('online', () => {
       lastError = null;
       changed();
-      schedule(0);
+      loop.schedule(0);
     });
     opened.on('offline', (reason) => {
       lastError = reason;
@@ -253,83 +338,24 @@ export function createNotifier(deps: NotifierDependencies): Notifier {
       lastError = describeXmppError(error);
       deps.log.warn({ err: lastError }, 'notifier connection problem');
     });
-    opened.on('ack', (stanza) => {
-      const seq = inFlight.get(stanza.attrs.id ?? '');
-      if (seq === undefined) return;
-      inFlight.delete(stanza.attrs.id!);
-      pendingAcks.push(seq);
-      if (!flushScheduled) {
-        flushScheduled = true;
-        setImmediate(flushAcks);
-      }
-    });
-    opened.on('fail', (stanza) => {
-      const seq = inFlight.get(stanza.attrs.id ?? '');
-      if (seq === undefined) return;
-      inFlight.delete(stanza.attrs.id!);
-      void deps.outbox.release(
-        [seq],
-        'the connection closed before the server acknowledged the message',
-      );
-    });
-    opened.on('stanza', (stanza) => void onRefusal(stanza));
+    opened.on('ack', (stanza) => inFlight.acked(stanza));
+    opened.on('fail', (stanza) => inFlight.failed(stanza));
+    opened.on(
+      'stanza',
+      (stanza) => void onRefusal(stanza, deps, options).then((handled) => handled && changed()),
+    );
   };
-
-  const onRefusal = async (stanza: Element): Promise<void> => {
-    const logId = logIdOfStanzaId(stanza.attrs.id);
-    const refusal = logId === null ? null : readRefusal(stanza);
-    if (logId === null || refusal === null) return;
-    const row = await deps.outbox.findByLog(logId);
-    if (row === null) return;
-    deps.log.warn({ seq: row.seq, reason: refusal.reason }, 'a notification was refused');
-    if (refusal.retry) await deps.outbox.retryLater(row.seq, refusal.reason, retryAt(row.attempts));
-    else await deps.outbox.markFailed(row.seq, refusal.reason, now().toISOString());
-    changed();
-  };
-
-  const tick = async (): Promise<void> => {
-    if (busy) {
-      again = true;
-      return;
-    }
-    busy = true;
-    try {
-      await connectIfNeeded();
-      await sendDue();
-    } catch (error) {
-      deps.log.warn({ err: String(error) }, 'the notifier could not drain the outbox');
-    } finally {
-      busy = false;
-    }
-    if (again) {
-      again = false;
-      schedule(0);
-    }
-  };
-
-  function schedule(delayMs: number): void {
-    if (ctpBase === null) return;
-    if (timer !== null) clearTimeout(timer);
-    timer = setTimeout(() => {
-      timer = null;
-      void tick().finally(() => {
-        if (ctpBase !== null && timer === null) schedule(options.pollMs);
-      });
-    }, delayMs);
-  }
 
   return {
     start(base) {
       stopping = null;
       ctpBase = base;
-      schedule(0);
+      loop.start();
     },
     stop() {
       stopping ??= (async () => {
         ctpBase = null;
-        if (timer !== null) clearTimeout(timer);
-        timer = null;
-        while (busy) await new Promise((resolve) => setImmediate(resolve));
+        await loop.stop();
         await closeConnection('the notifier stopped before the server acknowledged the message');
         active = null;
         changed();
@@ -340,12 +366,7 @@ export function createNotifier(deps: NotifierDependencies): Notifier {
       return ctpBase !== null;
     },
     async status() {
-      const state: ConnectionState =
-        ctpBase === null || connection === null
-          ? 'stopped'
-          : connection.state === 'offline'
-            ? 'connecting'
-            : connection.state;
+      const state = ctpBase === null ? 'stopped' : shownConnectionState(connection);
       return notifierStatus(deps, { state, lastError: connection?.lastError ?? lastError });
     },
   };

@@ -85,6 +85,46 @@ function refusal(vendor: string, action: string, status: number, text: string): 
   );
 }
 
+/** The measurement at `url` as the workspace holds it (synced). */
+function measurementOf(workspace: HistoryRepository, vendor: string, url: string) {
+  const stored = workspace.resource(url);
+  const parsed = stored?.kind === 'measurement' ? parseMeasurement(stored.body) : null;
+  if (parsed === null || !parsed.ok) {
+    throw invalid(
+      `${url} is not a measurement the workspace holds for ${vendor}: run \`vendor sync ${vendor}\` first.`,
+    );
+  }
+  return parsed.value;
+}
+
+/** The measurements of a vendor's workspace that a trigger could watch. */
+function measurementTargets(workspace: HistoryRepository, vendor: string): TriggerTarget[] {
+  const nameOf = (url: string | null): string =>
+    url === null ? '' : (workspace.resource(url)?.name ?? '');
+  return workspace.resources('measurement').flatMap((stored) => {
+    const parsed = parseMeasurement(stored.body);
+    if (!parsed.ok) return [];
+    const measurement = parsed.value;
+    const metric = measurement.metric === null ? null : workspace.resource(measurement.metric);
+    const format = metric === null ? null : parseMetric(metric.body);
+    const attribute = workspace.resource(stored.parentUrl ?? '');
+    return [
+      {
+        vendor,
+        measurementUrl: stored.url,
+        name: measurement.name || nameOf(stored.parentUrl) || stored.url,
+        path: [nameOf(attribute?.parentUrl ?? null), nameOf(stored.parentUrl)]
+          .filter(Boolean)
+          .join(' › '),
+        resultFields: format?.ok === true ? format.value.resultFormat : [],
+        objective: measurement.objective?.condition || null,
+        triggersAllowed: measurement.createTrigger !== null,
+        historyLength: workspace.history(stored.url).length,
+      },
+    ];
+  });
+}
+
 export function createVendorTriggerService(deps: {
   client: ClientServices;
   /** The auditor's alerts account: the default notification target. */
@@ -117,50 +157,13 @@ export function createVendorTriggerService(deps: {
     await client.sync.sync(vendor).catch(() => undefined);
   };
 
-  const measurementOf = (workspace: HistoryRepository, vendor: string, url: string) => {
-    const stored = workspace.resource(url);
-    const parsed = stored?.kind === 'measurement' ? parseMeasurement(stored.body) : null;
-    if (parsed === null || !parsed.ok) {
-      throw invalid(
-        `${url} is not a measurement the workspace holds for ${vendor}: run \`vendor sync ${vendor}\` first.`,
-      );
-    }
-    return parsed.value;
-  };
-
   const defaultNotification = async (): Promise<string> => {
     const account = await deps.account.get();
     return account === null ? '' : (xmppUriOf(account.jid) ?? '');
   };
 
   return {
-    targets(vendor) {
-      const workspace = client.sync.workspace(vendor);
-      const nameOf = (url: string | null): string =>
-        url === null ? '' : (workspace.resource(url)?.name ?? '');
-      return workspace.resources('measurement').flatMap((stored) => {
-        const parsed = parseMeasurement(stored.body);
-        if (!parsed.ok) return [];
-        const measurement = parsed.value;
-        const metric = measurement.metric === null ? null : workspace.resource(measurement.metric);
-        const format = metric === null ? null : parseMetric(metric.body);
-        const attribute = workspace.resource(stored.parentUrl ?? '');
-        return [
-          {
-            vendor,
-            measurementUrl: stored.url,
-            name: measurement.name || nameOf(stored.parentUrl) || stored.url,
-            path: [nameOf(attribute?.parentUrl ?? null), nameOf(stored.parentUrl)]
-              .filter(Boolean)
-              .join(' › '),
-            resultFields: format?.ok === true ? format.value.resultFormat : [],
-            objective: measurement.objective?.condition || null,
-            triggersAllowed: measurement.createTrigger !== null,
-            historyLength: workspace.history(stored.url).length,
-          },
-        ];
-      });
-    },
+    targets: (vendor) => measurementTargets(client.sync.workspace(vendor), vendor),
 
     async list(vendor) {
       const { report } = await client.sync.sync(vendor);

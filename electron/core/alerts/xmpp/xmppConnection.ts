@@ -127,6 +127,45 @@ export function createXmppConnection(options: XmppAccountOptions): XmppConnectio
   return wireLifecycle({ entity, sm, iqCaller, service, smOffered: () => smOffered });
 }
 
+type Events = Pick<XmppConnection, 'on' | 'off'> & {
+  emit<E extends keyof XmppEvents>(event: E, ...args: Parameters<XmppEvents[E]>): void;
+};
+
+/** The connection's own events (what its users subscribe to, apart from the library's). */
+function createEvents(): Events {
+  const listeners = new Map<keyof XmppEvents, Set<(...args: never[]) => void>>();
+  return {
+    emit(event, ...args) {
+      for (const listener of [...(listeners.get(event) ?? [])]) {
+        (listener as unknown as (...values: typeof args) => void)(...args);
+      }
+    },
+    on(event, listener) {
+      let set = listeners.get(event);
+      if (set === undefined) listeners.set(event, (set = new Set()));
+      set.add(listener as (...args: never[]) => void);
+    },
+    off(event, listener) {
+      listeners.get(event)?.delete(listener as (...args: never[]) => void);
+    },
+  };
+}
+
+/** Resolves once online; a server that never answers `<enable/>` gets 10 s. */
+function settled(events: Events, awaitingSm: () => boolean, goOnline: () => void): Promise<void> {
+  return new Promise((resolve) => {
+    const timeout = setTimeout(() => {
+      if (awaitingSm()) goOnline();
+    }, 10_000);
+    const done = (): void => {
+      clearTimeout(timeout);
+      events.off('online', done);
+      resolve();
+    };
+    events.on('online', done);
+  });
+}
+
 function wireLifecycle(parts: {
   entity: Client;
   sm: StreamManagement;
@@ -135,12 +174,8 @@ function wireLifecycle(parts: {
   smOffered: () => boolean;
 }): XmppConnection {
   const { entity, sm, iqCaller } = parts;
-  const listeners = new Map<keyof XmppEvents, Set<(...args: never[]) => void>>();
-  const emit = <E extends keyof XmppEvents>(event: E, ...args: Parameters<XmppEvents[E]>): void => {
-    for (const listener of [...(listeners.get(event) ?? [])]) {
-      (listener as unknown as (...values: Parameters<XmppEvents[E]>) => void)(...args);
-    }
-  };
+  const events = createEvents();
+  const { emit } = events;
   let state: XmppState = 'offline';
   let lastError: string | null = null;
   let stopping = false;
@@ -168,19 +203,6 @@ function wireLifecycle(parts: {
   entity.on('nonza', (element: Element) => {
     if (awaitingSm && (element.is('enabled', NS_SM) || element.is('failed', NS_SM))) goOnline();
   });
-  /** Resolves once online; a server that never answers `<enable/>` gets 10 s. */
-  const settled = (): Promise<void> =>
-    new Promise((resolve) => {
-      const timeout = setTimeout(() => {
-        if (awaitingSm) goOnline();
-      }, 10_000);
-      const done = (): void => {
-        clearTimeout(timeout);
-        listeners.get('online')?.delete(done);
-        resolve();
-      };
-      (listeners.get('online') ?? listeners.set('online', new Set()).get('online')!).add(done);
-    });
   sm.on('resumed', () => {
     state = 'online';
     attempts = 0;
@@ -237,7 +259,7 @@ function wireLifecycle(parts: {
       state = 'connecting';
       try {
         await entity.start();
-        if (awaitingSm) await settled();
+        if (awaitingSm) await settled(events, () => awaitingSm, goOnline);
       } catch (error) {
         lastError = describeXmppError(error);
         if (isPermanent(error)) state = 'failed';
@@ -264,14 +286,8 @@ function wireLifecycle(parts: {
     send: (stanza) => entity.send(stanza),
     sendMany: (stanzas) => entity.sendMany(stanzas),
     iq: (stanza, timeoutMs = 15_000) => iqCaller.request(stanza, timeoutMs),
-    on(event, listener) {
-      let set = listeners.get(event);
-      if (set === undefined) listeners.set(event, (set = new Set()));
-      set.add(listener as (...args: never[]) => void);
-    },
-    off(event, listener) {
-      listeners.get(event)?.delete(listener as (...args: never[]) => void);
-    },
+    on: events.on,
+    off: events.off,
   };
 }
 

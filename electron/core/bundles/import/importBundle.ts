@@ -45,6 +45,80 @@ export interface BundleImporterDeps {
 /** Rules hashed between two yields to the event loop. */
 const RULES_PER_STEP = 200;
 
+/** Refuses an unknown strategy before any work. */
+function checkStrategy(strategy: unknown): asserts strategy is ImportStrategy {
+  if (!isImportStrategy(strategy)) {
+    throw new AppError(
+      'BUNDLE_STRATEGY_INVALID',
+      `Unknown import strategy ${JSON.stringify(strategy)}; use skip_all, skip_unchanged_update_changed, version_increment or replace_all.`,
+    );
+  }
+}
+
+/** The verdict, when it allows an import: never an invalid bundle, unsigned ones only when allowed. */
+function importableVerdict(report: BundleVerification['report'], options: ImportOptions) {
+  if (report.verdict === 'invalid') {
+    throw new AppError(
+      'BUNDLE_INVALID',
+      `The bundle is invalid (${report.counts.errors} error(s)); nothing was imported. Run \`verify\` for every finding${options.lenient ? '' : ', or try --lenient if these are the legacy OpenWatch shapes'}.`,
+      {
+        details: {
+          verdict: report.verdict,
+          counts: report.counts,
+          findingCounts: report.findingCounts,
+        },
+      },
+    );
+  }
+  if (report.verdict !== 'verified' && options.allowUnsigned !== true) {
+    throw new AppError(
+      'BUNDLE_SIGNATURE_REQUIRED',
+      report.verdict === 'untrusted'
+        ? `The bundle is signed by key ${report.signatures[0]?.keyId ?? '?'}, which is not trusted; nothing was imported. Add the signer's public key with \`bundle trust add\`, or pass --allow-unsigned.`
+        : 'The bundle is not signed; nothing was imported. Import signed bundles, or pass --allow-unsigned (or set REQUIRE_BUNDLE_SIGNATURE=false) to accept unsigned content.',
+      { details: { verdict: report.verdict } },
+    );
+  }
+  return report.verdict;
+}
+
+interface PreparedRule {
+  ruleId: string;
+  contentHash: string;
+  /** The rule as canonical JSON, as stored. */
+  document: string;
+  rule: Record<string, unknown>;
+}
+
+/** Loads, hashes and serializes every rule, yielding to the event loop every few rules. */
+async function prepareRules(
+  verification: BundleVerification,
+  onProgress: BundleProgressListener | undefined,
+): Promise<PreparedRule[]> {
+  const prepared: PreparedRule[] = [];
+  for (let index = 0; index < verification.rules.length; index += 1) {
+    const rule = verification.rules[index];
+    if (rule === undefined || rule.ruleId === null) continue;
+    if (index % RULES_PER_STEP === 0) {
+      onProgress?.({
+        phase: 'import',
+        done: index,
+        total: verification.rules.length,
+        current: rule.ruleId,
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const document = rule.load();
+    prepared.push({
+      ruleId: rule.ruleId,
+      contentHash: ruleContentHash(document),
+      document: canonicalJson(document),
+      rule: document,
+    });
+  }
+  return prepared;
+}
+
 export function createBundleImporter(deps: BundleImporterDeps): BundleImporter {
   const { clock, repository } = deps;
 
@@ -53,64 +127,12 @@ export function createBundleImporter(deps: BundleImporterDeps): BundleImporter {
     options: ImportOptions = {},
   ): Promise<BundleImportResult> {
     const strategy = options.strategy ?? DEFAULT_IMPORT_STRATEGY;
-    if (!isImportStrategy(strategy)) {
-      throw new AppError(
-        'BUNDLE_STRATEGY_INVALID',
-        `Unknown import strategy ${JSON.stringify(strategy)}; use skip_all, skip_unchanged_update_changed, version_increment or replace_all.`,
-      );
-    }
+    checkStrategy(strategy);
     const { report } = verification;
-    if (report.verdict === 'invalid') {
-      throw new AppError(
-        'BUNDLE_INVALID',
-        `The bundle is invalid (${report.counts.errors} error(s)); nothing was imported. Run \`verify\` for every finding${options.lenient ? '' : ', or try --lenient if these are the legacy OpenWatch shapes'}.`,
-        {
-          details: {
-            verdict: report.verdict,
-            counts: report.counts,
-            findingCounts: report.findingCounts,
-          },
-        },
-      );
-    }
-    if (report.verdict !== 'verified' && options.allowUnsigned !== true) {
-      throw new AppError(
-        'BUNDLE_SIGNATURE_REQUIRED',
-        report.verdict === 'untrusted'
-          ? `The bundle is signed by key ${report.signatures[0]?.keyId ?? '?'}, which is not trusted; nothing was imported. Add the signer's public key with \`bundle trust add\`, or pass --allow-unsigned.`
-          : 'The bundle is not signed; nothing was imported. Import signed bundles, or pass --allow-unsigned (or set REQUIRE_BUNDLE_SIGNATURE=false) to accept unsigned content.',
-        { details: { verdict: report.verdict } },
-      );
-    }
-    const verdict = report.verdict;
+    const verdict = importableVerdict(report, options);
 
     // Hash and serialize before the transaction, in small steps.
-    const prepared: {
-      ruleId: string;
-      contentHash: string;
-      document: string;
-      rule: Record<string, unknown>;
-    }[] = [];
-    for (let index = 0; index < verification.rules.length; index += 1) {
-      const rule = verification.rules[index];
-      if (rule === undefined || rule.ruleId === null) continue;
-      if (index % RULES_PER_STEP === 0) {
-        options.onProgress?.({
-          phase: 'import',
-          done: index,
-          total: verification.rules.length,
-          current: rule.ruleId,
-        });
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-      const document = rule.load();
-      prepared.push({
-        ruleId: rule.ruleId,
-        contentHash: ruleContentHash(document),
-        document: canonicalJson(document),
-        rule: document,
-      });
-    }
+    const prepared = await prepareRules(verification, options.onProgress);
     const byId = new Map(prepared.map((rule) => [rule.ruleId, rule]));
     const now = clock().toISOString();
 
@@ -191,12 +213,7 @@ export function createBundleImporter(deps: BundleImporterDeps): BundleImporter {
     rules: repository,
     importVerified,
     async importFile(path, options = {}) {
-      if (options.strategy !== undefined && !isImportStrategy(options.strategy)) {
-        throw new AppError(
-          'BUNDLE_STRATEGY_INVALID',
-          `Unknown import strategy ${JSON.stringify(options.strategy)}; use skip_all, skip_unchanged_update_changed, version_increment or replace_all.`,
-        );
-      }
+      if (options.strategy !== undefined) checkStrategy(options.strategy);
       const verification = await deps.verifier.verifyFile(path, {
         lenient: options.lenient,
         onProgress: options.onProgress,

@@ -38,8 +38,8 @@ export interface CreatedBundle {
   ruleCount: number;
 }
 
-export async function createBundle(options: CreateBundleOptions): Promise<CreatedBundle> {
-  const dir = options.dir;
+/** The rule files: in `dir/rules/` when there is such a folder, else in `dir` itself. */
+async function listRuleFiles(dir: string): Promise<{ ruleDir: string; ruleNames: string[] }> {
   const hasRulesFolder = await isDirectory(join(dir, 'rules'));
   const ruleDir = hasRulesFolder ? join(dir, 'rules') : dir;
   let names: string[];
@@ -61,19 +61,17 @@ export async function createBundle(options: CreateBundleOptions): Promise<Create
       `${ruleDir} holds no rule files (*.json or *.bson).`,
     );
   }
+  return { ruleDir, ruleNames };
+}
 
-  let base: Record<string, unknown> = {};
-  const baseText = await readOptional(join(dir, 'manifest.json'));
-  if (baseText !== null) {
-    const decoded = decodeDocument(baseText, 'json');
-    if (!decoded.ok)
-      throw new AppError(
-        'BUNDLE_CREATE_FAILED',
-        `${join(dir, 'manifest.json')} ${decoded.message}.`,
-      );
-    base = decoded.value;
-  }
-
+/** Reads and validates every rule file (bounded in size); a file that does not parse is a finding. */
+async function readRules(
+  ruleDir: string,
+  ruleNames: readonly string[],
+): Promise<{
+  rules: { name: string; bytes: Buffer; ruleId: string }[];
+  findings: BundleFinding[];
+}> {
   const findings: BundleFinding[] = [];
   const rules: { name: string; bytes: Buffer; ruleId: string }[] = [];
   for (const name of ruleNames) {
@@ -112,6 +110,26 @@ export async function createBundle(options: CreateBundleOptions): Promise<Create
         : name.slice(0, -(format.length + 1));
     rules.push({ name, bytes, ruleId });
   }
+  return { rules, findings };
+}
+
+export async function createBundle(options: CreateBundleOptions): Promise<CreatedBundle> {
+  const dir = options.dir;
+  const { ruleDir, ruleNames } = await listRuleFiles(dir);
+
+  let base: Record<string, unknown> = {};
+  const baseText = await readOptional(join(dir, 'manifest.json'));
+  if (baseText !== null) {
+    const decoded = decodeDocument(baseText, 'json');
+    if (!decoded.ok)
+      throw new AppError(
+        'BUNDLE_CREATE_FAILED',
+        `${join(dir, 'manifest.json')} ${decoded.message}.`,
+      );
+    base = decoded.value;
+  }
+
+  const { rules, findings } = await readRules(ruleDir, ruleNames);
   const errors = findings.filter((finding) => finding.severity === 'error');
   if (errors.length > 0 && options.allowInvalid !== true) {
     const sample = errors
