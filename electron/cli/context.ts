@@ -159,14 +159,14 @@ function openCliModules(
     client: once(async () => {
       const { createClientModule } = await import('../core/client/clientModule');
       const { createDemoProvider } = await import('../core/client/demoProvider');
-      const { createLogger } = await import('../core/logger');
+      const logger = async () => (await import('../core/logger')).createLogger({ level: 'error' });
       const module = createClientModule({
         db: (await databases()).auditor(),
         dataDir,
         secrets: await secrets(),
         clock,
         events: await silentEvents(),
-        demo: createDemoProvider({ dataDir, logger: createLogger({ level: 'error' }), clock }),
+        demo: createDemoProvider({ dataDir, logger, clock }),
       });
       return use('client', module);
     }),

@@ -96,7 +96,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
         secrets,
         clock,
         events,
-        demo: createDemoProvider({ dataDir: config.dataDir, logger, clock }),
+        demo: createDemoProvider({ dataDir: config.dataDir, logger: async () => logger, clock }),
       }),
     );
     const bundles = use(

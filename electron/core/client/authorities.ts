@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 
 import type { AuthorityAddRequest, AuthorityEntry } from '../../../shared/client';
 import { AppError, errorMessage } from '../../../shared/errors';
+import { createAuthorityKeys, type AuthorityKeys } from './jwsVerify';
 import { normalizeFingerprint } from './vendorInput';
 
 /** What authorities.json holds. */
@@ -265,4 +266,22 @@ function notFound(request: { kind: 'key' | 'ca'; id: string }): AppError {
       ? `No key is trusted for ${JSON.stringify(request.id)}; \`vendor authority list\` shows them.`
       : `No trusted CA has the fingerprint ${request.id}; \`vendor authority list\` shows them.`,
   );
+}
+
+/**
+ * The authority keys the auditor trusts: `<data-dir>/authorities.json` (authorities.ts),
+ * shaped `{"keys": {"<authorityId>": "<PEM>" | {JWK}}, "cas": ["<PEM>", …]}`; none when
+ * absent.
+ */
+export function loadAuthorityKeys(dataDir: string): AuthorityKeys {
+  const path = authoritiesPath(dataDir);
+  const document = readAuthorities(path);
+  try {
+    return createAuthorityKeys(document);
+  } catch (error) {
+    throw new AppError(
+      'VENDOR_AUTHORITY_INVALID',
+      `${path} holds a key or certificate that cannot be read: ${errorMessage(error)}.`,
+    );
+  }
 }

@@ -18,7 +18,8 @@ import { normalizeBaseUrl } from './vendorInput';
 import { createVendorPortfolio, type VendorPortfolio } from './vendorPortfolio';
 import { checkTrust, createVendorService, type VendorService } from './vendorService';
 import { createVendorsRepository, type VendorsRepository } from './vendorsRepository';
-import { checkWorkspace, loadAuthorityKeys, type WorkspaceChecks } from './workspaceChecks';
+import { loadAuthorityKeys } from './authorities';
+import type { WorkspaceChecks } from './workspaceChecks';
 import { createWorkspaceReader } from './workspaceReader';
 import { createWorkspaceViews, type WorkspaceViews } from './workspaceViews';
 
@@ -180,7 +181,10 @@ export function createClientModule(deps: {
     portfolio,
     views,
     authorities,
-    check: (name) => checkWorkspace(sync.workspace(name), loadAuthorityKeys(deps.dataDir), clock),
+    async check(name) {
+      const { checkWorkspace } = await import('./workspaceChecks');
+      return checkWorkspace(sync.workspace(name), loadAuthorityKeys(deps.dataDir), clock);
+    },
   };
 
   return {

@@ -60,7 +60,8 @@ export function demoProviderDir(dataDir: string): string {
 
 export function createDemoProvider(deps: {
   dataDir: string;
-  logger: Logger;
+  /** Asked for when the demo starts, so that a CLI command that never starts it loads no logger. */
+  logger: () => Promise<Logger>;
   clock: () => Date;
 }): DemoProvider {
   let running: Promise<{ endpoint: DemoEndpoint; host: ServerHost; db: SqliteDatabase }> | null =
@@ -75,6 +76,7 @@ export function createDemoProvider(deps: {
     const { seedDemo } = await import('../provider/demo');
     const { createServerHost } = await import('../http/serverHost');
     const { createEventBus } = await import('../events');
+    const logger = await deps.logger();
     const folder = demoProviderDir(deps.dataDir);
     const db = openDatabase({
       path: join(folder, 'server.db'),
@@ -91,8 +93,8 @@ export function createDemoProvider(deps: {
       const host = createServerHost({
         dataDir: folder,
         dispatcher: () => noCalls,
-        events: createEventBus((error) => deps.logger.error({ err: error }, 'demo event failed')),
-        logger: deps.logger,
+        events: createEventBus((error) => logger.error({ err: error }, 'demo event failed')),
+        logger,
         clock: deps.clock,
         provider,
       });

@@ -6,10 +6,8 @@
  * another origin (the bearer token stays with the vendor, CTP 6.3), and checks TLS per
  * vendor: system CAs, a given CA bundle, or a pinned SHA-256 leaf-certificate fingerprint.
  */
-import type { TLSSocket } from 'node:tls';
 
-import { Agent, buildConnector, request } from 'undici';
-import type { Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 
 import type { VendorTrust } from '../../../shared/client';
 import { AppError } from '../../../shared/errors';
@@ -129,37 +127,11 @@ function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-class PinMismatch extends Error {
+/** A pinned vendor presented another certificate (vendorAgent.ts connectorFor). */
+export class PinMismatch extends Error {
   constructor(readonly actual: string) {
     super('certificate fingerprint mismatch');
   }
-}
-
-/** The undici connector for a vendor's TLS trust. */
-export function connectorFor(trust: VendorTrust): buildConnector.connector {
-  if (trust.kind === 'ca') return buildConnector({ ca: trust.caPem });
-  if (trust.kind === 'system') return buildConnector({});
-  // A pinned self-signed certificate cannot pass chain validation: the pin replaces it. The
-  // connection is dropped before any request (and so the token) is written to it.
-  // No TLS session resumption: a resumed session shows no peer certificate to check.
-  const base = buildConnector({ rejectUnauthorized: false, maxCachedSessions: 0 });
-  const pinned = trust.sha256.toUpperCase();
-  return (options, callback) => {
-    base(options, (...args) => {
-      const [error, socket] = args;
-      if (error !== null) {
-        callback(error, null);
-        return;
-      }
-      const actual = (socket as TLSSocket).getPeerCertificate?.()?.fingerprint256 ?? '';
-      if (actual.toUpperCase() !== pinned) {
-        socket.destroy();
-        callback(new PinMismatch(actual), null);
-        return;
-      }
-      callback(null, socket);
-    });
-  };
 }
 
 const RETRIABLE_NETWORK = new Set([
@@ -197,7 +169,8 @@ type Attempt =
   | { kind: 'error'; error: AppError; retriable: boolean };
 
 interface Connection {
-  agent: Agent;
+  /** undici's agent, loaded and made on the first request. */
+  agent: () => Promise<Agent>;
   headers: Record<string, string>;
   limits: HttpLimits;
 }
@@ -212,7 +185,7 @@ async function attemptOnce(
   url: string,
   signal: AbortSignal | undefined,
 ): Promise<Attempt> {
-  const { agent, headers, limits } = connection;
+  const { headers, limits } = connection;
   const deadline = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -223,10 +196,11 @@ async function attemptOnce(
   signal?.addEventListener('abort', cancel);
   if (signal?.aborted === true) deadline.abort();
   try {
+    const { request } = await import('undici');
     const response = await request(url, {
       method: 'GET',
       headers,
-      dispatcher: agent,
+      dispatcher: await connection.agent(),
       signal: deadline.signal,
     });
     return await readAnswer(response, url, limits);
@@ -365,6 +339,7 @@ async function writeOnce(
 ): Promise<WriteResponse> {
   const timeout = AbortSignal.timeout(connection.limits.timeoutMs);
   try {
+    const { request } = await import('undici');
     const response = await request(url, {
       method,
       headers:
@@ -372,7 +347,7 @@ async function writeOnce(
           ? connection.headers
           : { ...connection.headers, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
-      dispatcher: connection.agent,
+      dispatcher: await connection.agent(),
       signal: timeout,
     });
     const ok = response.statusCode >= 200 && response.statusCode < 300;
@@ -400,18 +375,18 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttpClient {
   const limits: HttpLimits = { ...DEFAULT_HTTP_LIMITS, ...options.limits };
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
-  const agent = new Agent({
-    connections: limits.connections,
-    connect: connectorFor(options.trust),
-    headersTimeout: limits.timeoutMs,
-    bodyTimeout: limits.timeoutMs,
-    keepAliveTimeout: 10_000,
-  });
+  // undici is loaded with the first request: a command that only reads the workspace
+  // (`vendor list`) never pays for it (DESIGN "Command line").
+  let agent: Promise<Agent> | null = null;
+  const agentOnce = (): Promise<Agent> =>
+    (agent ??= import('./vendorAgent').then(({ createVendorAgent }) =>
+      createVendorAgent(options.trust, limits),
+    ));
   let requests = 0;
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.token !== null) headers.authorization = `Bearer ${options.token}`;
 
-  const connection: Connection = { agent, headers, limits };
+  const connection: Connection = { agent: agentOnce, headers, limits };
   const atBase = atOrigin(options.baseUrl);
   const attempt = (url: string, signal: AbortSignal | undefined): Promise<Attempt> => {
     requests++;
@@ -506,7 +481,9 @@ export function createVendorHttp(options: VendorHttpOptions): VendorHttpClient {
     get requests() {
       return requests;
     },
-    close: () => agent.close(),
+    close: async () => {
+      if (agent !== null) await (await agent).close();
+    },
   };
 }
 

@@ -8,8 +8,6 @@
  */
 import { createPublicKey, X509Certificate, type JsonWebKey, type KeyObject } from 'node:crypto';
 
-import { flattenedVerify } from 'jose';
-
 import type { SignatureStatus } from '../../../shared/client';
 
 export const JWS_ALGORITHMS = ['RS256', 'PS256', 'ES256'] as const;
@@ -136,6 +134,8 @@ export async function verifyResultSignature(
       message: `no trusted key for authority ${JSON.stringify(result.authorityId)}`,
     };
   }
+  // jose loads with the first signature to check, not with every command (DESIGN "Command line").
+  const { flattenedVerify } = await import('jose');
   try {
     await flattenedVerify(
       {

@@ -10,7 +10,7 @@ import type { ChecksRepository } from './checksRepository';
 import type { SyncOutcome } from './crawler';
 import type { DemoProvider } from './demoProvider';
 import type { AuthorityKeys } from './jwsVerify';
-import { recordChecks, type RecordedChecks } from './recordChecks';
+import type { RecordedChecks } from './recordChecks';
 import { diffSnapshots } from './syncChanges';
 import type { SyncService } from './syncService';
 import type { VendorService } from './vendorService';
@@ -46,8 +46,11 @@ export function createSyncRunner(deps: {
 }): SyncRunner {
   const running = new Map<string, { controller: AbortController; done: Promise<SyncOutcome> }>();
 
-  const recheck = (vendor: VendorRecord, allSignatures: boolean): Promise<RecordedChecks> =>
-    recordChecks(
+  // The checks evaluate CTPScript and verify JWS: loaded with the first sync, not with
+  // every command (DESIGN "Command line").
+  const recheck = async (vendor: VendorRecord, allSignatures: boolean): Promise<RecordedChecks> => {
+    const { recordChecks } = await import('./recordChecks');
+    return recordChecks(
       {
         store: deps.sync.workspace(vendor.name),
         checks: deps.checks,
@@ -57,6 +60,7 @@ export function createSyncRunner(deps: {
       },
       { allSignatures },
     );
+  };
 
   /** The demo server's port changes between runs: the vendor follows it. */
   const followDemo = async (vendor: VendorRecord): Promise<void> => {

@@ -4,10 +4,8 @@
  * verified. Reads only the workspace: works with no network.
  */
 import type { ObjectiveCheck, SignatureStatus } from '../../../shared/client';
-import { AppError } from '../../../shared/errors';
 import type { HistoryRepository } from './historyRepository';
-import { authoritiesPath, readAuthorities } from './authorities';
-import { createAuthorityKeys, verifyResultSignature } from './jwsVerify';
+import { verifyResultSignature } from './jwsVerify';
 import type { AuthorityKeys, SignatureCheck } from './jwsVerify';
 import { checkObjective } from './objectiveCheck';
 import { withoutMember } from '../../../shared/ctp/jsonText';
@@ -27,24 +25,6 @@ export interface WorkspaceChecks {
   disagreements: number;
   signatures: ResultSignatureCheck[];
   summary: Record<SignatureStatus, number>;
-}
-
-/**
- * The authority keys the auditor trusts: `<data-dir>/authorities.json` (authorities.ts),
- * shaped `{"keys": {"<authorityId>": "<PEM>" | {JWK}}, "cas": ["<PEM>", …]}`; none when
- * absent.
- */
-export function loadAuthorityKeys(dataDir: string): AuthorityKeys {
-  const path = authoritiesPath(dataDir);
-  const document = readAuthorities(path);
-  try {
-    return createAuthorityKeys(document);
-  } catch (error) {
-    throw new AppError(
-      'VENDOR_AUTHORITY_INVALID',
-      `${path} holds a key or certificate that cannot be read: ${(error as Error).message}.`,
-    );
-  }
 }
 
 /** The JWS `alg` of a compact signature's protected header, when it can be read. */

@@ -11,7 +11,7 @@ import type {
   VendorTree,
 } from '../../../shared/client';
 import type { ChecksRepository } from './checksRepository';
-import { measurementDetail, measurementHistory, type MeasurementViewDeps } from './measurementView';
+import type { MeasurementViewDeps } from './measurementView';
 import type { SyncRunner } from './syncRunner';
 import type { SyncService } from './syncService';
 import { buildVendorTree } from './vendorTree';
@@ -67,10 +67,14 @@ export function createWorkspaceViews(deps: {
       const sync = reader.lastFinishedSync(vendor.id);
       return { vendor: vendor.name, sync, changes: sync === null ? null : checks.changes(sync.id) };
     },
+    // The measurement views evaluate CTPScript: loaded when first opened, so that commands
+    // that never show one do not load the language (DESIGN "Command line").
     async measurement(name, url) {
+      const { measurementDetail } = await import('./measurementView');
       return measurementDetail(measurementDeps(await checked(name)), url);
     },
     async history(name, url, options = {}) {
+      const { measurementHistory } = await import('./measurementView');
       return measurementHistory(measurementDeps(await checked(name)), url, options.limit);
     },
   };

@@ -22,7 +22,7 @@ import { Agent, buildConnector, request } from 'undici';
 
 import type { VendorTrust } from '../../../shared/client';
 import { AppError, errorMessage } from '../../../shared/errors';
-import { connectorFor } from '../client/httpClient';
+import { connectorFor } from '../client/vendorAgent';
 import { sameOrigin } from '../client/vendorInput';
 
 export interface EvidenceLimits {
