@@ -32,7 +32,7 @@ export function createHttpModule(deps: {
     deps.logger.error({ err: error }, 'watching the provider store failed');
   const watcher = watchServerStatus({
     dataVersion: () => store.dataVersion() ?? '',
-    watched: () => deps.events.listenerCount > 0,
+    listeners: () => deps.events.listenerCount,
     emitStatus: () =>
       host.status().then((status) => deps.events.emit('server.onDidChangeStatus', status), onError),
     onError,

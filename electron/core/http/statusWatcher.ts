@@ -4,8 +4,11 @@ export interface StatusWatcherDependencies {
    * (the store's data version, sqlStore.ts): microseconds, no table read.
    */
   dataVersion: () => string;
-  /** True while someone would receive the status (an IPC window, an SSE stream). */
-  watched: () => boolean;
+  /**
+   * How many would receive the status (an IPC window, an SSE stream, the notifier that
+   * follows the server): 0 while nobody does.
+   */
+  listeners: () => number;
   /** Sends the current status to them. */
   emitStatus: () => void;
   /** A failed look (the timer must not throw: nobody would catch it). */
@@ -22,20 +25,25 @@ export interface StatusWatcher {
  * Makes `server.onDidChangeStatus` fire when the published data changes, also when another
  * process (a `server import` in a terminal) writes server.db: SQLite tells no other
  * connection, so its data version is polled. Nothing is read while nobody listens; the
- * first look once someone does sends the status too, since a write may have landed
- * between their own `server.status()` and that look. The timer never keeps the process
- * alive.
+ * first look after someone new listens sends the status too, since a write may have landed
+ * between their own `server.status()` and that look (the app's own listeners, such as the
+ * notifier, listen all along: a new window must not depend on them). The timer never
+ * keeps the process alive.
  */
 export function watchServerStatus(deps: StatusWatcherDependencies): StatusWatcher {
   let seen: string | null = null;
+  let listening = 0;
   const look = (): void => {
-    if (!deps.watched()) {
+    const listeners = deps.listeners();
+    const joined = listeners > listening;
+    listening = listeners;
+    if (listeners === 0) {
       seen = null;
       return;
     }
     try {
       const version = deps.dataVersion();
-      if (version === seen) return;
+      if (version === seen && !joined) return;
       seen = version;
       deps.emitStatus();
     } catch (error) {

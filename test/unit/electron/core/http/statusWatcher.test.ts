@@ -10,7 +10,7 @@ afterEach(() => {
 });
 
 function setup() {
-  const state = { version: 'v1', watched: true, reads: 0, failing: false };
+  const state = { version: 'v1', listeners: 1, reads: 0, failing: false };
   const emitted: string[] = [];
   const errors: unknown[] = [];
   const watcher = watchServerStatus({
@@ -19,7 +19,7 @@ function setup() {
       if (state.failing) throw new Error('database closed');
       return state.version;
     },
-    watched: () => state.watched,
+    listeners: () => state.listeners,
     emitStatus: () => emitted.push(state.version),
     onError: (error) => errors.push(error),
   });
@@ -42,15 +42,28 @@ describe('watchServerStatus', () => {
   it('reads nothing while nobody listens, and sends the status again to the next listener', () => {
     const { state, emitted, watcher } = setup();
     vi.advanceTimersByTime(1000);
-    state.watched = false;
+    state.listeners = 0;
     const reads = state.reads;
     state.version = 'v2';
     vi.advanceTimersByTime(10_000);
     expect(state.reads).toBe(reads);
     expect(emitted).toEqual(['v1']);
-    state.watched = true;
+    state.listeners = 1;
     vi.advanceTimersByTime(1000);
     expect(emitted).toEqual(['v1', 'v2']);
+    watcher.dispose();
+  });
+
+  it('sends the status to a new listener while another listens all along', () => {
+    const { state, emitted, watcher } = setup();
+    vi.advanceTimersByTime(1000);
+    expect(emitted).toEqual(['v1']);
+    state.listeners = 2;
+    vi.advanceTimersByTime(1000);
+    expect(emitted).toEqual(['v1', 'v1']);
+    state.listeners = 1;
+    vi.advanceTimersByTime(5000);
+    expect(emitted).toEqual(['v1', 'v1']);
     watcher.dispose();
   });
 
