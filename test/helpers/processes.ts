@@ -25,21 +25,29 @@ export interface RunningProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Long-running processes (servers), stopped after each test. */
+/**
+ * Long-running processes (servers), killed after each test with every process they
+ * started: each runs in a process group of its own, so that a server started by a
+ * launcher (`npm start` starts `serve`) does not outlive the test holding our pipes.
+ */
 export function useProcesses(): (
   command: string,
   args: string[],
   env?: Record<string, string>,
 ) => RunningProcess {
-  const running: RunningProcess[] = [];
+  const running: Array<{ child: ChildProcess; exited: Promise<unknown> }> = [];
   afterEach(async () => {
-    for (const process of running.splice(0)) await process.stop('SIGKILL');
+    for (const { child, exited } of running.splice(0)) {
+      killGroup(child);
+      await exited;
+    }
   });
   return (command, args, env = {}) => {
     const child = spawn(command, args, {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
     let text = '';
     child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
@@ -67,9 +75,21 @@ export function useProcesses(): (
         return exited;
       },
     };
-    running.push(handle);
+    // 'close' comes once the process has exited and its pipes are closed.
+    running.push({ child, exited: new Promise((resolve) => child.on('close', resolve)) });
     return handle;
   };
+}
+
+/** SIGKILL to the child's process group: the child and whatever it started. */
+function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch (error) {
+    // ESRCH: the whole group has exited already.
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
 }
 
 /** The built CLI's `serve` on a free port over plain HTTP, quiet, in `dataDir`. */

@@ -5,6 +5,7 @@
  * are bounded, URLs must be absolute http(s), and unknown members are ignored.
  */
 import { memberValueText, withoutMember } from '../../../shared/ctp/jsonText';
+import { JsonReader, RECEIVED_PHRASING, type JsonProblems } from '../../../shared/jsonReader';
 import { isPlainObject } from '../../../shared/plainObject';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -163,143 +164,55 @@ export const SHAPE_LIMITS = {
 
 class ShapeError extends Error {}
 
-/** Reads one JSON object, naming the path of the first member that does not fit. */
-class Reader {
-  constructor(
-    private readonly members: Record<string, unknown>,
-    private readonly path: string,
-  ) {}
+/** A vendor's answer is refused at its first problem, named by its JSON path. */
+const RESPONSE_PROBLEMS: JsonProblems = {
+  report(path, message) {
+    throw new ShapeError(`${path}: ${message}`);
+  },
+  phrasing: RECEIVED_PHRASING,
+  limits: { text: SHAPE_LIMITS.stringLength, items: SHAPE_LIMITS.collectionItems },
+};
 
-  static root(value: unknown, what: string): Reader {
-    if (!isPlainObject(value)) throw new ShapeError(`${what}: expected a JSON object`);
-    return new Reader(value, '');
-  }
-
-  private at(key: string): string {
-    return this.path === '' ? key : `${this.path}.${key}`;
-  }
-
-  has(key: string): boolean {
-    return Object.hasOwn(this.members, key) && this.members[key] !== undefined;
-  }
-
-  raw(key: string): unknown {
-    return Object.hasOwn(this.members, key) ? this.members[key] : undefined;
-  }
-
-  /** A string; a missing member gives `fallback` when one is given. */
-  string(key: string, fallback?: string, max: number = SHAPE_LIMITS.stringLength): string {
-    const value = this.raw(key);
-    if (value === undefined || value === null) {
-      if (fallback !== undefined) return fallback;
-      throw new ShapeError(`${this.at(key)}: missing (expected a string)`);
-    }
-    if (typeof value !== 'string') {
-      throw new ShapeError(`${this.at(key)}: expected a string, got ${typeName(value)}`);
-    }
-    if (value.length > max) throw new ShapeError(`${this.at(key)}: longer than ${max} characters`);
-    return value;
-  }
-
-  nullableString(key: string): string | null {
-    const value = this.raw(key);
-    if (value === undefined || value === null) return null;
-    return this.string(key);
-  }
-
-  /** An absolute http(s) URL; `""` and `null` give null when `optional`. */
-  url(key: string, optional: true): string | null;
-  url(key: string, optional?: false): string;
-  url(key: string, optional = false): string | null {
-    const value = this.raw(key);
-    if (optional && (value === undefined || value === null || value === '')) return null;
-    const text = this.string(key, undefined, SHAPE_LIMITS.urlLength);
-    if (!isHttpUrl(text)) throw new ShapeError(`${this.at(key)}: not an absolute http(s) URL`);
-    return text;
-  }
-
-  /** CTP 4.1.5.5: a string; numbers are accepted (turned into their decimal text). */
-  changeId(): string | null {
-    const value = this.raw('changeId');
-    if (value === undefined || value === null) return null;
-    if (typeof value === 'number' && Number.isFinite(value)) return String(value);
-    return this.string('changeId', undefined, 256);
-  }
-
-  /** A boolean; `"true"`/`"false"` strings are accepted (SPEC-NOTES "user activation"). */
-  boolean(key: string): boolean | undefined {
-    const value = this.raw(key);
-    if (value === undefined || value === null) return undefined;
-    if (typeof value === 'boolean') return value;
-    if (value === 'true' || value === 'false') return value === 'true';
-    throw new ShapeError(`${this.at(key)}: expected a boolean, got ${typeName(value)}`);
-  }
-
-  number(key: string, fallback?: number): number {
-    const value = this.raw(key);
-    if (value === undefined || value === null) {
-      if (fallback !== undefined) return fallback;
-      throw new ShapeError(`${this.at(key)}: missing (expected a number)`);
-    }
-    if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)) return Number(value);
-    if (typeof value !== 'number' || !Number.isFinite(value)) {
-      throw new ShapeError(`${this.at(key)}: expected a number, got ${typeName(value)}`);
-    }
-    return value;
-  }
-
-  /** A tri-state status: `"true"|"false"|"error"` or a boolean (SPEC-NOTES "objective"). */
-  status(key: string): TriStatus | null {
-    const value = this.raw(key);
-    if (value === undefined || value === null) return null;
-    if (value === true || value === false) return value ? 'true' : 'false';
-    if (value === 'true' || value === 'false' || value === 'error') return value;
-    throw new ShapeError(`${this.at(key)}: expected "true", "false" or "error"`);
-  }
-
-  array(key: string, max: number, optional = false): unknown[] {
-    const value = this.raw(key);
-    if (optional && (value === undefined || value === null)) return [];
-    if (!Array.isArray(value)) {
-      throw new ShapeError(`${this.at(key)}: expected an array, got ${typeName(value)}`);
-    }
-    if (value.length > max) throw new ShapeError(`${this.at(key)}: more than ${max} elements`);
-    return value;
-  }
-
-  strings(key: string, max: number): string[] {
-    return this.array(key, max, true).map((item, index) => {
-      if (typeof item !== 'string')
-        throw new ShapeError(`${this.at(key)}[${index}]: expected a string`);
-      if (item.length > SHAPE_LIMITS.stringLength) {
-        throw new ShapeError(`${this.at(key)}[${index}]: too long`);
-      }
-      return item;
-    });
-  }
-
-  object(key: string, optional: true): Reader | null;
-  object(key: string, optional?: false): Reader;
-  object(key: string, optional = false): Reader | null {
-    const value = this.raw(key);
-    if (optional && (value === undefined || value === null)) return null;
-    if (!isPlainObject(value)) {
-      throw new ShapeError(`${this.at(key)}: expected an object, got ${typeName(value)}`);
-    }
-    return new Reader(value, this.at(key));
-  }
-
-  child(value: unknown, index: number, key: string): Reader {
-    const path = `${this.at(key)}[${index}]`;
-    if (!isPlainObject(value)) throw new ShapeError(`${path}: expected an object`);
-    return new Reader(value, path);
-  }
+/** The document's top-level object. */
+function root(json: unknown, what: string): JsonReader {
+  if (!isPlainObject(json)) throw new ShapeError(`${what}: expected a JSON object`);
+  return present(JsonReader.object(json, '', RESPONSE_PROBLEMS));
 }
 
-function typeName(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+/** A read that gave null has reported, and RESPONSE_PROBLEMS has thrown: never null here. */
+function present(reader: JsonReader | null): JsonReader {
+  if (reader === null) throw new ShapeError('a JSON read gave nothing without a problem');
+  return reader;
+}
+
+/** An absolute http(s) URL. */
+function url(r: JsonReader, key: string): string {
+  const text = r.string(key, { max: SHAPE_LIMITS.urlLength });
+  if (!isHttpUrl(text)) r.problem(key, 'not an absolute http(s) URL');
+  return text;
+}
+
+/** An absolute http(s) URL; absent, `null` and `""` are none. */
+function optionalUrl(r: JsonReader, key: string): string | null {
+  const value = r.raw(key);
+  return value === undefined || value === null || value === '' ? null : url(r, key);
+}
+
+/** CTP 4.1.5.5: a string; numbers are accepted (turned into their decimal text). */
+function changeId(r: JsonReader): string | null {
+  const value = r.raw('changeId');
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return r.nullableString('changeId', 256);
+}
+
+/** A tri-state status: `"true"|"false"|"error"` or a boolean (SPEC-NOTES "objective"). */
+function status(r: JsonReader, key: string): TriStatus | null {
+  const value = r.raw(key);
+  if (value === undefined || value === null) return null;
+  if (value === true || value === false) return value ? 'true' : 'false';
+  if (value === 'true' || value === 'false' || value === 'error') return value;
+  r.problem(key, 'expected "true", "false" or "error"');
+  return null;
 }
 
 const HTTP_SCHEME = /^https?:/i;
@@ -336,19 +249,19 @@ function run<T>(text: string, read: (json: unknown) => T): Parsed<T> {
 /** CTP 4.2.1.2. */
 export function parseEntryPoint(text: string): Parsed<EntryPoint> {
   return run(text, (json) => {
-    const r = Reader.root(json, 'entry point');
-    const serviceViews = r.has('serviceViews') ? r.url('serviceViews') : r.url('views');
+    const r = root(json, 'entry point');
+    const serviceViews = r.has('serviceViews') ? url(r, 'serviceViews') : url(r, 'views');
     return {
-      self: r.url('self', true),
-      name: r.string('name', ''),
-      annotation: r.string('annotation', ''),
+      self: optionalUrl(r, 'self'),
+      name: r.string('name', { fallback: '' }),
+      annotation: r.string('annotation', { fallback: '' }),
       version:
         r.has('version') && typeof r.raw('version') === 'number'
           ? String(r.raw('version'))
-          : r.string('version', ''),
-      provider: r.string('provider', ''),
+          : r.string('version', { fallback: '' }),
+      provider: r.string('provider', { fallback: '' }),
       serviceViews,
-      metrics: r.url('metrics', true),
+      metrics: optionalUrl(r, 'metrics'),
     };
   });
 }
@@ -356,24 +269,24 @@ export function parseEntryPoint(text: string): Parsed<EntryPoint> {
 /** CTP 4.1.6: items are `{link, name?}` objects or bare URL strings. */
 export function parseCollection(text: string): Parsed<CollectionPage> {
   return run(text, (json) => {
-    const r = Reader.root(json, 'collection');
-    const raw = r.array('collection', SHAPE_LIMITS.collectionItems);
+    const r = root(json, 'collection');
+    const raw = r.array('collection', { max: SHAPE_LIMITS.collectionItems });
     const items = raw.map((item, index): CollectionLink => {
       if (typeof item === 'string') {
         if (item.length > SHAPE_LIMITS.urlLength || !isHttpUrl(item)) {
-          throw new ShapeError(`collection[${index}]: not an absolute http(s) URL`);
+          r.problem(`collection[${index}]`, 'not an absolute http(s) URL');
         }
         return { link: item, name: '' };
       }
-      const entry = r.child(item, index, 'collection');
-      return { link: entry.url('link'), name: entry.string('name', '') };
+      const entry = present(r.item('collection', index, item));
+      return { link: url(entry, 'link'), name: entry.string('name', { fallback: '' }) };
     });
     const collectionLength = r.number('collectionLength', items.length);
     const returnedLength = r.number('returnedLength', items.length);
     if (!Number.isInteger(collectionLength) || collectionLength < 0) {
-      throw new ShapeError('collectionLength: expected an integer >= 0');
+      r.problem('collectionLength', 'expected an integer >= 0');
     }
-    const type = r.string('collectionType', '');
+    const type = r.string('collectionType', { fallback: '' });
     return {
       collectionLength,
       returnedLength,
@@ -385,7 +298,7 @@ export function parseCollection(text: string): Parsed<CollectionPage> {
 }
 
 /** The members every scoped resource (service view, asset, attribute ...) starts with. */
-function scopedResource(r: Reader): {
+function scopedResource(r: JsonReader): {
   self: string;
   scope: string | null;
   changeId: string | null;
@@ -393,27 +306,27 @@ function scopedResource(r: Reader): {
   annotation: string;
 } {
   return {
-    self: r.url('self'),
-    scope: r.url('scope', true),
-    changeId: r.changeId(),
-    name: r.string('name', ''),
-    annotation: r.string('annotation', ''),
+    self: url(r, 'self'),
+    scope: optionalUrl(r, 'scope'),
+    changeId: changeId(r),
+    name: r.string('name', { fallback: '' }),
+    annotation: r.string('annotation', { fallback: '' }),
   };
 }
 
 /** CTP 4.2.2.2 / 4.2.9.2; serviceClass `""` or `null` is none. */
 export function parseServiceView(text: string): Parsed<ServiceView> {
   return run(text, (json) => {
-    const r = Reader.root(json, 'service view');
+    const r = root(json, 'service view');
     const serviceClass = r.nullableString('serviceClass');
     return {
       ...scopedResource(r),
-      provider: r.string('provider', ''),
+      provider: r.string('provider', { fallback: '' }),
       serviceClass: serviceClass === '' ? null : serviceClass,
-      dependencies: r.url('dependencies', true),
-      assets: r.url('assets', true),
-      logs: r.url('logs', true),
-      triggers: r.url('triggers', true),
+      dependencies: optionalUrl(r, 'dependencies'),
+      assets: optionalUrl(r, 'assets'),
+      logs: optionalUrl(r, 'logs'),
+      triggers: optionalUrl(r, 'triggers'),
     };
   });
 }
@@ -421,12 +334,12 @@ export function parseServiceView(text: string): Parsed<ServiceView> {
 /** CTP 4.2.3.2. */
 export function parseAsset(text: string): Parsed<Asset> {
   return run(text, (json) => {
-    const r = Reader.root(json, 'asset');
+    const r = root(json, 'asset');
     const assetClass = r.nullableString('assetClass');
     return {
       ...scopedResource(r),
       assetClass: assetClass === '' ? null : assetClass,
-      attributes: r.url('attributes', true),
+      attributes: optionalUrl(r, 'attributes'),
     };
   });
 }
@@ -434,10 +347,10 @@ export function parseAsset(text: string): Parsed<Asset> {
 /** CTP 4.2.4.2. */
 export function parseAttribute(text: string): Parsed<Attribute> {
   return run(text, (json) => {
-    const r = Reader.root(json, 'attribute');
+    const r = root(json, 'attribute');
     return {
       ...scopedResource(r),
-      measurements: r.url('measurements', true),
+      measurements: optionalUrl(r, 'measurements'),
     };
   });
 }
@@ -445,33 +358,36 @@ export function parseAttribute(text: string): Parsed<Attribute> {
 /** CTP 4.2.5.2 (SPEC-NOTES: `referenceMetric` accepted for `baseMetric`). */
 export function parseMetric(text: string): Parsed<Metric> {
   return run(text, (json) => {
-    const r = Reader.root(json, 'metric');
+    const r = root(json, 'metric');
     const baseKey = r.has('baseMetric') ? 'baseMetric' : 'referenceMetric';
-    const resultFormat = r.array('resultFormat', 1000, true).map((item, index) => {
-      const column = r.child(item, index, 'resultFormat');
-      return { name: column.string('name'), type: column.string('type', '') };
-    });
+    const resultFormat = r
+      .array('resultFormat', { max: 1000, optional: true })
+      .map((item, index) => {
+        const column = present(r.item('resultFormat', index, item));
+        return { name: column.string('name'), type: column.string('type', { fallback: '' }) };
+      });
     return {
-      self: r.url('self'),
-      changeId: r.changeId(),
-      name: r.string('name', ''),
-      annotation: r.string('annotation', ''),
-      baseMetric: r.string(baseKey, '', SHAPE_LIMITS.urlLength),
-      measurementParameters: r.array('measurementParameters', 1000, true),
+      self: url(r, 'self'),
+      changeId: changeId(r),
+      name: r.string('name', { fallback: '' }),
+      annotation: r.string('annotation', { fallback: '' }),
+      baseMetric: r.string(baseKey, { fallback: '', max: SHAPE_LIMITS.urlLength }),
+      measurementParameters: r.array('measurementParameters', { max: 1000, optional: true }),
       resultFormat,
     };
   });
 }
 
-function readResult(r: Reader, key: string, rawText: string | null): MeasurementResult | null {
-  const result = r.object(key, true);
+function readResult(r: JsonReader, key: string, rawText: string | null): MeasurementResult | null {
+  const result = r.object(key, { optional: true });
   if (result === null) return null;
-  if (rawText === null) throw new ShapeError(`${key}: its text could not be found`);
+  if (rawText === null) {
+    r.problem(key, 'its text could not be found');
+    return null;
+  }
   const updateKey = result.has('updateTime') ? 'updateTime' : 'dateTime';
-  const value = result.array('value', SHAPE_LIMITS.resultRows);
-  value.forEach((row, index) => {
-    if (!isPlainObject(row)) throw new ShapeError(`${key}.value[${index}]: expected an object`);
-  });
+  const value = result.array('value', { max: SHAPE_LIMITS.resultRows });
+  value.forEach((row, index) => result.item('value', index, row));
   const signature = result.nullableString('signature');
   return {
     value,
@@ -486,25 +402,28 @@ function readResult(r: Reader, key: string, rawText: string | null): Measurement
 /** CTP 4.2.6.2 with the SPEC-NOTES readings; the result keeps its text as received. */
 export function parseMeasurement(text: string): Parsed<Measurement> {
   return run(text, (json) => {
-    const r = Reader.root(json, 'measurement');
-    const objectiveReader = r.object('objective', true);
+    const r = root(json, 'measurement');
+    const objectiveReader = r.object('objective', { optional: true });
     const objective =
       objectiveReader === null
         ? null
         : {
-            condition: objectiveReader.string('condition', '', SHAPE_LIMITS.conditionLength),
-            status: objectiveReader.status('status'),
+            condition: objectiveReader.string('condition', {
+              fallback: '',
+              max: SHAPE_LIMITS.conditionLength,
+            }),
+            status: status(objectiveReader, 'status'),
             statusUpdateTime: objectiveReader.nullableString('statusUpdateTime'),
           };
     const activated = r.boolean('userActivated') ?? r.boolean('userInitiated') ?? false;
     return {
       ...scopedResource(r),
-      metric: r.url('metric', true),
+      metric: optionalUrl(r, 'metric'),
       result: readResult(r, 'result', r.has('result') ? memberValueText(text, 'result') : null),
       objective,
-      createTrigger: r.url('createTrigger', true),
+      createTrigger: optionalUrl(r, 'createTrigger'),
       userActivated: activated,
-      state: r.string('state', 'activated', 64),
+      state: r.string('state', { fallback: 'activated', max: 64 }),
     };
   });
 }
@@ -512,15 +431,15 @@ export function parseMeasurement(text: string): Parsed<Measurement> {
 /** CTP 4.2.7.2. */
 export function parseTrigger(text: string): Parsed<Trigger> {
   return run(text, (json) => {
-    const r = Reader.root(json, 'trigger');
+    const r = root(json, 'trigger');
     return {
       ...scopedResource(r),
-      measurement: r.url('measurement', true),
-      condition: r.string('condition', '', SHAPE_LIMITS.conditionLength),
-      notification: r.string('notification', ''),
+      measurement: optionalUrl(r, 'measurement'),
+      condition: r.string('condition', { fallback: '', max: SHAPE_LIMITS.conditionLength }),
+      notification: r.string('notification', { fallback: '' }),
       guardTime: r.number('guardTime', 0),
       tags: r.strings('tags', SHAPE_LIMITS.tags),
-      status: r.status('status'),
+      status: status(r, 'status'),
       statusUpdateTime: r.nullableString('statusUpdateTime'),
     };
   });
@@ -529,13 +448,13 @@ export function parseTrigger(text: string): Parsed<Trigger> {
 /** CTP 4.2.8.2 / 4.2.8.3. */
 export function parseLogEntry(text: string): Parsed<LogEntry> {
   return run(text, (json) => {
-    const r = Reader.root(json, 'log entry');
+    const r = root(json, 'log entry');
     const creationKey = r.has('creationTime') ? 'creationTime' : 'dateTime';
     return {
-      self: r.url('self'),
-      scope: r.url('scope', true),
-      trigger: r.url('trigger', true),
-      creationTime: r.string(creationKey, undefined, 64),
+      self: url(r, 'self'),
+      scope: optionalUrl(r, 'scope'),
+      trigger: optionalUrl(r, 'trigger'),
+      creationTime: r.string(creationKey, { max: 64 }),
       result: readResult(r, 'result', r.has('result') ? memberValueText(text, 'result') : null),
       error: r.nullableString('error'),
       tags: r.strings('tags', SHAPE_LIMITS.tags),

@@ -7,6 +7,7 @@ import {
   type MappedFramework,
 } from '../../../shared/cts';
 import { evidenceRefProblem, normalizeEvidenceRef } from '../../../shared/ctsEvidence';
+import { AUTHOR_PHRASING, JsonReader, type JsonProblems } from '../../../shared/jsonReader';
 
 /** A validated `compliance` section and the measurement ids it names, with their paths. */
 export interface ComplianceInput {
@@ -25,7 +26,6 @@ export const COMPLIANCE_LIMITS = {
 };
 
 type Problem = (path: string, message: string) => void;
-type Json = Record<string, unknown>;
 
 /**
  * The `compliance` section of the provider data (DESIGN "Provider data"): frameworks with
@@ -36,178 +36,138 @@ type Json = Record<string, unknown>;
  */
 export function validateCompliance(value: unknown, problem: Problem): ComplianceInput | undefined {
   if (value === undefined || value === null) return undefined;
-  const root = object(value, 'compliance', ['frameworks', 'evidence_refs'], problem);
+  const problems: JsonProblems = {
+    report: problem,
+    phrasing: AUTHOR_PHRASING,
+    limits: { text: COMPLIANCE_LIMITS.text, items: COMPLIANCE_LIMITS.controls },
+  };
+  const root = JsonReader.object(value, 'compliance', problems, ['frameworks', 'evidence_refs']);
   if (root === null) return undefined;
   const input: ComplianceInput = {
-    mapping: { frameworks: [], evidenceRefs: refs(root, 'compliance', problem) },
+    mapping: { frameworks: [], evidenceRefs: refs(root) },
     references: [],
   };
   const names = new Set<string>();
-  array(root.frameworks, 'compliance.frameworks', COMPLIANCE_LIMITS.frameworks, problem).forEach(
-    (item, index) => {
-      const path = `compliance.frameworks[${index}]`;
-      const framework = validateFramework(item, path, input.references, problem);
+  root
+    .array('frameworks', { max: COMPLIANCE_LIMITS.frameworks, optional: true })
+    .forEach((item, index) => {
+      const framework = validateFramework(
+        root.item('frameworks', index, item, ['name', 'status', 'controls']),
+        input.references,
+      );
       if (framework === null) return;
       const folded = framework.name.toLowerCase();
       if (names.has(folded))
-        problem(`${path}.name`, `framework "${framework.name}" is named twice`);
+        root.problem(`frameworks[${index}].name`, `framework "${framework.name}" is named twice`);
       names.add(folded);
       input.mapping.frameworks.push(framework);
-    },
-  );
-  if (root.frameworks === undefined) problem('compliance.frameworks', 'is required (an array)');
+    });
+  if (!root.has('frameworks')) root.problem('frameworks', 'is required (an array)');
   return input;
 }
 
+/** A name or id: a string that is not blank. */
+function name(record: JsonReader, key: string): string {
+  const text = record.string(key, { max: COMPLIANCE_LIMITS.name });
+  if (record.has(key) && typeof record.raw(key) === 'string' && text.trim() === '')
+    record.problem(key, 'must not be empty');
+  return text;
+}
+
 function validateFramework(
-  item: unknown,
-  path: string,
+  record: JsonReader | null,
   references: ComplianceInput['references'],
-  problem: Problem,
 ): MappedFramework | null {
-  const record = object(item, path, ['name', 'status', 'controls'], problem);
   if (record === null) return null;
-  const name = text(record, 'name', path, COMPLIANCE_LIMITS.name, problem, true);
-  const framework: MappedFramework = { name, controls: [] };
-  const declared = status(record, path, problem);
+  const framework: MappedFramework = { name: name(record, 'name'), controls: [] };
+  const declared = status(record);
   const ids = new Set<string>();
-  array(record.controls, `${path}.controls`, COMPLIANCE_LIMITS.controls, problem).forEach(
-    (entry, index) => {
-      const cPath = `${path}.controls[${index}]`;
-      const control = validateControl(entry, cPath, references, problem);
+  record
+    .array('controls', { max: COMPLIANCE_LIMITS.controls, optional: true })
+    .forEach((entry, index) => {
+      const control = validateControl(
+        record.item('controls', index, entry, CONTROL_KEYS),
+        references,
+      );
       if (control === null) return;
-      if (ids.has(control.id)) problem(`${cPath}.id`, `control "${control.id}" is listed twice`);
+      if (ids.has(control.id))
+        record.problem(`controls[${index}].id`, `control "${control.id}" is listed twice`);
       ids.add(control.id);
       framework.controls.push(control);
-    },
-  );
+    });
   if (framework.controls.length === 0 && declared === undefined) {
-    problem(path, 'needs controls, or a declared "status" when it maps none');
+    record.problem('', 'needs controls, or a declared "status" when it maps none');
   } else if (framework.controls.length > 0 && declared !== undefined) {
-    problem(`${path}.status`, 'a framework with controls takes its status from them: remove it');
+    record.problem('status', 'a framework with controls takes its status from them: remove it');
   } else if (declared !== undefined) framework.status = declared;
   return framework;
 }
 
+const CONTROL_KEYS = ['id', 'title', 'measurements', 'status', 'evidence_ref', 'evidence_refs'];
+
 function validateControl(
-  item: unknown,
-  path: string,
+  record: JsonReader | null,
   references: ComplianceInput['references'],
-  problem: Problem,
 ): MappedControl | null {
-  const record = object(
-    item,
-    path,
-    ['id', 'title', 'measurements', 'status', 'evidence_ref', 'evidence_refs'],
-    problem,
-  );
   if (record === null) return null;
-  const control: MappedControl = {
-    id: text(record, 'id', path, COMPLIANCE_LIMITS.name, problem, true),
-    measurements: [],
-    evidenceRefs: [],
-  };
-  if (record.title !== undefined)
-    control.title = text(record, 'title', path, COMPLIANCE_LIMITS.text, problem);
+  const control: MappedControl = { id: name(record, 'id'), measurements: [], evidenceRefs: [] };
+  if (record.has('title')) control.title = record.string('title', { fallback: '' });
   const seen = new Set<string>();
-  const list = array(
-    record.measurements,
-    `${path}.measurements`,
-    COMPLIANCE_LIMITS.measurementsPerControl,
-    problem,
-  );
+  const list = record.array('measurements', {
+    max: COMPLIANCE_LIMITS.measurementsPerControl,
+    optional: true,
+  });
   list.forEach((id, index) => {
-    const mPath = `${path}.measurements[${index}]`;
+    const mPath = `${record.pathOf('measurements')}[${index}]`;
     if (typeof id !== 'string' || !CTP_ID_PATTERN.test(id)) {
-      problem(mPath, "must be a measurement's CTP id (its `id` in this file or on the server)");
-    } else if (seen.has(id)) problem(mPath, `measurement "${id}" is listed twice`);
+      record.problem(
+        `measurements[${index}]`,
+        "must be a measurement's CTP id (its `id` in this file or on the server)",
+      );
+    } else if (seen.has(id))
+      record.problem(`measurements[${index}]`, `measurement "${id}" is listed twice`);
     else {
       seen.add(id);
       control.measurements.push(id);
       references.push({ measurement: id, path: mPath });
     }
   });
-  const declared = status(record, path, problem);
+  const declared = status(record);
   if (list.length > 0 && declared !== undefined) {
-    problem(`${path}.status`, 'a control with measurements takes its status from them: remove it');
+    record.problem('status', 'a control with measurements takes its status from them: remove it');
   } else if (list.length === 0 && declared === undefined) {
-    problem(path, 'needs "measurements" (CTP ids), or a declared "status"');
+    record.problem('', 'needs "measurements" (CTP ids), or a declared "status"');
   } else if (declared !== undefined) control.status = declared;
-  if (record.evidence_ref !== undefined) {
-    const single = text(record, 'evidence_ref', path, COMPLIANCE_LIMITS.text, problem);
+  if (record.has('evidence_ref')) {
+    const single = record.string('evidence_ref', { fallback: '' });
     const message = evidenceRefProblem(single);
-    if (message !== null) problem(`${path}.evidence_ref`, message);
+    if (message !== null) record.problem('evidence_ref', message);
     else control.evidenceRefs.push(normalizeEvidenceRef(single));
   }
-  for (const ref of refs(record, path, problem)) {
+  for (const ref of refs(record)) {
     if (!control.evidenceRefs.includes(ref)) control.evidenceRefs.push(ref);
   }
   return control;
 }
 
-function refs(record: Json, path: string, problem: Problem): string[] {
+function refs(record: JsonReader): string[] {
   const out: string[] = [];
-  array(record.evidence_refs, `${path}.evidence_refs`, COMPLIANCE_LIMITS.refs, problem).forEach(
-    (ref, index) => {
-      const rPath = `${path}.evidence_refs[${index}]`;
+  record
+    .array('evidence_refs', { max: COMPLIANCE_LIMITS.refs, optional: true })
+    .forEach((ref, index) => {
       const message = typeof ref === 'string' ? evidenceRefProblem(ref) : 'must be a string';
-      if (message !== null) problem(rPath, message);
+      if (message !== null) record.problem(`evidence_refs[${index}]`, message);
       else if (!out.includes(normalizeEvidenceRef(ref as string)))
         out.push(normalizeEvidenceRef(ref as string));
-    },
-  );
+    });
   return out;
 }
 
-function status(record: Json, path: string, problem: Problem): CtsStatus | undefined {
-  const value = record.status;
+function status(record: JsonReader): CtsStatus | undefined {
+  const value = record.raw('status');
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string' && (CTS_STATUSES as readonly string[]).includes(value))
     return value as CtsStatus;
-  problem(`${path}.status`, 'must be "compliant", "partial" or "non_compliant" (OpenCTS §3)');
+  record.problem('status', 'must be "compliant", "partial" or "non_compliant" (OpenCTS §3)');
   return undefined;
-}
-
-function object(value: unknown, path: string, keys: readonly string[], problem: Problem) {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    problem(path, 'must be an object');
-    return null;
-  }
-  for (const key of Object.keys(value)) {
-    if (!keys.includes(key))
-      problem(`${path}.${key}`, `is not a known property (known: ${keys.join(', ')})`);
-  }
-  return value as Json;
-}
-
-function array(value: unknown, path: string, max: number, problem: Problem): unknown[] {
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) {
-    problem(path, 'must be an array');
-    return [];
-  }
-  if (value.length > max) problem(path, `has ${value.length} items; at most ${max} are allowed`);
-  return value.slice(0, max);
-}
-
-function text(
-  record: Json,
-  key: string,
-  path: string,
-  max: number,
-  problem: Problem,
-  required = false,
-): string {
-  const value = record[key];
-  if (value === undefined || value === null) {
-    if (required) problem(`${path}.${key}`, 'is required (a string)');
-    return '';
-  }
-  if (typeof value !== 'string') {
-    problem(`${path}.${key}`, 'must be a string');
-    return '';
-  }
-  if (required && value.trim() === '') problem(`${path}.${key}`, 'must not be empty');
-  if (value.length > max) problem(`${path}.${key}`, `is longer than ${max} characters`);
-  return value;
 }

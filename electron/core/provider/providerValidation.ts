@@ -3,6 +3,8 @@ import { checkResultValue, ResultProblem } from '../../../shared/ctp/results';
 import { parseRfc3339 } from '../../../shared/ctp/time';
 import type { ColumnType, MeasurementState, ResultColumn } from '../../../shared/ctp/types';
 import { AppError } from '../../../shared/errors';
+import { AUTHOR_PHRASING, JsonReader, type JsonProblems } from '../../../shared/jsonReader';
+import { isPlainObject } from '../../../shared/plainObject';
 import { validateCompliance, type ComplianceInput } from '../cts/complianceValidation';
 import type { ImportProblem } from '../../../shared/serverConsole';
 import { MIN_TOKEN_LENGTH } from './accounts';
@@ -103,88 +105,44 @@ export const PROVIDER_LIMITS = { text: 4096, items: 10_000, depth: 16, historyIt
 const COLUMN_TYPES = new Set(['boolean', 'number', 'string']);
 const STATES = new Set(['activated', 'deactivated', 'pending']);
 
-type Json = Record<string, unknown>;
+/** Problems listed for the document's author, at most MAX_PROBLEMS of them. */
+const MAX_PROBLEMS = 50;
 
-class Checker {
-  readonly problems: ImportProblem[] = [];
+/** A read of the document that lists its problems (with their paths) and goes on. */
+function collectProblems(): JsonProblems & { readonly list: ImportProblem[] } {
+  const list: ImportProblem[] = [];
+  return {
+    list,
+    report(path, message) {
+      if (list.length < MAX_PROBLEMS) list.push({ path, message });
+    },
+    phrasing: AUTHOR_PHRASING,
+    limits: { text: PROVIDER_LIMITS.text, items: PROVIDER_LIMITS.items },
+  };
+}
 
-  problem(path: string, message: string): void {
-    if (this.problems.length < 50) this.problems.push({ path, message });
+/** An optional CTP identifier (CTP 4.1.3). */
+function ctpId(record: JsonReader, key = 'id'): string | undefined {
+  const value = record.raw(key);
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || !CTP_ID_PATTERN.test(value)) {
+    record.problem(
+      key,
+      'must be a CTP identifier: 1 to 96 characters of A-Z a-z 0-9 - _ (CTP 4.1.3)',
+    );
+    return undefined;
   }
+  return value;
+}
 
-  object(value: unknown, path: string, keys: readonly string[]): Json | null {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      this.problem(path, 'must be an object');
-      return null;
-    }
-    for (const key of Object.keys(value)) {
-      if (!keys.includes(key))
-        this.problem(`${path}.${key}`, `is not a known property (known: ${keys.join(', ')})`);
-    }
-    return value as Json;
-  }
-
-  array(record: Json, key: string, path: string, max = PROVIDER_LIMITS.items): unknown[] {
-    const value = record[key];
-    if (value === undefined || value === null) return [];
-    if (!Array.isArray(value)) {
-      this.problem(`${path}.${key}`, 'must be an array');
-      return [];
-    }
-    if (value.length > max)
-      this.problem(`${path}.${key}`, `has ${value.length} items; at most ${max} are allowed`);
-    return value.slice(0, max);
-  }
-
-  text(
-    record: Json,
-    key: string,
-    path: string,
-    options: { required?: boolean; fallback?: string } = {},
-  ): string {
-    const value = record[key];
-    if (value === undefined || (value === null && !options.required)) {
-      if (options.required) this.problem(`${path}.${key}`, 'is required (a string)');
-      return options.fallback ?? '';
-    }
-    if (typeof value !== 'string') {
-      this.problem(`${path}.${key}`, 'must be a string');
-      return '';
-    }
-    if (value.length > PROVIDER_LIMITS.text)
-      this.problem(`${path}.${key}`, `is longer than ${PROVIDER_LIMITS.text} characters`);
-    return value;
-  }
-
-  id(record: Json, path: string, key = 'id'): string | undefined {
-    const value = record[key];
-    if (value === undefined || value === null) return undefined;
-    if (typeof value !== 'string' || !CTP_ID_PATTERN.test(value)) {
-      this.problem(
-        `${path}.${key}`,
-        'must be a CTP identifier: 1 to 96 characters of A-Z a-z 0-9 - _ (CTP 4.1.3)',
-      );
-      return undefined;
-    }
-    return value;
-  }
-
-  boolean(record: Json, keys: readonly string[], path: string, fallback: boolean): boolean {
-    for (const key of keys) {
-      const value = record[key];
-      if (value === undefined) continue;
-      if (typeof value === 'boolean') return value;
-      // SPEC-NOTES "user activation": "true"/"false" strings are accepted on input.
-      if (value === 'true' || value === 'false') return value === 'true';
-      this.problem(`${path}.${key}`, 'must be true or false');
-    }
-    return fallback;
-  }
+/** An optional string member ('' when absent). */
+function optionalText(record: JsonReader, key: string): string {
+  return record.string(key, { fallback: '' });
 }
 
 export function validateProvider(input: unknown): ProviderDocument {
-  const c = new Checker();
-  const root = c.object(input, '$', [
+  const problems = collectProblems();
+  const root = JsonReader.object(input, '$', problems, [
     'name',
     'annotation',
     'provider',
@@ -196,7 +154,7 @@ export function validateProvider(input: unknown): ProviderDocument {
     'accounts',
     'compliance',
   ]);
-  if (root === null) throw invalidProvider(c.problems);
+  if (root === null) throw invalidProvider(problems.list);
   const doc: ProviderDocument = {
     authorities: [],
     metrics: [],
@@ -204,22 +162,23 @@ export function validateProvider(input: unknown): ProviderDocument {
     accounts: [],
   };
   for (const key of ['name', 'annotation', 'provider'] as const) {
-    if (root[key] !== undefined) doc[key] = c.text(root, key, '$');
+    if (root.has(key)) doc[key] = optionalText(root, key);
   }
-  c.array(root, 'authorities', '$').forEach((item, index) => {
-    const path = `authorities[${index}]`;
-    const record = c.object(item, path, ['id', 'publicKey']);
+  root.array('authorities', { optional: true }).forEach((item, index) => {
+    const record = JsonReader.object(item, `authorities[${index}]`, problems, ['id', 'publicKey']);
     if (record === null) return;
-    const id = c.text(record, 'id', path, { required: true });
-    const publicKey = c.text(record, 'publicKey', path, { required: true });
+    const id = record.string('id');
+    const publicKey = record.string('publicKey');
     if (publicKey !== '' && !publicKey.includes('BEGIN PUBLIC KEY')) {
-      c.problem(`${path}.publicKey`, 'must be a PEM public key (-----BEGIN PUBLIC KEY-----)');
+      record.problem('publicKey', 'must be a PEM public key (-----BEGIN PUBLIC KEY-----)');
     }
     doc.authorities.push({ id, publicKey });
   });
   const formats = new Map<string, ResultColumn[]>();
-  c.array(root, 'metrics', '$').forEach((item, index) => {
-    const metric = validateMetric(c, item, `metrics[${index}]`);
+  root.array('metrics', { optional: true }).forEach((item, index) => {
+    const metric = validateMetric(
+      JsonReader.object(item, `metrics[${index}]`, problems, METRIC_KEYS),
+    );
     if (metric === null) return;
     if (metric.id !== undefined) formats.set(metric.id, metric.resultFormat);
     doc.metrics.push(metric);
@@ -227,276 +186,296 @@ export function validateProvider(input: unknown): ProviderDocument {
   const seen = new Set<string>();
   const claim = (id: string | undefined, path: string): void => {
     if (id === undefined) return;
-    if (seen.has(id)) c.problem(`${path}.id`, `"${id}" is used twice in the document`);
+    if (seen.has(id)) problems.report(`${path}.id`, `"${id}" is used twice in the document`);
     seen.add(id);
   };
   doc.metrics.forEach((m) => claim(m.id, m.path));
-  const viewsKey = root.serviceViews !== undefined ? 'serviceViews' : 'views';
-  c.array(root, viewsKey, '$').forEach((item, index) => {
-    const view = validateView(c, item, `serviceViews[${index}]`, 0, claim, formats, true);
+  const viewsKey = root.has('serviceViews') ? 'serviceViews' : 'views';
+  root.array(viewsKey, { optional: true }).forEach((item, index) => {
+    const view = validateView(
+      JsonReader.object(item, `serviceViews[${index}]`, problems, [...VIEW_KEYS, 'assets']),
+      0,
+      { claim, formats, problems },
+    );
     if (view !== null) doc.serviceViews.push(view);
   });
-  c.array(root, 'accounts', '$').forEach((item, index) => {
-    const path = `accounts[${index}]`;
-    const record = c.object(item, path, ['name', 'token', 'tokens', 'serviceViews']);
-    if (record === null) return;
-    const name = c.text(record, 'name', path, { required: true });
-    if (record.name !== undefined && name.trim() === '')
-      c.problem(`${path}.name`, 'must not be empty');
-    const tokens = [
-      ...(record.token === undefined ? [] : [c.text(record, 'token', path)]),
-      ...c.array(record, 'tokens', path).map((t, i) => {
-        if (typeof t !== 'string') c.problem(`${path}.tokens[${i}]`, 'must be a string');
-        return typeof t === 'string' ? t : '';
-      }),
-    ];
-    tokens.forEach((token, i) => {
-      if (token.length < MIN_TOKEN_LENGTH) {
-        c.problem(
-          `${path}.${record.token !== undefined && i === 0 ? 'token' : `tokens[${i}]`}`,
-          `must be at least ${MIN_TOKEN_LENGTH} characters (use \`server token create\` for a random one)`,
-        );
-      }
-    });
-    const serviceViews = c.array(record, 'serviceViews', path).map((v, i) => {
-      if (typeof v !== 'string' || !CTP_ID_PATTERN.test(v))
-        c.problem(`${path}.serviceViews[${i}]`, 'must be a service view id');
-      return String(v);
-    });
-    doc.accounts.push({ path, name, tokens, serviceViews });
+  root.array('accounts', { optional: true }).forEach((item, index) => {
+    const account = validateAccount(
+      JsonReader.object(item, `accounts[${index}]`, problems, [
+        'name',
+        'token',
+        'tokens',
+        'serviceViews',
+      ]),
+    );
+    if (account !== null) doc.accounts.push(account);
   });
-  doc.compliance = validateCompliance(root.compliance, (path, text) => c.problem(path, text));
-  if (c.problems.length > 0) throw invalidProvider(c.problems);
+  doc.compliance = validateCompliance(root.raw('compliance'), (path, text) =>
+    problems.report(path, text),
+  );
+  if (problems.list.length > 0) throw invalidProvider(problems.list);
   return doc;
 }
 
-function validateMetric(c: Checker, item: unknown, path: string): MetricInput | null {
-  const record = c.object(item, path, [
-    'id',
-    'name',
-    'annotation',
-    'baseMetric',
-    'referenceMetric',
-    'measurementParameters',
-    'resultFormat',
-  ]);
+function validateAccount(record: JsonReader | null): AccountInput | null {
   if (record === null) return null;
-  const baseKey = record.baseMetric !== undefined ? 'baseMetric' : 'referenceMetric';
+  const name = record.string('name');
+  if (record.has('name') && name.trim() === '') record.problem('name', 'must not be empty');
+  const hasToken = record.has('token');
+  const tokens = [
+    ...(hasToken ? [optionalText(record, 'token')] : []),
+    ...record.strings('tokens'),
+  ];
+  tokens.forEach((token, i) => {
+    if (token.length < MIN_TOKEN_LENGTH) {
+      record.problem(
+        hasToken && i === 0 ? 'token' : `tokens[${hasToken ? i - 1 : i}]`,
+        `must be at least ${MIN_TOKEN_LENGTH} characters (use \`server token create\` for a random one)`,
+      );
+    }
+  });
+  const serviceViews = record.array('serviceViews', { optional: true }).map((v, i) => {
+    if (typeof v !== 'string' || !CTP_ID_PATTERN.test(v))
+      record.problem(`serviceViews[${i}]`, 'must be a service view id');
+    return String(v);
+  });
+  return { path: record.path, name, tokens, serviceViews };
+}
+
+const METRIC_KEYS = [
+  'id',
+  'name',
+  'annotation',
+  'baseMetric',
+  'referenceMetric',
+  'measurementParameters',
+  'resultFormat',
+];
+
+function validateMetric(record: JsonReader | null): MetricInput | null {
+  if (record === null) return null;
+  const baseKey = record.has('baseMetric') ? 'baseMetric' : 'referenceMetric';
   const metric: MetricInput = {
-    path,
-    id: c.id(record, path),
-    name: c.text(record, 'name', path, { required: true }),
-    annotation: c.text(record, 'annotation', path),
-    baseMetric: c.text(record, baseKey, path),
+    path: record.path,
+    id: ctpId(record),
+    name: record.string('name'),
+    annotation: optionalText(record, 'annotation'),
+    baseMetric: optionalText(record, baseKey),
     measurementParameters: [],
     resultFormat: [],
   };
-  c.array(record, 'measurementParameters', path, 256).forEach((p, index) => {
-    const pPath = `${path}.measurementParameters[${index}]`;
-    const param = c.object(p, pPath, ['name', 'type', 'value']);
+  record.array('measurementParameters', { max: 256, optional: true }).forEach((p, index) => {
+    const param = record.item('measurementParameters', index, p, ['name', 'type', 'value']);
     if (param === null) return;
-    const name = c.text(param, 'name', pPath, { required: true });
-    const type = c.text(param, 'type', pPath, { required: true });
+    const name = param.string('name');
+    const type = param.string('type');
     if (!COLUMN_TYPES.has(type))
-      c.problem(`${pPath}.type`, 'must be "boolean", "number" or "string" (CTP 4.2.5.2)');
-    else if (typeof param.value !== type)
-      c.problem(`${pPath}.value`, `must be a ${type} (the parameter's type)`);
+      param.problem('type', 'must be "boolean", "number" or "string" (CTP 4.2.5.2)');
+    else if (typeof param.raw('value') !== type)
+      param.problem('value', `must be a ${type} (the parameter's type)`);
     metric.measurementParameters.push({
       name,
       type: type as ColumnType,
-      value: param.value as string,
+      value: param.raw('value') as string,
     });
   });
   const names = new Set<string>();
-  c.array(record, 'resultFormat', path, 256).forEach((col, index) => {
-    const cPath = `${path}.resultFormat[${index}]`;
-    const column = c.object(col, cPath, ['name', 'type']);
+  record.array('resultFormat', { max: 256, optional: true }).forEach((col, index) => {
+    const column = record.item('resultFormat', index, col, ['name', 'type']);
     if (column === null) return;
-    const name = c.text(column, 'name', cPath, { required: true });
-    const type = c.text(column, 'type', cPath, { required: true });
+    const name = column.string('name');
+    const type = column.string('type');
     if (!COLUMN_TYPES.has(type))
-      c.problem(`${cPath}.type`, 'must be "boolean", "number" or "string" (CTP 4.2.5.2)');
-    if (names.has(name)) c.problem(`${cPath}.name`, `column "${name}" appears twice`);
+      column.problem('type', 'must be "boolean", "number" or "string" (CTP 4.2.5.2)');
+    if (names.has(name)) column.problem('name', `column "${name}" appears twice`);
     names.add(name);
     metric.resultFormat.push({ name, type: type as ColumnType });
   });
-  if (record.resultFormat === undefined)
-    c.problem(`${path}.resultFormat`, 'is required (the columns of a result, CTP 4.4)');
+  if (!record.has('resultFormat'))
+    record.problem('resultFormat', 'is required (the columns of a result, CTP 4.4)');
   return metric;
 }
 
-function validateView(
-  c: Checker,
-  item: unknown,
-  path: string,
-  depth: number,
-  claim: (id: string | undefined, path: string) => void,
-  formats: Map<string, ResultColumn[]>,
-  root: boolean,
-): ViewInput | null {
-  const keys = ['id', 'name', 'annotation', 'provider', 'serviceClass', 'dependencies'];
-  const record = c.object(item, path, root ? [...keys, 'assets'] : keys);
+const VIEW_KEYS = ['id', 'name', 'annotation', 'provider', 'serviceClass', 'dependencies'];
+
+/** What the walk over service views shares: ids seen, the metrics' result formats. */
+interface ViewWalk {
+  claim: (id: string | undefined, path: string) => void;
+  formats: Map<string, ResultColumn[]>;
+  problems: JsonProblems;
+}
+
+function validateView(record: JsonReader | null, depth: number, walk: ViewWalk): ViewInput | null {
   if (record === null) return null;
   if (depth > PROVIDER_LIMITS.depth) {
-    c.problem(path, `dependencies nest deeper than ${PROVIDER_LIMITS.depth} levels`);
+    walk.problems.report(
+      record.path,
+      `dependencies nest deeper than ${PROVIDER_LIMITS.depth} levels`,
+    );
     return null;
   }
-  const serviceClass = record.serviceClass;
+  const serviceClass = record.raw('serviceClass');
   const view: ViewInput = {
-    path,
-    id: c.id(record, path),
-    name: c.text(record, 'name', path),
-    annotation: c.text(record, 'annotation', path),
-    provider: c.text(record, 'provider', path),
+    path: record.path,
+    id: ctpId(record),
+    name: optionalText(record, 'name'),
+    annotation: optionalText(record, 'annotation'),
+    provider: optionalText(record, 'provider'),
     // SPEC-NOTES: "" is read as no service class.
     serviceClass:
       serviceClass === '' || serviceClass === undefined
         ? null
-        : c.text(record, 'serviceClass', path) || null,
+        : optionalText(record, 'serviceClass') || null,
     dependencies: [],
     assets: [],
   };
-  claim(view.id, path);
-  c.array(record, 'dependencies', path).forEach((dep, index) => {
-    const child = validateView(
-      c,
-      dep,
-      `${path}.dependencies[${index}]`,
-      depth + 1,
-      claim,
-      formats,
-      false,
-    );
+  walk.claim(view.id, record.path);
+  record.array('dependencies', { optional: true }).forEach((dep, index) => {
+    const child = validateView(record.item('dependencies', index, dep, VIEW_KEYS), depth + 1, walk);
     if (child !== null) view.dependencies.push(child);
   });
-  c.array(record, 'assets', path).forEach((a, index) => {
-    const aPath = `${path}.assets[${index}]`;
-    const asset = c.object(a, aPath, ['id', 'name', 'annotation', 'assetClass', 'attributes']);
-    if (asset === null) return;
-    const assetInput: AssetInput = {
-      path: aPath,
-      id: c.id(asset, aPath),
-      name: c.text(asset, 'name', aPath, { required: true }),
-      annotation: c.text(asset, 'annotation', aPath),
-      // SPEC-NOTES: null is read as no asset class, emitted as "".
-      assetClass: c.text(asset, 'assetClass', aPath),
-      attributes: [],
-    };
-    claim(assetInput.id, aPath);
-    c.array(asset, 'attributes', aPath).forEach((t, tIndex) => {
-      const tPath = `${aPath}.attributes[${tIndex}]`;
-      const attribute = c.object(t, tPath, ['id', 'name', 'annotation', 'measurements']);
-      if (attribute === null) return;
-      const attributeInput: AttributeInput = {
-        path: tPath,
-        id: c.id(attribute, tPath),
-        name: c.text(attribute, 'name', tPath),
-        annotation: c.text(attribute, 'annotation', tPath),
-        measurements: [],
-      };
-      claim(attributeInput.id, tPath);
-      c.array(attribute, 'measurements', tPath).forEach((m, mIndex) => {
-        const measurement = validateMeasurement(c, m, `${tPath}.measurements[${mIndex}]`, formats);
-        if (measurement === null) return;
-        claim(measurement.id, measurement.path);
-        attributeInput.measurements.push(measurement);
-      });
-      assetInput.attributes.push(attributeInput);
-    });
-    view.assets.push(assetInput);
+  record.array('assets', { optional: true }).forEach((a, index) => {
+    const asset = validateAsset(
+      record.item('assets', index, a, ['id', 'name', 'annotation', 'assetClass', 'attributes']),
+      walk,
+    );
+    if (asset !== null) view.assets.push(asset);
   });
   return view;
 }
 
-function validateMeasurement(
-  c: Checker,
-  item: unknown,
-  path: string,
-  formats: Map<string, ResultColumn[]>,
-): MeasurementInput | null {
-  const record = c.object(item, path, [
-    'id',
-    'name',
-    'annotation',
-    'metric',
-    'userActivated',
-    'userInitiated',
-    'state',
-    'triggersAllowed',
-    'createTrigger',
-    'objective',
-    'result',
-    'history',
-  ]);
+function validateAsset(asset: JsonReader | null, walk: ViewWalk): AssetInput | null {
+  if (asset === null) return null;
+  const assetInput: AssetInput = {
+    path: asset.path,
+    id: ctpId(asset),
+    name: asset.string('name'),
+    annotation: optionalText(asset, 'annotation'),
+    // SPEC-NOTES: null is read as no asset class, emitted as "".
+    assetClass: optionalText(asset, 'assetClass'),
+    attributes: [],
+  };
+  walk.claim(assetInput.id, asset.path);
+  asset.array('attributes', { optional: true }).forEach((t, tIndex) => {
+    const attribute = asset.item('attributes', tIndex, t, [
+      'id',
+      'name',
+      'annotation',
+      'measurements',
+    ]);
+    if (attribute === null) return;
+    const attributeInput: AttributeInput = {
+      path: attribute.path,
+      id: ctpId(attribute),
+      name: optionalText(attribute, 'name'),
+      annotation: optionalText(attribute, 'annotation'),
+      measurements: [],
+    };
+    walk.claim(attributeInput.id, attribute.path);
+    attribute.array('measurements', { optional: true }).forEach((m, mIndex) => {
+      const measurement = validateMeasurement(
+        attribute.item('measurements', mIndex, m, MEASUREMENT_KEYS),
+        walk,
+      );
+      if (measurement === null) return;
+      walk.claim(measurement.id, measurement.path);
+      attributeInput.measurements.push(measurement);
+    });
+    assetInput.attributes.push(attributeInput);
+  });
+  return assetInput;
+}
+
+const MEASUREMENT_KEYS = [
+  'id',
+  'name',
+  'annotation',
+  'metric',
+  'userActivated',
+  'userInitiated',
+  'state',
+  'triggersAllowed',
+  'createTrigger',
+  'objective',
+  'result',
+  'history',
+];
+
+function validateMeasurement(record: JsonReader | null, walk: ViewWalk): MeasurementInput | null {
   if (record === null) return null;
-  const metricText = c.text(record, 'metric', path, { required: true });
+  const metricText = record.string('metric');
   // A metric may be named by id or by its CTP URL (`…/metrics/{id}`).
   const metric = /\/metrics\/([A-Za-z0-9_=-]{1,96})$/.exec(metricText)?.[1] ?? metricText;
   if (metricText !== '' && !CTP_ID_PATTERN.test(metric))
-    c.problem(`${path}.metric`, 'must be the id of a metric');
-  const userActivated = c.boolean(record, ['userActivated', 'userInitiated'], path, false);
-  const stateText = c.text(record, 'state', path, {
+    record.problem('metric', 'must be the id of a metric');
+  const userActivated = record.boolean('userActivated') ?? record.boolean('userInitiated') ?? false;
+  const stateText = record.string('state', {
     fallback: userActivated ? 'deactivated' : 'activated',
   });
   if (!STATES.has(stateText))
-    c.problem(`${path}.state`, 'must be "activated", "deactivated" or "pending"');
+    record.problem('state', 'must be "activated", "deactivated" or "pending"');
   if (!userActivated && stateText === 'deactivated') {
-    c.problem(
-      `${path}.state`,
-      'only a user-activated measurement may be "deactivated" (CTP 4.2.6.2)',
-    );
+    record.problem('state', 'only a user-activated measurement may be "deactivated" (CTP 4.2.6.2)');
   }
-  const triggersAllowed = c.boolean(record, ['triggersAllowed'], path, true);
-  let objective: string | null = null;
-  if (record.objective !== undefined && record.objective !== null) {
-    const oPath = `${path}.objective`;
-    const o = c.object(record.objective, oPath, ['condition', 'status', 'statusUpdateTime']);
-    if (o !== null) {
-      objective = c.text(o, 'condition', oPath, { required: true });
-      const problem = checkCondition(objective, formats.get(metric));
-      if (problem !== null) c.problem(`${oPath}.condition`, problem);
-    }
-  }
-  const format = formats.get(metric);
-  const result = (value: unknown, rPath: string): ResultInput | null => {
-    if (value === null || value === undefined) return null;
-    if (typeof value !== 'object' || Array.isArray(value)) {
-      c.problem(rPath, 'must be a result object {"value": [...], "updateTime": ...}');
-      return null;
-    }
-    const r = value as Json;
-    if (format !== undefined) {
-      try {
-        checkResultValue(r.value, format, `${rPath}.value`);
-      } catch (error) {
-        if (error instanceof ResultProblem)
-          c.problem(error.path, error.message.slice(error.path.length + 2));
-      }
-    }
-    const time = r.updateTime ?? r.dateTime;
-    if (time !== undefined && (typeof time !== 'string' || parseRfc3339(time) === null)) {
-      c.problem(`${rPath}.updateTime`, 'must be an RFC 3339 date-time');
-    }
-    return { path: rPath, text: JSON.stringify(value), value };
-  };
-  const history = c
-    .array(record, 'history', path, PROVIDER_LIMITS.historyItems)
-    .map((h, index) => result(h, `${path}.history[${index}]`))
-    .filter((h): h is ResultInput => h !== null);
-  const measurement: MeasurementInput = {
-    path,
-    id: c.id(record, path),
-    name: c.text(record, 'name', path),
-    annotation: c.text(record, 'annotation', path),
+  const format = walk.formats.get(metric);
+  const result = (value: unknown, path: string): ResultInput | null =>
+    validateResult(value, path, format, walk.problems);
+  return {
+    path: record.path,
+    id: ctpId(record),
+    name: optionalText(record, 'name'),
+    annotation: optionalText(record, 'annotation'),
     metric,
     userActivated,
     state: stateText as MeasurementState,
-    triggersAllowed,
-    objective,
-    result: result(record.result, `${path}.result`),
-    history,
+    triggersAllowed: record.boolean('triggersAllowed') ?? true,
+    objective: validateObjective(record, format),
+    result: result(record.raw('result'), record.pathOf('result')),
+    history: record
+      .array('history', { max: PROVIDER_LIMITS.historyItems, optional: true })
+      .map((h, index) => result(h, `${record.pathOf('history')}[${index}]`))
+      .filter((h): h is ResultInput => h !== null),
   };
-  return measurement;
+}
+
+/** The objective's condition, checked against the metric's result format. */
+function validateObjective(record: JsonReader, format: ResultColumn[] | undefined): string | null {
+  const objective = record.object('objective', {
+    optional: true,
+    known: ['condition', 'status', 'statusUpdateTime'],
+  });
+  if (objective === null) return null;
+  const condition = objective.string('condition');
+  const problem = checkCondition(condition, format);
+  if (problem !== null) objective.problem('condition', problem);
+  return condition;
+}
+
+/** A result (or a history entry): its rows against the metric's columns, its time. */
+function validateResult(
+  value: unknown,
+  path: string,
+  format: ResultColumn[] | undefined,
+  problems: JsonProblems,
+): ResultInput | null {
+  if (value === null || value === undefined) return null;
+  if (!isPlainObject(value)) {
+    problems.report(path, 'must be a result object {"value": [...], "updateTime": ...}');
+    return null;
+  }
+  if (format !== undefined) {
+    try {
+      checkResultValue(value.value, format, `${path}.value`);
+    } catch (error) {
+      if (error instanceof ResultProblem)
+        problems.report(error.path, error.message.slice(error.path.length + 2));
+    }
+  }
+  const time = value.updateTime ?? value.dateTime;
+  if (time !== undefined && (typeof time !== 'string' || parseRfc3339(time) === null)) {
+    problems.report(`${path}.updateTime`, 'must be an RFC 3339 date-time');
+  }
+  return { path, text: JSON.stringify(value), value };
 }
 
 /**

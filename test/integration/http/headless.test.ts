@@ -12,8 +12,10 @@ import { waitFor } from '../../helpers/waitFor';
 
 const tempDir = useTempDirs();
 const cores: Core[] = [];
+const agents: Agent[] = [];
 afterEach(async () => {
   for (const core of cores.splice(0)) await core.dispose();
+  for (const agent of agents.splice(0)) await agent.destroy();
 });
 
 async function startCore(dataDir: string, tls: 'auto' | 'off' = 'auto') {
@@ -36,6 +38,7 @@ async function startCore(dataDir: string, tls: 'auto' | 'off' = 'auto') {
           connect: { ca: readFileSync(join(dataDir, 'tls', 'server-cert.pem'), 'utf8') },
         })
       : new Agent();
+  agents.push(dispatcher);
   const rpc = async (name: string, body: unknown, token: string | null = listening.adminToken) => {
     const response = await request(`${listening.origin}/app/rpc/${name}`, {
       method: 'POST',

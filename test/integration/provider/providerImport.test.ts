@@ -219,6 +219,10 @@ describe('server import (DESIGN.md "Provider data")', () => {
       { accounts: [{ name: 'a', token: 'short', serviceViews: [] }] },
       'accounts[0].token: must be at least 16',
     ],
+    [
+      { accounts: [{ name: 'a', token: 'a-long-enough-token', tokens: ['short'] }] },
+      'accounts[0].tokens[0]: must be at least 16',
+    ],
     [{ accounts: [{ name: 'a', serviceViews: ['missing'] }] }, 'no service view "missing"'],
     [{ serviceViews: [{ id: 'x' }, { id: 'x' }] }, 'serviceViews[1].id: "x" is used twice'],
   ])('rejects %j naming the path', async (doc, message) => {

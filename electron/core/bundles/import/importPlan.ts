@@ -14,7 +14,7 @@
  *   becomes the whole rule set.
  */
 import type { ImportCounts, ImportStrategy } from '../../../../shared/bundles';
-import type { LatestRule } from './rulesRepository';
+import type { LatestRule } from './ruleWriter';
 
 export interface IncomingRule {
   ruleId: string;
