@@ -64,6 +64,21 @@ async function providerServer() {
   return { core, listening, trigger, publish, outbox };
 }
 
+describe('the notifier following the server', () => {
+  it('stays stopped when stopped while its code still loads (the app closing as the server starts)', async () => {
+    const core = await createCore({
+      dataDir: tempDir(),
+      mode: 'headless',
+      logger: createLogger({ level: 'silent' }),
+    });
+    open.push(core);
+    const starting = core.alerts.notifier.start('http://127.0.0.1:1/ctp/');
+    await core.alerts.notifier.stop();
+    await starting;
+    expect(core.alerts.notifier.running).toBe(false);
+  });
+});
+
 let users = 0;
 /** A new account, so that no test receives what an earlier one left in offline storage. */
 async function freshUser(): Promise<string> {

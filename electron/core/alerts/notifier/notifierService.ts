@@ -51,6 +51,8 @@ export async function notifierStatus(
 
 export function createNotifierService(deps: NotifierServiceDependencies): NotifierService {
   let notifier: Notifier | null = null;
+  /** The CtpBase of the last start; null once stopped. */
+  let wanted: string | null = null;
   return {
     async setAccount(input) {
       await storeAccount(
@@ -75,13 +77,16 @@ export function createNotifierService(deps: NotifierServiceDependencies): Notifi
     },
     outbox: (options) => deps.outbox.list(options),
     async start(ctpBase) {
+      wanted = ctpBase;
       if (notifier === null) {
         const { createNotifier } = await import('./notifier');
         notifier ??= createNotifier(deps);
       }
-      notifier.start(ctpBase);
+      // A stop (the app closing) may have come while the notifier's code loaded.
+      if (wanted === ctpBase) notifier.start(ctpBase);
     },
     async stop() {
+      wanted = null;
       await notifier?.stop();
     },
     get running() {
