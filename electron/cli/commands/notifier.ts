@@ -6,7 +6,7 @@ import { printJson, type CliContext } from '../context';
 import { readAccount, withAccountOptions, type AccountOptions } from './xmppAccountOptions';
 
 /**
- * `server notifier set|show|remove|test` and `server outbox` (DESIGN "Command line"): the
+ * `server notifier set|show|remove|test` and `server outbox [retry]` (DESIGN "Command line"): the
  * provider's XMPP account and the notifications queued for it. The notifier itself runs
  * while `serve` runs.
  */
@@ -66,7 +66,15 @@ export function registerNotifierCommands(server: Command, context: CliContext): 
       }
     });
 
-  server
+  registerOutboxCommands(server, context);
+}
+
+/**
+ * `server outbox` lists the notifications; `server outbox retry SEQ... | --all` queues
+ * failed ones again (the app's Retry calls the same service).
+ */
+function registerOutboxCommands(server: Command, context: CliContext): void {
+  const outbox = server
     .command('outbox')
     .description('queued, sent and failed XMPP notifications, newest first')
     .option('--state <state>', 'only queued, sent or failed')
@@ -92,6 +100,35 @@ export function registerNotifierCommands(server: Command, context: CliContext): 
         for (const row of rows) context.print(`${outboxLine(row)}\n`);
       },
     );
+
+  outbox
+    .command('retry')
+    .description('queue failed notifications again (the notifier sends them while `serve` runs)')
+    .argument('[seqs...]', 'outbox row numbers (as `server outbox` shows them)')
+    .option('--all', 'every failed notification')
+    .action(async (seqs: string[], options: { all?: boolean }, command: Command) => {
+      if ((options.all === true) === seqs.length > 0) {
+        throw new AppError('CLI_USAGE', 'Give outbox row numbers or --all (not both).');
+      }
+      const numbers = seqs.map((seq) => {
+        if (!/^\d{1,15}$/.test(seq) || Number(seq) < 1)
+          throw new AppError('CLI_USAGE', `${JSON.stringify(seq)} is not an outbox row number.`);
+        return Number(seq);
+      });
+      const { notifier: service } = await context.modules(command).alerts();
+      const requeued = await service.retry(options.all === true ? null : numbers);
+      context.print(
+        requeued.length === 0
+          ? 'No failed notification to retry.\n'
+          : `Queued ${requeued.length} notification(s) again: ${requeued.join(', ')}.\n`,
+      );
+      const left = numbers.filter((seq) => !requeued.includes(seq));
+      if (left.length > 0) {
+        // Asked for by number and not failed (sent, queued, or no such row): say so, exit 1.
+        context.warn(`Not failed, so not retried: ${left.join(', ')}.\n`);
+        context.exitCode = 1;
+      }
+    });
 }
 
 function parseState(text: string | undefined): OutboxState | undefined {

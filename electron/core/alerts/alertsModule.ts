@@ -34,6 +34,8 @@ type AlertsCalls =
   | 'alerts.setNotifier'
   | 'alerts.removeNotifier'
   | 'alerts.testNotifier'
+  | 'alerts.outbox'
+  | 'alerts.retryOutbox'
   | 'triggers.targets'
   | 'triggers.list'
   | 'triggers.create'
@@ -198,6 +200,11 @@ export function createAlertsModule(
         return notifier().status();
       },
       'alerts.testNotifier': ({ jid }) => notifier().test(jid),
+      'alerts.outbox': ({ state, limit }) =>
+        notifier().outbox({ ...(state === undefined ? {} : { state }), limit: limit ?? 100 }),
+      'alerts.retryOutbox': async ({ seqs }) => ({
+        requeued: await notifier().retry(seqs ?? null),
+      }),
       'triggers.targets': async ({ vendor }) => (await triggers()).targets(vendor),
       'triggers.list': async ({ vendor }) => (await (await triggers()).list(vendor)).triggers,
       'triggers.create': async (draft) => (await triggers()).create(draft),
