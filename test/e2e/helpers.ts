@@ -51,6 +51,9 @@ export async function navigateTo(page: Page, area: string): Promise<void> {
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
+  // From the top: a full-page capture of a scrolled page draws fixed elements (the hidden
+  // "Skip to content" link) at the scroll offset, in the middle of the page.
+  await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
