@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { manifestFor, specRule, tarGz, testKeys } from '../fixtures/bundles';
 import { runBin, startHeadlessServer, useProcesses } from '../helpers/processes';
 import { useTempDirs } from '../helpers/tempDir';
-import { navigateTo, useChromium } from './helpers';
+import { navigateTo, openApp, useChromium } from './helpers';
 
 const tempDir = useTempDirs();
 const start = useProcesses();
@@ -38,12 +38,7 @@ describe('Bundles pages follow changes made in a terminal (headless mode)', () =
     writeFileSync(bundlePath, oneRuleBundle());
     writeFileSync(keyPath, testKeys().publicKey);
     const { origin, token } = await startHeadlessServer(start, dataDir);
-    const page = await (
-      await browser().newContext({ viewport: { width: 1280, height: 820 } })
-    ).newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${origin}/#token=${token}`);
+    const { page, errors } = await openApp(browser(), origin, token);
     await page.getByRole('heading', { level: 1, name: 'Vendors' }).waitFor();
     await navigateTo(page, 'Bundles');
 

@@ -40,6 +40,16 @@ export function useChromium(): () => Browser {
   };
 }
 
+/** A new 1280×820 page on the headless app, opened with its token; `errors` gathers page errors. */
+export async function openApp(browser: Browser, origin: string, token: string) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${origin}/#token=${token}`);
+  return { page, errors };
+}
+
 /** One user action per helper: go to an area through the main navigation. */
 export async function navigateTo(page: Page, area: string): Promise<void> {
   await page

@@ -10,7 +10,7 @@ import { sampleProvider } from '../fixtures/provider';
 import { startProsody, type ProsodyServer } from '../fixtures/prosody';
 import { runBin, startHeadlessServer, useProcesses } from '../helpers/processes';
 import { useTempDirs } from '../helpers/tempDir';
-import { screenshotThemes, useChromium } from './helpers';
+import { openApp, screenshotThemes, useChromium } from './helpers';
 
 const tempDir = useTempDirs();
 const start = useProcesses();
@@ -70,12 +70,7 @@ describe('the outbox on the Server page, in a real browser', () => {
     ]);
     expect(published.status).toBe(0);
 
-    const page = await (
-      await browser().newContext({ viewport: { width: 1280, height: 820 } })
-    ).newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${origin}/#token=${token}`);
+    const { page, errors } = await openApp(browser(), origin, token);
     await page
       .getByRole('navigation', { name: 'Main' })
       .getByRole('link', { name: 'Server' })

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProsody, type ProsodyServer } from '../fixtures/prosody';
 import { startHeadlessServer, useProcesses } from '../helpers/processes';
 import { useTempDirs } from '../helpers/tempDir';
-import { screenshotThemes, useChromium } from './helpers';
+import { openApp, screenshotThemes, useChromium } from './helpers';
 
 const tempDir = useTempDirs();
 const start = useProcesses();
@@ -23,12 +23,7 @@ describe('the alerts account on the Settings page, in a real browser', () => {
   it('names a bad JID, sets the account in place and shows it listening', async () => {
     const dataDir = tempDir();
     const { origin, token } = await startHeadlessServer(start, dataDir);
-    const page = await (
-      await browser().newContext({ viewport: { width: 1280, height: 820 } })
-    ).newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${origin}/#token=${token}`);
+    const { page, errors } = await openApp(browser(), origin, token);
     await page
       .getByRole('navigation', { name: 'Main' })
       .getByRole('link', { name: 'Settings' })

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { NotifierStatus, OutboxEntry, OutboxState } from '../../../shared/alerts';
 import { AppError } from '../../../shared/errors';
 import { printJson, type CliContext } from '../context';
+import { idsOrAll } from '../idArguments';
 import { readAccount, withAccountOptions, type AccountOptions } from './xmppAccountOptions';
 
 /**
@@ -107,22 +108,15 @@ function registerOutboxCommands(server: Command, context: CliContext): void {
     .argument('[seqs...]', 'outbox row numbers (as `server outbox` shows them)')
     .option('--all', 'every failed notification')
     .action(async (seqs: string[], options: { all?: boolean }, command: Command) => {
-      if ((options.all === true) === seqs.length > 0) {
-        throw new AppError('CLI_USAGE', 'Give outbox row numbers or --all (not both).');
-      }
-      const numbers = seqs.map((seq) => {
-        if (!/^\d{1,15}$/.test(seq) || Number(seq) < 1)
-          throw new AppError('CLI_USAGE', `${JSON.stringify(seq)} is not an outbox row number.`);
-        return Number(seq);
-      });
+      const numbers = idsOrAll(seqs, options.all, 'outbox row number');
       const { notifier: service } = await context.modules(command).alerts();
-      const requeued = await service.retry(options.all === true ? null : numbers);
+      const requeued = await service.retry(numbers);
       context.print(
         requeued.length === 0
           ? 'No failed notification to retry.\n'
           : `Queued ${requeued.length} notification(s) again: ${requeued.join(', ')}.\n`,
       );
-      const left = numbers.filter((seq) => !requeued.includes(seq));
+      const left = (numbers ?? []).filter((seq) => !requeued.includes(seq));
       if (left.length > 0) {
         // Asked for by number and not failed (sent, queued, or no such row): say so, exit 1.
         context.warn(`Not failed, so not retried: ${left.join(', ')}.\n`);
