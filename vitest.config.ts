@@ -26,6 +26,7 @@ const PROVIDER_STORE_TESTS = [
   'test/integration/http/slowCondition.test.ts',
   'test/integration/cts/complianceImport.test.ts',
   'test/integration/cts/providerCts.test.ts',
+  'test/integration/alerts/outboxRetry.test.ts',
   'test/integration/store/sqlStore.test.ts',
 ];
 export default defineConfig({

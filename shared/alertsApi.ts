@@ -10,6 +10,8 @@ import type {
   AlertsPage,
   ListenerStatus,
   NotifierStatus,
+  OutboxEntry,
+  OutboxState,
   TriggerDraft,
   TriggerPreview,
   TriggerTarget,
@@ -36,6 +38,18 @@ export interface NotifierTestOutcome {
   acknowledged: boolean;
 }
 
+/** Which outbox rows to list (`server outbox --state --limit`). */
+export interface OutboxRequest {
+  state?: OutboxState;
+  /** At most this many rows, newest first (default 100, at most 1000). */
+  limit?: number;
+}
+
+/** Which failed notifications to queue again: these rows, or every failed one without `seqs`. */
+export interface OutboxRetryRequest {
+  seqs?: number[];
+}
+
 /** Alerts over XMPP: the inbox, the auditor's account and listener, the provider's notifier. */
 export interface AlertsApi {
   /** The inbox, unread first then newest first, with the unread count. */
@@ -57,6 +71,13 @@ export interface AlertsApi {
   removeNotifier(): Promise<NotifierStatus>;
   /** Sends one test message from the notifier's account (`server notifier test`). */
   testNotifier(request: { jid: string }): Promise<NotifierTestOutcome>;
+  /** The notifier's outbox rows, newest first (`server outbox`). */
+  outbox(request: OutboxRequest): Promise<OutboxEntry[]>;
+  /**
+   * Queues failed notifications again (`server outbox retry`); the notifier sends them on
+   * its next poll. Answers the rows queued again (a row no longer failed is left alone).
+   */
+  retryOutbox(request: OutboxRetryRequest): Promise<{ requeued: number[] }>;
   /** Fires for every new alert stored (by XMPP or by a logs sync). */
   onDidReceive(listener: (event: AlertEvent) => void): Unsubscribe;
   /** Fires when the unread count changes (the sidebar's badge). */
@@ -208,6 +229,44 @@ export const testNotifierRequest: Validator<{ jid: string }> = (value) => {
   const call = 'alerts.testNotifier';
   const object = record(value, call, ['jid']);
   return { jid: required(text(object.jid, call, 'jid', { max: 3072 }), call, 'jid') };
+};
+
+const OUTBOX_STATES: readonly OutboxState[] = ['queued', 'sent', 'failed'];
+export const OUTBOX_LIMIT_MAX = 1000;
+
+export const outboxRequest: Validator<OutboxRequest> = (value) => {
+  const call = 'alerts.outbox';
+  const object = record(value ?? {}, call, ['state', 'limit']);
+  const request: OutboxRequest = {};
+  if (object.state !== undefined) {
+    if (!OUTBOX_STATES.includes(object.state as OutboxState)) {
+      throw refuse(call, '"state" must be queued, sent or failed.');
+    }
+    request.state = object.state as OutboxState;
+  }
+  if (object.limit !== undefined) {
+    const limit = object.limit;
+    if (!Number.isInteger(limit) || (limit as number) < 1 || (limit as number) > OUTBOX_LIMIT_MAX) {
+      throw refuse(call, `"limit" must be a whole number from 1 to ${OUTBOX_LIMIT_MAX}.`);
+    }
+    request.limit = limit as number;
+  }
+  return request;
+};
+
+export const outboxRetryRequest: Validator<OutboxRetryRequest> = (value) => {
+  const call = 'alerts.retryOutbox';
+  const { seqs } = record(value ?? {}, call, ['seqs']);
+  if (seqs === undefined) return {};
+  if (
+    !Array.isArray(seqs) ||
+    seqs.length === 0 ||
+    seqs.length > OUTBOX_LIMIT_MAX ||
+    !seqs.every((seq) => Number.isSafeInteger(seq) && (seq as number) > 0)
+  ) {
+    throw refuse(call, `"seqs" must be 1 to ${OUTBOX_LIMIT_MAX} outbox row numbers.`);
+  }
+  return { seqs: seqs as number[] };
 };
 
 export const vendorRequest: Validator<{ vendor: string }> = (value) => {

@@ -196,7 +196,9 @@ function openCliModules(
         db: opened.auditor,
         trustStoreDir: options.keysDir ?? defaultTrustStoreDir(dataDir),
         clock,
+        // Nobody listens to a command's events: its watchers never look, nor log.
         events: await silentEvents(),
+        log: { warn: () => undefined },
       });
       return use('bundles', module);
     },

@@ -106,6 +106,7 @@ export async function createCore(config: CoreConfig): Promise<Core> {
         trustStoreDir: defaultTrustStoreDir(config.dataDir),
         clock,
         events,
+        log: logger,
       }),
     );
     const alerts = use(

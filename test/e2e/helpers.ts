@@ -40,6 +40,16 @@ export function useChromium(): () => Browser {
   };
 }
 
+/** A new 1280×820 page on the headless app, opened with its token; `errors` gathers page errors. */
+export async function openApp(browser: Browser, origin: string, token: string) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${origin}/#token=${token}`);
+  return { page, errors };
+}
+
 /** One user action per helper: go to an area through the main navigation. */
 export async function navigateTo(page: Page, area: string): Promise<void> {
   await page
@@ -51,6 +61,9 @@ export async function navigateTo(page: Page, area: string): Promise<void> {
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
+  // From the top: a full-page capture of a scrolled page draws fixed elements (the hidden
+  // "Skip to content" link) at the scroll offset, in the middle of the page.
+  await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { AlertItem } from '../../../shared/alerts';
 import { AppError } from '../../../shared/errors';
 import { printJson, printJsonLine, type CliContext } from '../context';
+import { idsOrAll } from '../idArguments';
 import { readAccount, withAccountOptions, type AccountOptions } from './xmppAccountOptions';
 
 interface ListOptions {
@@ -91,18 +92,11 @@ export function registerAlertsCommands(program: Command, context: CliContext): v
     .argument('[ids...]', 'alert ids (as `alerts list` shows them)')
     .option('--all', 'every alert')
     .action(async (ids: string[], options: { all?: boolean }, command: Command) => {
-      if ((options.all === true) === ids.length > 0) {
-        throw new AppError('CLI_USAGE', 'Give alert ids or --all (not both).');
-      }
-      const numbers = ids.map((id) => {
-        if (!/^\d{1,15}$/.test(id) || Number(id) < 1)
-          throw new AppError('CLI_USAGE', `${JSON.stringify(id)} is not an alert id.`);
-        return Number(id);
-      });
+      const numbers = idsOrAll(ids, options.all, 'alert id');
       const { inbox } = await context.modules(command).alerts();
-      const { unread } = options.all === true ? inbox.markAllRead() : inbox.setRead(numbers, true);
+      const { unread } = numbers === null ? inbox.markAllRead() : inbox.setRead(numbers, true);
       context.print(
-        `Marked ${options.all === true ? 'every alert' : `${numbers.length} alert(s)`} read; ${unread} unread.\n`,
+        `Marked ${numbers === null ? 'every alert' : `${numbers.length} alert(s)`} read; ${unread} unread.\n`,
       );
     });
 }

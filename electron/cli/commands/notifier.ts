@@ -3,10 +3,11 @@ import type { Command } from 'commander';
 import type { NotifierStatus, OutboxEntry, OutboxState } from '../../../shared/alerts';
 import { AppError } from '../../../shared/errors';
 import { printJson, type CliContext } from '../context';
+import { idsOrAll } from '../idArguments';
 import { readAccount, withAccountOptions, type AccountOptions } from './xmppAccountOptions';
 
 /**
- * `server notifier set|show|remove|test` and `server outbox` (DESIGN "Command line"): the
+ * `server notifier set|show|remove|test` and `server outbox [retry]` (DESIGN "Command line"): the
  * provider's XMPP account and the notifications queued for it. The notifier itself runs
  * while `serve` runs.
  */
@@ -66,7 +67,15 @@ export function registerNotifierCommands(server: Command, context: CliContext): 
       }
     });
 
-  server
+  registerOutboxCommands(server, context);
+}
+
+/**
+ * `server outbox` lists the notifications; `server outbox retry SEQ... | --all` queues
+ * failed ones again (the app's Retry calls the same service).
+ */
+function registerOutboxCommands(server: Command, context: CliContext): void {
+  const outbox = server
     .command('outbox')
     .description('queued, sent and failed XMPP notifications, newest first')
     .option('--state <state>', 'only queued, sent or failed')
@@ -92,6 +101,28 @@ export function registerNotifierCommands(server: Command, context: CliContext): 
         for (const row of rows) context.print(`${outboxLine(row)}\n`);
       },
     );
+
+  outbox
+    .command('retry')
+    .description('queue failed notifications again (the notifier sends them while `serve` runs)')
+    .argument('[seqs...]', 'outbox row numbers (as `server outbox` shows them)')
+    .option('--all', 'every failed notification')
+    .action(async (seqs: string[], options: { all?: boolean }, command: Command) => {
+      const numbers = idsOrAll(seqs, options.all, 'outbox row number');
+      const { notifier: service } = await context.modules(command).alerts();
+      const requeued = await service.retry(numbers);
+      context.print(
+        requeued.length === 0
+          ? 'No failed notification to retry.\n'
+          : `Queued ${requeued.length} notification(s) again: ${requeued.join(', ')}.\n`,
+      );
+      const left = (numbers ?? []).filter((seq) => !requeued.includes(seq));
+      if (left.length > 0) {
+        // Asked for by number and not failed (sent, queued, or no such row): say so, exit 1.
+        context.warn(`Not failed, so not retried: ${left.join(', ')}.\n`);
+        context.exitCode = 1;
+      }
+    });
 }
 
 function parseState(text: string | undefined): OutboxState | undefined {

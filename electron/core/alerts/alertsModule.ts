@@ -34,6 +34,8 @@ type AlertsCalls =
   | 'alerts.setNotifier'
   | 'alerts.removeNotifier'
   | 'alerts.testNotifier'
+  | 'alerts.outbox'
+  | 'alerts.retryOutbox'
   | 'triggers.targets'
   | 'triggers.list'
   | 'triggers.create'
@@ -82,6 +84,45 @@ function once<T>(build: () => T): { (): T; peek(): T | undefined } {
   return Object.assign(() => (built ??= { value: build() }).value, {
     peek: () => built?.value,
   });
+}
+
+/** The `alerts.*` and `triggers.*` calls, over the module's lazily built services. */
+function alertsHandlers(
+  notifier: () => NotifierService,
+  inbox: () => InboxService,
+  triggers: () => Promise<VendorTriggerService>,
+): CoreModule<AlertsServices, AlertsCalls>['handlers'] {
+  return {
+    'alerts.list': async (filter) => {
+      inbox().importSynced();
+      return inbox().repository.list(filter);
+    },
+    'alerts.setRead': async ({ ids, read }) => inbox().setRead(ids, read),
+    'alerts.markAllRead': async () => inbox().markAllRead(),
+    'alerts.listenerStatus': () => inbox().listenerStatus(),
+    'alerts.setAccount': (request) => inbox().setAccount(request),
+    'alerts.removeAccount': async () => {
+      await inbox().removeAccount();
+      return inbox().listenerStatus();
+    },
+    'alerts.notifierStatus': () => notifier().status(),
+    'alerts.setNotifier': (request) => notifier().setAccount(request),
+    'alerts.removeNotifier': async () => {
+      await notifier().removeAccount();
+      return notifier().status();
+    },
+    'alerts.testNotifier': ({ jid }) => notifier().test(jid),
+    'alerts.outbox': ({ state, limit }) =>
+      notifier().outbox({ ...(state === undefined ? {} : { state }), limit: limit ?? 100 }),
+    'alerts.retryOutbox': async ({ seqs }) => ({
+      requeued: await notifier().retry(seqs ?? null),
+    }),
+    'triggers.targets': async ({ vendor }) => (await triggers()).targets(vendor),
+    'triggers.list': async ({ vendor }) => (await (await triggers()).list(vendor)).triggers,
+    'triggers.create': async (draft) => (await triggers()).create(draft),
+    'triggers.remove': async ({ vendor, url }) => (await triggers()).remove(vendor, url),
+    'triggers.preview': async (request) => (await triggers()).preview(request),
+  };
 }
 
 /**
@@ -178,32 +219,7 @@ export function createAlertsModule(
       },
       triggers,
     },
-    handlers: {
-      'alerts.list': async (filter) => {
-        inbox().importSynced();
-        return inbox().repository.list(filter);
-      },
-      'alerts.setRead': async ({ ids, read }) => inbox().setRead(ids, read),
-      'alerts.markAllRead': async () => inbox().markAllRead(),
-      'alerts.listenerStatus': () => inbox().listenerStatus(),
-      'alerts.setAccount': (request) => inbox().setAccount(request),
-      'alerts.removeAccount': async () => {
-        await inbox().removeAccount();
-        return inbox().listenerStatus();
-      },
-      'alerts.notifierStatus': () => notifier().status(),
-      'alerts.setNotifier': (request) => notifier().setAccount(request),
-      'alerts.removeNotifier': async () => {
-        await notifier().removeAccount();
-        return notifier().status();
-      },
-      'alerts.testNotifier': ({ jid }) => notifier().test(jid),
-      'triggers.targets': async ({ vendor }) => (await triggers()).targets(vendor),
-      'triggers.list': async ({ vendor }) => (await (await triggers()).list(vendor)).triggers,
-      'triggers.create': async (draft) => (await triggers()).create(draft),
-      'triggers.remove': async ({ vendor, url }) => (await triggers()).remove(vendor, url),
-      'triggers.preview': async (request) => (await triggers()).preview(request),
-    },
+    handlers: alertsHandlers(notifier, inbox, triggers),
     async dispose() {
       disposed = true;
       unsubscribe();

@@ -3,6 +3,7 @@ import type { BundleImportRecord, BundleProgress, TrustedKeyInfo } from '../../.
 import { DEFAULT_BUNDLE_LIMITS } from '../../../shared/bundles';
 import { AppError } from '../../../shared/errors';
 import { fileSourceLabel, type FileSource } from '../../../shared/fileSource';
+import type { DataVersionWatcher } from '../dataVersionWatcher';
 import type { ApiHandlers } from '../dispatcher';
 import type { EventBus } from '../events';
 import { readFileSource, resolveCallPath } from '../fileSources';
@@ -38,9 +39,13 @@ export function createBundlesHandlers(deps: {
   importer: () => BundleImporter;
   trustStore: TrustStore;
   events: EventBus;
+  /**
+   * The watchers of other processes' changes (bundlesModule.ts): a read sets their
+   * baseline, a change of this process (announced here) is marked seen.
+   */
+  watchers?: Record<'imports' | 'keys', Pick<DataVersionWatcher, 'baseline' | 'markSeen'>>;
 }): Pick<ApiHandlers, BundlesCall> {
   const { verifier, trustStore, events } = deps;
-  const rules = () => deps.importer().rules;
   const withProgress = <T>(
     label: string,
     work: (onProgress: (p: BundleProgress) => void) => Promise<T>,
@@ -51,7 +56,15 @@ export function createBundlesHandlers(deps: {
     );
   const keyBytes = (source: FileSource) =>
     readFileSource(source, { maxBytes: KEY_FILE_MAX_BYTES, what: 'the public key' });
-  const changed = (reason: 'imported' | 'keys') => events.emit('bundles.onDidChange', { reason });
+  const changed = (reason: 'imported' | 'keys') => {
+    events.emit('bundles.onDidChange', { reason });
+    deps.watchers?.[reason === 'keys' ? 'keys' : 'imports'].markSeen();
+  };
+  /** The rules as a page reads them: from now on, another process's import fires. */
+  const rules = () => {
+    deps.watchers?.imports.baseline();
+    return deps.importer().rules;
+  };
 
   return {
     'bundles.verify': async (request) => {
@@ -88,6 +101,7 @@ export function createBundlesHandlers(deps: {
       return { ruleId, versions, imports };
     },
     'bundles.trustedKeys': async () => {
+      deps.watchers?.keys.baseline();
       const { keys, problems } = await trustStore.list();
       return { dir: trustStore.dir, keys: keys.map(keyInfo), problems };
     },

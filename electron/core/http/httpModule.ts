@@ -1,11 +1,11 @@
 import type { CtsProviderServices } from '../cts/ctsModule';
+import { watchDataVersion } from '../dataVersionWatcher';
 import type { Dispatcher } from '../dispatcher';
 import type { EventBus } from '../events';
 import type { Logger } from '../logger';
 import type { CoreModule } from '../module';
 import type { ProviderServices } from '../provider/services';
 import { createServerHost, type ServerHost } from './serverHost';
-import { watchServerStatus } from './statusWatcher';
 
 export interface HttpServices {
   host: ServerHost;
@@ -30,10 +30,11 @@ export function createHttpModule(deps: {
   const { store } = deps.provider;
   const onError = (error: unknown) =>
     deps.logger.error({ err: error }, 'watching the provider store failed');
-  const watcher = watchServerStatus({
+  // `server.onDidChangeStatus` also when another process writes the provider's data.
+  const watcher = watchDataVersion({
     dataVersion: () => store.dataVersion() ?? '',
     listeners: () => deps.events.listenerCount,
-    emitStatus: () =>
+    onChange: () =>
       host.status().then((status) => deps.events.emit('server.onDidChangeStatus', status), onError),
     onError,
   });

@@ -5,12 +5,13 @@ import type {
   AlertsPage,
   ListenerStatus,
   NotifierStatus,
+  OutboxEntry,
   TriggerDraft,
   TriggerPreview,
   TriggerTarget,
   VendorTrigger,
 } from '../../../shared/alerts';
-import type { AccountRequest, PreviewRequest } from '../../../shared/alertsApi';
+import type { AccountRequest, OutboxRequest, PreviewRequest } from '../../../shared/alertsApi';
 import type { Unsubscribe } from '../../../shared/api';
 import { callApi, toPlain, useAuditorApi } from './auditor';
 
@@ -20,7 +21,11 @@ export interface AlertsClient {
   markAllRead(): Promise<{ unread: number }>;
   listenerStatus(): Promise<ListenerStatus>;
   setAccount(request: AccountRequest): Promise<ListenerStatus>;
+  removeAccount(): Promise<ListenerStatus>;
   notifierStatus(): Promise<NotifierStatus>;
+  outbox(request: OutboxRequest): Promise<OutboxEntry[]>;
+  /** Queues failed notifications again: these rows, or every failed one without `seqs`. */
+  retryOutbox(seqs?: number[]): Promise<{ requeued: number[] }>;
   onDidReceive(listener: (event: AlertEvent) => void): Unsubscribe;
   onDidChangeUnread(listener: (count: { unread: number }) => void): Unsubscribe;
   onDidChangeListener(listener: (status: ListenerStatus) => void): Unsubscribe;
@@ -35,7 +40,11 @@ export function useAlertsApi(): AlertsClient {
     markAllRead: () => callApi(() => api.alerts.markAllRead()),
     listenerStatus: () => callApi(() => api.alerts.listenerStatus()),
     setAccount: (request) => callApi(() => api.alerts.setAccount(toPlain(request))),
+    removeAccount: () => callApi(() => api.alerts.removeAccount()),
     notifierStatus: () => callApi(() => api.alerts.notifierStatus()),
+    outbox: (request) => callApi(() => api.alerts.outbox(toPlain(request))),
+    retryOutbox: (seqs) =>
+      callApi(() => api.alerts.retryOutbox(seqs === undefined ? {} : { seqs: [...seqs] })),
     onDidReceive: (listener) => api.alerts.onDidReceive(listener),
     onDidChangeUnread: (listener) => api.alerts.onDidChangeUnread(listener),
     onDidChangeListener: (listener) => api.alerts.onDidChangeListener(listener),

@@ -67,6 +67,11 @@ export const useAlertsStore = defineStore('alerts', () => {
     listener.value = await alertsApi.setAccount(request);
   }
 
+  /** Forgets the account and its password; the listener stops, the alerts stay. */
+  async function removeAccount(): Promise<void> {
+    listener.value = await alertsApi.removeAccount();
+  }
+
   /** Only the unread count (the sidebar's badge), without loading the inbox. */
   async function loadUnread(): Promise<void> {
     try {
@@ -124,6 +129,7 @@ export const useAlertsStore = defineStore('alerts', () => {
     setRead,
     markAllRead,
     setAccount,
+    removeAccount,
     follow,
   };
 });

@@ -151,6 +151,24 @@ describe('the notifier (provider side, CTP 4.2.7.1, XEP-0198)', () => {
     expect(status.recentFailures).toHaveLength(2);
   });
 
+  it('sends a failed notification once retried, after its recipient exists', async () => {
+    const user = `late${++users}`;
+    const { core, trigger, publish, outbox } = await providerServer();
+    await trigger(`xmpp:${user}@localhost`);
+    await publish(97);
+    await expect.poll(async () => (await outbox())[0]?.state, { timeout: 10_000 }).toBe('failed');
+    const [row] = await outbox();
+    expect(row!.lastError).toMatch(/service-unavailable/);
+
+    await prosody.register(user, 'secret');
+    const recipient = await peer(user);
+    expect(await core.alerts.notifier.retry([row!.seq])).toEqual([row!.seq]);
+    const [message] = await recipient.waitForMessages(1);
+    expect(message!.attrs.id).toBe(`ctp-log-${row!.logId}`);
+    await expect.poll(async () => (await outbox())[0]?.state, { timeout: 10_000 }).toBe('sent');
+    expect((await outbox())[0]).toMatchObject({ seq: row!.seq, attempts: 1 });
+  });
+
   it('keeps the order of each trigger across a burst', async () => {
     const user = await freshUser();
     const bob = await peer(user);

@@ -155,6 +155,11 @@ export interface TestApi {
   server: ServiceDouble;
   /** The `bundles` calls other than `verify`, and `onDidChange`. */
   bundles: ServiceDouble;
+  /**
+   * The `alerts` calls and events; `list` and `setRead` answer from `alertsPage`, and
+   * `list`, `setRead`, `notifierStatus` are also recorded in `calls`.
+   */
+  alerts: ServiceDouble;
   /** What `alerts.list` answers (its items are filtered as the core would). */
   alertsPage: AlertsPage;
   /** Pushes an `alerts.onDidReceive` event (and the unread count) to every listener. */
@@ -198,8 +203,16 @@ export function createTestApi(): TestApi {
     ['onDidChange'],
   );
   bundles.handlers.previousImports = async () => [];
-  const receiveListeners = new Set<(event: AlertEvent) => void>();
-  const unreadListeners = new Set<(count: { unread: number }) => void>();
+  const alerts = createServiceDouble(
+    'alerts',
+    CALL_NAMES.filter((name) => name.startsWith('alerts.')).map((name) =>
+      name.slice('alerts.'.length),
+    ),
+    ['onDidReceive', 'onDidChangeUnread', 'onDidChangeListener', 'onDidChangeNotifier'],
+  );
+  alerts.handlers.listenerStatus = async () => listenerStatus;
+  alerts.handlers.notifierStatus = async () => sampleNotifierStatus();
+  alerts.handlers.outbox = async () => [];
   const testApi = { alertsPage: { items: [], unread: 0, total: 0 } as AlertsPage };
   const notUsed = (name: string) => async (): Promise<never> => {
     calls.push(name);
@@ -262,6 +275,7 @@ export function createTestApi(): TestApi {
     },
     vendors: vendors.api,
     alerts: {
+      ...(alerts.api as unknown as AuditorApi['alerts']),
       list: async (filter) => {
         calls.push('alerts.list');
         const page = testApi.alertsPage;
@@ -275,27 +289,10 @@ export function createTestApi(): TestApi {
         page.unread = page.items.filter((item) => !item.read).length;
         return { unread: page.unread };
       },
-      markAllRead: notUsed('alerts.markAllRead'),
-      listenerStatus: async () => listenerStatus,
-      setAccount: notUsed('alerts.setAccount'),
-      removeAccount: notUsed('alerts.removeAccount'),
       notifierStatus: async () => {
         calls.push('alerts.notifierStatus');
-        return sampleNotifierStatus();
+        return alerts.handlers.notifierStatus!() as Promise<NotifierStatus>;
       },
-      setNotifier: notUsed('alerts.setNotifier'),
-      removeNotifier: notUsed('alerts.removeNotifier'),
-      testNotifier: notUsed('alerts.testNotifier'),
-      onDidReceive: (listener) => {
-        receiveListeners.add(listener);
-        return () => receiveListeners.delete(listener);
-      },
-      onDidChangeUnread: (listener) => {
-        unreadListeners.add(listener);
-        return () => unreadListeners.delete(listener);
-      },
-      onDidChangeListener: () => () => undefined,
-      onDidChangeNotifier: () => () => undefined,
     },
     triggers: {
       targets: async () => [],
@@ -343,6 +340,7 @@ export function createTestApi(): TestApi {
     app,
     server,
     bundles,
+    alerts,
     emitStatus: (status) => statusListeners.forEach((listener) => listener(status)),
     statusListenerCount: () => statusListeners.size,
     emitProgress: (progress) => progressListeners.forEach((listener) => listener(progress)),
@@ -360,8 +358,8 @@ export function createTestApi(): TestApi {
         items: [event.alert, ...testApi.alertsPage.items],
         unread: event.unread,
       };
-      receiveListeners.forEach((listener) => listener(event));
-      unreadListeners.forEach((listener) => listener({ unread: event.unread }));
+      alerts.emit('onDidReceive', event);
+      alerts.emit('onDidChangeUnread', { unread: event.unread });
     },
   };
 }

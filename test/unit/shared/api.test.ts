@@ -68,6 +68,8 @@ describe('the contract', () => {
       'alerts.setNotifier',
       'alerts.removeNotifier',
       'alerts.testNotifier',
+      'alerts.outbox',
+      'alerts.retryOutbox',
       'triggers.targets',
       'triggers.list',
       'triggers.create',

@@ -1,6 +1,7 @@
 /**
  * The provider side of alerts as commands and calls see it: the notifier's account
- * (`server notifier set|show|remove|test`), the outbox (`server outbox`), and the notifier
+ * (`server notifier set|show|remove|test`), the outbox (`server outbox`, `server outbox
+ * retry`), and the notifier
  * itself, which runs while the embedded server listens (it needs the CtpBase it serves).
  * The XMPP code is loaded only to send: `server outbox` and `notifier show` never load it.
  */
@@ -23,6 +24,11 @@ export interface NotifierService {
   status(): Promise<NotifierStatus>;
   test(recipient: string): Promise<NotifierTestOutcome>;
   outbox(options: { state?: OutboxState; limit: number }): Promise<OutboxEntry[]>;
+  /**
+   * Queues failed notifications again (these `seqs`, or every failed one when null); a
+   * running notifier sends them on its next poll. Answers the rows queued again.
+   */
+  retry(seqs: readonly number[] | null): Promise<number[]>;
   /** Starts draining the outbox with links under `ctpBase` (the server's CtpBase). */
   start(ctpBase: string): Promise<void>;
   stop(): Promise<void>;
@@ -76,6 +82,11 @@ export function createNotifierService(deps: NotifierServiceDependencies): Notifi
       return sendTestNotification(deps, recipient);
     },
     outbox: (options) => deps.outbox.list(options),
+    async retry(seqs) {
+      const requeued = await deps.outbox.requeueFailed(seqs);
+      if (requeued.length > 0) deps.onChange?.();
+      return requeued;
+    },
     async start(ctpBase) {
       wanted = ctpBase;
       if (notifier === null) {

@@ -50,6 +50,11 @@ export interface OutboxRepository {
   releaseOwner(owner: string, reason: string): Promise<number>;
   /** The row carrying a log entry (a late refusal names the stanza, which names the entry). */
   findByLog(logId: string): Promise<{ seq: number; attempts: number } | null>;
+  /**
+   * Queues failed rows again (the operator's retry): these `seqs`, or every failed row when
+   * `seqs` is null. Answers the rows that were failed and are now queued, in `seq` order.
+   */
+  requeueFailed(seqs: readonly number[] | null): Promise<number[]>;
   /** Rows newest first, optionally of one state. */
   list(options: { state?: OutboxState; limit: number }): Promise<OutboxEntry[]>;
   summary(): Promise<OutboxSummary>;
@@ -127,6 +132,16 @@ const SQL = {
     'SELECT DISTINCT claimed_by AS owner FROM outbox WHERE claimed_by IS NOT NULL AND claimed_until_ms >= $1 AND sent_at IS NULL AND failed_at IS NULL',
   releaseOwner:
     'UPDATE outbox SET last_error = coalesce(last_error, $1), claimed_by = NULL, claimed_until_ms = NULL WHERE claimed_by = $2',
+  /**
+   * Back to queued, due at once, as a fresh delivery: `attempts` restarts at 0 (the backoff
+   * of a later `wait` starts from its base) and `sent_at` goes too (a refusal after the
+   * acknowledgement failed a sent row); `last_error` stays, the reason of the failure
+   * being retried (docs/decisions.md "Alerts").
+   */
+  requeue: (where: string) =>
+    `UPDATE outbox SET failed_at = NULL, sent_at = NULL, attempts = 0, next_attempt_ms = 0,
+       claimed_by = NULL, claimed_until_ms = NULL
+     WHERE ${STATE_FILTER.failed}${where} RETURNING seq`,
   findByLog: 'SELECT seq, attempts FROM outbox WHERE log_id = $1 ORDER BY seq DESC LIMIT 1',
   listAll: 'SELECT * FROM outbox ORDER BY seq DESC LIMIT $1',
   list: (state: OutboxState) =>
@@ -189,6 +204,16 @@ export function createOutboxRepository(store: SqlStore): OutboxRepository {
     releaseOwner: (owner, reason) => store.run(SQL.releaseOwner, [reason, owner]),
     async findByLog(logId) {
       return (await store.get<{ seq: number; attempts: number }>(SQL.findByLog, [logId])) ?? null;
+    },
+    async requeueFailed(seqs) {
+      const requeued = await store.write(async (tx) => {
+        if (seqs === null) return tx.all<{ seq: number }>(SQL.requeue(''));
+        const rows: { seq: number }[] = [];
+        for (const seq of new Set(seqs))
+          rows.push(...(await tx.all<{ seq: number }>(SQL.requeue(' AND seq = $1'), [seq])));
+        return rows;
+      }, OUTBOX_WRITE);
+      return requeued.map((row) => Number(row.seq)).sort((a, b) => a - b);
     },
     async list({ state, limit }) {
       const rows = await store.all<Row>(state === undefined ? SQL.listAll : SQL.list(state), [

@@ -2,8 +2,8 @@
  * Checks of an XMPP account as a person gives it (`server notifier set`, `alerts account
  * set`, the app's forms): a bare JID, a password, an optional service URL and CA bundle.
  */
-import { parseJid } from '../../../../shared/ctp/xmppUri';
 import { AppError } from '../../../../shared/errors';
+import { checkBareJid, checkService } from '../../../../shared/xmppAccount';
 import { checkCaPem } from '../../client/vendorService';
 
 export interface AccountInput {
@@ -25,43 +25,6 @@ export interface CheckedAccount {
 
 function invalid(message: string): AppError {
   return new AppError('ALERTS_ACCOUNT_INVALID', message);
-}
-
-/** A bare JID (`name@server`); throws ALERTS_ACCOUNT_INVALID naming the problem. */
-export function checkBareJid(text: string): string {
-  const parsed = parseJid(text);
-  if (!parsed.ok) throw invalid(`${parsed.reason}.`);
-  if (parsed.address.resource !== null) {
-    throw invalid(`Give the account's bare JID (${parsed.address.bare}), without "/resource".`);
-  }
-  return parsed.address.bare;
-}
-
-/** `xmpp://HOST[:PORT]` (STARTTLS) or `xmpps://HOST[:PORT]` (direct TLS), nothing else. */
-export function checkService(text: string): string {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw invalid(
-      `--service must be xmpp://HOST:PORT or xmpps://HOST:PORT; got ${JSON.stringify(text.slice(0, 100))}.`,
-    );
-  }
-  if (url.protocol !== 'xmpp:' && url.protocol !== 'xmpps:') {
-    throw invalid(
-      `--service must start with xmpp:// (STARTTLS) or xmpps:// (direct TLS); got ${url.protocol}.`,
-    );
-  }
-  if (
-    url.hostname === '' ||
-    (url.pathname !== '' && url.pathname !== '/') ||
-    url.search !== '' ||
-    url.hash !== '' ||
-    url.username !== ''
-  ) {
-    throw invalid('--service is only a scheme, a host and a port (xmpp://HOST:PORT).');
-  }
-  return `${url.protocol}//${url.host}`;
 }
 
 export function checkAccount(input: AccountInput): CheckedAccount {

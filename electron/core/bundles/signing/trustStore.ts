@@ -5,6 +5,7 @@
  * another process (the CLI while the app runs) counts at once.
  */
 import type { KeyObject } from 'node:crypto';
+import { readdirSync, statSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 
@@ -48,6 +49,34 @@ const MAX_KEY_FILE_BYTES = 64 * 1024;
 
 export function defaultTrustStoreDir(dataDir: string): string {
   return join(dataDir, 'trusted-keys');
+}
+
+/** The `.pem` files `version()` looks at, at most (a trust store holds a handful). */
+const MAX_VERSIONED_FILES = 1000;
+
+/**
+ * A value that moves when a key file of the folder is added, removed or rewritten, by any
+ * process (`bundle trust add` in a terminal): each `.pem` file's name, size and
+ * modification time, or `absent` without a folder. Synchronous and cheap for the watcher
+ * that polls it (dataVersionWatcher.ts).
+ */
+export function trustStoreVersion(dir: string): string {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'absent';
+    throw error;
+  }
+  const files = names.filter((name) => name.endsWith('.pem')).sort();
+  return files
+    .slice(0, MAX_VERSIONED_FILES)
+    .map((name) => {
+      const info = statSync(join(dir, name), { bigint: true, throwIfNoEntry: false });
+      return info === undefined ? `${name}:gone` : `${name}:${info.size}:${info.mtimeNs}`;
+    })
+    .join('/')
+    .concat(`/${files.length}`);
 }
 
 export function createTrustStore(options: { dir: string }): TrustStore {

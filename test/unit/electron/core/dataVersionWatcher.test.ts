@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-import { watchServerStatus } from '../../../../../electron/core/http/statusWatcher';
+import { watchDataVersion } from '../../../../electron/core/dataVersionWatcher';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -9,24 +9,25 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-function setup() {
+function setup(options: { fireOnFirstLook?: boolean } = {}) {
   const state = { version: 'v1', listeners: 1, reads: 0, failing: false };
   const emitted: string[] = [];
   const errors: unknown[] = [];
-  const watcher = watchServerStatus({
+  const watcher = watchDataVersion({
     dataVersion: () => {
       state.reads++;
       if (state.failing) throw new Error('database closed');
       return state.version;
     },
     listeners: () => state.listeners,
-    emitStatus: () => emitted.push(state.version),
+    onChange: () => emitted.push(state.version),
     onError: (error) => errors.push(error),
+    ...options,
   });
   return { state, emitted, errors, watcher };
 }
 
-describe('watchServerStatus', () => {
+describe('watchDataVersion', () => {
   it('sends the status once when someone starts listening, then only when the data moved', () => {
     const { state, emitted, watcher } = setup();
     vi.advanceTimersByTime(1000);
@@ -78,5 +79,46 @@ describe('watchServerStatus', () => {
     expect(vi.getTimerCount()).toBe(1);
     watcher.dispose();
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('told not to, takes the first look as the baseline and fires on changes only', () => {
+    const { state, emitted, watcher } = setup({ fireOnFirstLook: false });
+    vi.advanceTimersByTime(3000);
+    expect(emitted).toEqual([]);
+    state.version = 'v2';
+    vi.advanceTimersByTime(1000);
+    expect(emitted).toEqual(['v2']);
+    // A new listener after nobody listened: a new baseline, no event.
+    state.listeners = 0;
+    vi.advanceTimersByTime(1000);
+    state.version = 'v3';
+    state.listeners = 1;
+    vi.advanceTimersByTime(2000);
+    expect(emitted).toEqual(['v2']);
+    watcher.dispose();
+  });
+
+  it('does not fire for a change marked seen (made and announced by this process)', () => {
+    const { state, emitted, watcher } = setup({ fireOnFirstLook: false });
+    vi.advanceTimersByTime(1000);
+    state.version = 'mine';
+    watcher.markSeen();
+    vi.advanceTimersByTime(2000);
+    expect(emitted).toEqual([]);
+    state.version = 'theirs';
+    vi.advanceTimersByTime(1000);
+    expect(emitted).toEqual(['theirs']);
+    watcher.dispose();
+  });
+
+  it('takes a baseline when a listener reads before the first look, once', () => {
+    const { state, emitted, watcher } = setup({ fireOnFirstLook: false });
+    watcher.baseline();
+    state.version = 'v2';
+    // Another listener reading now must not hide v2 from the first one.
+    watcher.baseline();
+    vi.advanceTimersByTime(1000);
+    expect(emitted).toEqual(['v2']);
+    watcher.dispose();
   });
 });
