@@ -10,7 +10,8 @@ import { validBundle } from '../../fixtures/bundles';
 
 const tempDir = useTempDirs();
 
-// Node's module hooks see every module an ES import resolves, the CLI's chunks and packages alike.
+// Node's module hooks see every module an ES import resolves, the CLI's chunks and packages
+// alike; CommonJS modules (required, or imported) are in the require cache at exit.
 const HOOKS = `
 import { appendFileSync } from 'node:fs';
 export async function resolve(specifier, context, next) {
@@ -28,7 +29,13 @@ function packagesLoaded(args: string[]): { status: number | null; packages: Set<
   writeFileSync(hooks, HOOKS);
   writeFileSync(
     register,
-    `import { register } from 'node:module';\nregister(${JSON.stringify(`file://${hooks}`)});\n`,
+    [
+      `import { appendFileSync } from 'node:fs';`,
+      `import { createRequire, register } from 'node:module';`,
+      `register(${JSON.stringify(`file://${hooks}`)});`,
+      `const { cache } = createRequire(import.meta.url);`,
+      `process.on('exit', () => appendFileSync(process.env.LOAD_LOG, Object.keys(cache).join('\\n')));`,
+    ].join('\n'),
   );
   writeFileSync(log, '');
   const run = spawnSync(
@@ -59,6 +66,7 @@ describe('the built CLI loads only what a command needs', () => {
     const dataDir = tempDir();
     const { status, packages } = packagesLoaded(['--data-dir', dataDir, 'vendor', 'list']);
     expect(status).toBe(0);
+    expect(packages.has('better-sqlite3')).toBe(true);
     expect(HEAVY.filter((name) => packages.has(name))).toEqual([]);
   });
 
@@ -69,7 +77,9 @@ describe('the built CLI loads only what a command needs', () => {
     const { packages } = packagesLoaded(['--data-dir', tempDir(), 'verify', bundle]);
     expect(packages.has('tar')).toBe(true);
     expect(
-      ['undici', 'fastify', 'pino', 'pg', '@xmpp/client'].filter((name) => packages.has(name)),
+      ['undici', 'fastify', 'pino', 'pg', '@xmpp/client', 'better-sqlite3'].filter((name) =>
+        packages.has(name),
+      ),
     ).toEqual([]);
   });
 });
