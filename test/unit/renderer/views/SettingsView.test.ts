@@ -124,6 +124,18 @@ describe('SettingsView: the alerts account in place', () => {
     expect(section().get('[role="status"]').text()).toBe('not-authorized: wrong password');
   });
 
+  it('says where the password is kept: the keychain in the desktop app, the data folder headless', async () => {
+    const headless = await mountSettings(sampleInfo({ mode: 'headless' }), accountApi());
+    expect(headless.get('[data-testid="alerts-account"]').text()).toContain(
+      'The password is kept in secrets.json in the data folder, readable by you only.',
+    );
+    headless.unmount();
+    const desktop = await mountSettings(sampleInfo({ mode: 'desktop' }), accountApi());
+    expect(desktop.get('[data-testid="alerts-account"]').text()).toContain(
+      'The password is kept in the system keychain, never in the workspace.',
+    );
+  });
+
   it('names a bad JID or server next to its field, with the rule core applies, and sends nothing', async () => {
     const testApi = accountApi();
     const view = await mountSettings(sampleInfo(), testApi);
