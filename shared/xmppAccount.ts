@@ -22,9 +22,10 @@ export function checkBareJid(text: string): string {
 
 /**
  * `xmpp://HOST[:PORT]` (STARTTLS) or `xmpps://HOST[:PORT]` (direct TLS), nothing else;
- * `what` names the field in messages (`--service`, or the form's "The server").
+ * `what` names the field in messages (the app and the CLI alike by default; the form says
+ * "The server" beside its field).
  */
-export function checkService(text: string, what = '--service'): string {
+export function checkService(text: string, what = 'The XMPP server (--service)'): string {
   let url: URL;
   try {
     url = new URL(text);
