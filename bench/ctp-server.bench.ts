@@ -19,9 +19,8 @@ import { buildServer } from '../electron/core/http/buildServer';
 import { openDatabase } from '../electron/core/store/database';
 import { loadMigrations } from '../electron/core/store/loadMigrations';
 import { createSqliteStore } from '../electron/core/store/sqliteStore';
+import { BENCH_MEASUREMENTS, BENCH_TOKEN, benchProvider } from './benchProvider';
 import { bare, compare, CONNECTIONS, originOf, round } from './httpLoad';
-
-const TOKEN = 'bench-token-0123456789abcdef';
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'ctp-bench-'));
@@ -31,43 +30,15 @@ async function main(): Promise<void> {
       store: createSqliteStore(db),
       clock: () => new Date(),
     });
-    await services.importer.importDocument({
-      metrics: [
-        { id: 'pct', name: 'percentage', resultFormat: [{ name: 'percentage', type: 'number' }] },
-      ],
-      serviceViews: [
-        {
-          id: 'sv',
-          name: 'bench',
-          assets: [
-            {
-              id: 'a1',
-              name: 'api',
-              attributes: Array.from({ length: 500 }, (_, i) => ({
-                id: `at${i}`,
-                name: `attribute ${i}`,
-                measurements:
-                  i === 0
-                    ? [
-                        {
-                          id: 'm1',
-                          metric: 'pct',
-                          objective: { condition: 'value[0].percentage >= 99.9' },
-                          result: {
-                            value: [{ percentage: 99.95 }],
-                            updateTime: '2026-01-01T00:00:00Z',
-                          },
-                        },
-                        { id: 'm2', metric: 'pct' },
-                      ]
-                    : [],
-              })),
-            },
-          ],
-        },
-      ],
-      accounts: [{ name: 'bench', token: TOKEN, serviceViews: ['sv'] }],
-    });
+    await services.importer.importDocument(
+      benchProvider(
+        Array.from({ length: 500 }, (_, i) => ({
+          id: `at${i}`,
+          name: `attribute ${i}`,
+          measurements: i === 0 ? BENCH_MEASUREMENTS : [],
+        })),
+      ),
+    );
     const app = await buildServer({
       dispatcher: createDispatcher({} as ApiHandlers, () => false),
       events: createEventBus(() => undefined),
@@ -79,7 +50,7 @@ async function main(): Promise<void> {
     });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const origin = originOf(app);
-    const headers = { authorization: `Bearer ${TOKEN}` };
+    const headers = { authorization: `Bearer ${BENCH_TOKEN}` };
     const paths = {
       measurement: '/ctp/measurements/m1',
       page: '/ctp/assets/a1/attributes?page=0&items=500',

@@ -17,9 +17,9 @@ import { createProviderServices } from '../electron/core/provider/services';
 import { openDatabase } from '../electron/core/store/database';
 import { loadMigrations } from '../electron/core/store/loadMigrations';
 import { createSqliteStore } from '../electron/core/store/sqliteStore';
+import { BENCH_TOKEN, benchProvider } from './benchProvider';
 import { bare, compare, CONNECTIONS, originOf, round } from './httpLoad';
 
-const TOKEN = 'bench-token-0123456789abcdef';
 const FRAMEWORKS = 10;
 const CONTROLS = 200;
 const MEASUREMENTS = 2_000;
@@ -36,29 +36,15 @@ function providerDocument() {
     },
   });
   return {
-    metrics: [
-      { id: 'pct', name: 'percentage', resultFormat: [{ name: 'percentage', type: 'number' }] },
-    ],
-    serviceViews: [
-      {
-        id: 'sv',
-        name: 'bench',
-        assets: [
-          {
-            id: 'a1',
-            name: 'api',
-            attributes: Array.from({ length: 20 }, (_, a) => ({
-              id: `at${a}`,
-              name: `attribute ${a}`,
-              measurements: Array.from({ length: MEASUREMENTS / 20 }, (_, m) =>
-                measurement(a * (MEASUREMENTS / 20) + m),
-              ),
-            })),
-          },
-        ],
-      },
-    ],
-    accounts: [{ name: 'bench', token: TOKEN, serviceViews: ['sv'] }],
+    ...benchProvider(
+      Array.from({ length: 20 }, (_, a) => ({
+        id: `at${a}`,
+        name: `attribute ${a}`,
+        measurements: Array.from({ length: MEASUREMENTS / 20 }, (_, m) =>
+          measurement(a * (MEASUREMENTS / 20) + m),
+        ),
+      })),
+    ),
     compliance: {
       frameworks: Array.from({ length: FRAMEWORKS }, (_, f) => ({
         name: `Framework ${f}`,
@@ -97,7 +83,7 @@ async function main(): Promise<void> {
     });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const origin = originOf(app);
-    const headers = { authorization: `Bearer ${TOKEN}` };
+    const headers = { authorization: `Bearer ${BENCH_TOKEN}` };
     const bodies: Record<string, string> = {};
     for (const path of ['/cts', '/cts/metrics']) {
       const response = await fetch(origin + path, { headers });

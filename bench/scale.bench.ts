@@ -19,44 +19,14 @@ import { openPostgresStore } from '../electron/core/store/postgresStore';
 import { createSqliteStore } from '../electron/core/store/sqliteStore';
 import type { SqlStore } from '../electron/core/store/sqlStore';
 import { startPostgresServer, TEST_PASSWORD } from '../test/helpers/postgresServer';
+import { BENCH_MEASUREMENTS, BENCH_TOKEN, benchProvider } from './benchProvider';
 import { compare, CONNECTIONS, round } from './httpLoad';
 
-const TOKEN = 'bench-token-0123456789abcdef';
 const BIN = fileURLToPath(new URL('../bin/trust-auditor.js', import.meta.url));
 
-const DOCUMENT = {
-  metrics: [
-    { id: 'pct', name: 'percentage', resultFormat: [{ name: 'percentage', type: 'number' }] },
-  ],
-  serviceViews: [
-    {
-      id: 'sv',
-      name: 'bench',
-      assets: [
-        {
-          id: 'a1',
-          name: 'api',
-          attributes: [
-            {
-              id: 'at1',
-              name: 'availability',
-              measurements: [
-                {
-                  id: 'm1',
-                  metric: 'pct',
-                  objective: { condition: 'value[0].percentage >= 99.9' },
-                  result: { value: [{ percentage: 99.95 }], updateTime: '2026-01-01T00:00:00Z' },
-                },
-                { id: 'm2', metric: 'pct' },
-              ],
-            },
-          ],
-        },
-      ],
-    },
-  ],
-  accounts: [{ name: 'bench', token: TOKEN, serviceViews: ['sv'] }],
-};
+const DOCUMENT = benchProvider([
+  { id: 'at1', name: 'availability', measurements: BENCH_MEASUREMENTS },
+]);
 
 /** `serve` of the built CLI, quiet, rate limit off; resolves with its CTP base. */
 function serve(dataDir: string, extra: string[]): Promise<{ child: ChildProcess; base: string }> {
@@ -136,7 +106,7 @@ async function main(): Promise<void> {
       string,
       string,
     ];
-    const headers = { authorization: `Bearer ${TOKEN}` };
+    const headers = { authorization: `Bearer ${BENCH_TOKEN}` };
     const engines = await compare(pgA, onSqlite, headers);
     const instances = await compare([pgA, pgB], pgA, headers);
     for (const child of children.splice(0)) child.kill('SIGTERM');
