@@ -4,33 +4,21 @@
  * store changes in this window.
  */
 import { defineStore } from 'pinia';
-import { ref, shallowRef } from 'vue';
-
 import type { TrustStoreListing } from '../../../shared/api';
 import type { KeyInspection } from '../../../shared/bundles';
-import type { AppError } from '../../../shared/errors';
 import type { FileSource } from '../../../shared/fileSource';
-import { toAppError } from '../api/auditor';
 import { useBundlesApi } from '../api/bundles';
+import { loadedValue } from './loadedValue';
 import { sharedSubscription } from './sharedSubscription';
 
 export const useTrustStore = defineStore('trustStore', () => {
   const api = useBundlesApi();
-  const listing = shallowRef<TrustStoreListing | null>(null);
-  const loading = ref(false);
-  const error = shallowRef<AppError | null>(null);
-
-  async function load(): Promise<void> {
-    loading.value = true;
-    error.value = null;
-    try {
-      listing.value = await api.trustedKeys();
-    } catch (caught) {
-      error.value = toAppError(caught);
-    } finally {
-      loading.value = false;
-    }
-  }
+  const {
+    value: listing,
+    loading,
+    error,
+    load,
+  } = loadedValue<TrustStoreListing>(() => api.trustedKeys());
 
   /** Reads a key without trusting it (errors are thrown for the form to show). */
   function inspect(source: FileSource): Promise<KeyInspection> {
