@@ -1,4 +1,4 @@
-import { AppError } from '../../../shared/errors';
+import { AppError, errorMessage } from '../../../shared/errors';
 import { SqlConstraintError } from './sqlStore';
 
 /** Node's socket errors when PostgreSQL cannot be reached or the connection broke. */
@@ -30,7 +30,7 @@ const DRIVER_CONNECTION_FAILURE =
 export function storeErrorOf(error: unknown): unknown {
   if (error instanceof AppError || error instanceof SqlConstraintError) return error;
   const code = (error as { code?: unknown }).code;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   if (isDatabaseError(error)) {
     const sqlState = code as string;
     if (sqlState.startsWith('23')) return new SqlConstraintError(message, { cause: error });

@@ -4,6 +4,7 @@
  * store changes in this window.
  */
 import { defineStore } from 'pinia';
+
 import type { TrustStoreListing } from '../../../shared/api';
 import type { KeyInspection } from '../../../shared/bundles';
 import type { FileSource } from '../../../shared/fileSource';

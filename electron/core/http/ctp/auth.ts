@@ -1,4 +1,4 @@
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import { AppError } from '../../../../shared/errors';
 import type { Accounts, Principal } from '../../provider/accounts';
@@ -6,6 +6,8 @@ import { sharedPlugin } from '../sharedPlugin';
 import { callbackHook } from './callbackHook';
 import { challenge } from './errors';
 import { createRateLimiter } from './rateLimit';
+
+type RateLimiter = ReturnType<typeof createRateLimiter>;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -38,32 +40,50 @@ export const ctpAuth = sharedPlugin<CtpAuthOptions>(async (app, options) => {
     'onRequest',
     callbackHook((request, reply) => {
       if (request.routeOptions.config.auth === 'none') return;
-      const header = request.headers.authorization;
-      const token =
-        header?.startsWith('Bearer ') === true ? header.slice('Bearer '.length).trim() : null;
-      if (token === null) throw unauthorized(reply, header);
-      return accounts.authenticate(token).then((principal) => {
-        if (principal === null) throw unauthorized(reply, header);
-        const wait = limiter === null ? 0 : limiter.take(String(principal.accountId));
-        if (wait > 0) {
-          reply.header('retry-after', String(wait));
-          throw new AppError(
-            'SERVER_RATE_LIMITED',
-            `Too many requests for account ${principal.account}; retry in ${wait} s.`,
-          );
-        }
+      return bearerPrincipal(request, reply, {
+        authenticate: (token) => accounts.authenticate(token),
+        limiter,
+        missing: 'This CTP server needs a bearer token',
+      }).then((principal) => {
         request.principal = principal;
       });
     }),
   );
 });
 
-function unauthorized(reply: FastifyReply, header: string | undefined): AppError {
-  reply.header('www-authenticate', challenge(header !== undefined));
-  return new AppError(
-    'CTP_UNAUTHORIZED',
-    header === undefined
-      ? 'This CTP server needs a bearer token: send Authorization: Bearer <token> (CTP 6.3).'
-      : 'The bearer token is not valid.',
-  );
+/**
+ * The account a request's bearer token speaks for (CTP 6.3), within its rate limit; else
+ * 401 with the challenge, or 429 with `Retry-After`. `missing` names what wants a token.
+ */
+export async function bearerPrincipal(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  check: {
+    authenticate: (token: string) => Promise<Principal | null>;
+    limiter: RateLimiter | null;
+    missing: string;
+  },
+): Promise<Principal> {
+  const header = request.headers.authorization;
+  const token =
+    header?.startsWith('Bearer ') === true ? header.slice('Bearer '.length).trim() : null;
+  const principal = token === null ? null : await check.authenticate(token);
+  if (principal === null) {
+    reply.header('www-authenticate', challenge(header !== undefined));
+    throw new AppError(
+      'CTP_UNAUTHORIZED',
+      header === undefined
+        ? `${check.missing}: send Authorization: Bearer <token> (CTP 6.3).`
+        : 'The bearer token is not valid.',
+    );
+  }
+  const wait = check.limiter?.take(String(principal.accountId)) ?? 0;
+  if (wait > 0) {
+    reply.header('retry-after', String(wait));
+    throw new AppError(
+      'SERVER_RATE_LIMITED',
+      `Too many requests for account ${principal.account}; retry in ${wait} s.`,
+    );
+  }
+  return principal;
 }

@@ -7,7 +7,8 @@ import type { AttestationSigner } from '../../cts/attestationSigner';
 import { METRICS_CONTENT_TYPE } from '../../cts/metricsText';
 import type { ProviderTelemetry, PublishedTelemetry } from '../../cts/providerTelemetry';
 import type { Principal } from '../../provider/accounts';
-import { challenge, sendCtpError } from '../ctp/errors';
+import { bearerPrincipal } from '../ctp/auth';
+import { sendCtpError } from '../ctp/errors';
 import { callbackHook } from '../ctp/callbackHook';
 import { createRateLimiter } from '../ctp/rateLimit';
 
@@ -62,7 +63,13 @@ export async function ctsRoutes(app: FastifyInstance, options: CtsRoutesOptions)
   if (options.public !== true) {
     app.addHook(
       'onRequest',
-      callbackHook((request, reply) => authorize(request, reply, options.authenticate, limiter)),
+      callbackHook(async (request, reply) => {
+        await bearerPrincipal(request, reply, {
+          authenticate: options.authenticate,
+          limiter,
+          missing: 'The OpenCTS telemetry needs a CTP bearer token',
+        });
+      }),
     );
   }
 
@@ -137,35 +144,6 @@ export async function ctsRoutes(app: FastifyInstance, options: CtsRoutesOptions)
 }
 
 /** The CTP API's access rule (CTP 6.3): a valid bearer token of any account, rate limited. */
-async function authorize(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  authenticate: CtsRoutesOptions['authenticate'],
-  limiter: ReturnType<typeof createRateLimiter> | null,
-): Promise<void> {
-  const header = request.headers.authorization;
-  const token =
-    header?.startsWith('Bearer ') === true ? header.slice('Bearer '.length).trim() : null;
-  const principal = token === null ? null : await authenticate(token);
-  if (principal === null) {
-    reply.header('www-authenticate', challenge(header !== undefined));
-    throw new AppError(
-      'CTP_UNAUTHORIZED',
-      header === undefined
-        ? 'The OpenCTS telemetry needs a CTP bearer token: send Authorization: Bearer <token> (CTP 6.3).'
-        : 'The bearer token is not valid.',
-    );
-  }
-  const wait = limiter?.take(String(principal.accountId)) ?? 0;
-  if (wait > 0) {
-    reply.header('retry-after', String(wait));
-    throw new AppError(
-      'SERVER_RATE_LIMITED',
-      `Too many requests for account ${principal.account}; retry in ${wait} s.`,
-    );
-  }
-}
-
 function hashNames(names: readonly string[]): string {
   return createHash('sha256')
     .update([...new Set(names)].sort().join('\n'))
