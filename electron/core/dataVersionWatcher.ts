@@ -5,8 +5,8 @@ export interface DataVersionWatcherDependencies {
    */
   dataVersion: () => string;
   /**
-   * How many would receive the event (an IPC window, an SSE stream, the notifier that
-   * follows the server): 0 while nobody does.
+   * How many windows and SSE streams are open (the event bus's transportCount): 0 while
+   * none is. The app's own followers do not count: nothing is read for them.
    */
   listeners: () => number;
   /** Sends the event to them. */
@@ -40,9 +40,8 @@ export interface DataVersionWatcher {
  * connection, so a data version is polled (docs/decisions.md "The Server page's status
  * follows server.db"). Nothing is read while nobody listens; the first look after someone
  * new listens fires the event too (unless told not to), since a write may have landed
- * between their own first read and that look (the app's own listeners, such as the
- * notifier, listen all along: a new window must not depend on them). The timer never
- * keeps the process alive.
+ * between their own first read and that look (also when another window listens
+ * already). The timer never keeps the process alive.
  */
 export function watchDataVersion(deps: DataVersionWatcherDependencies): DataVersionWatcher {
   const fireOnFirstLook = deps.fireOnFirstLook !== false;

@@ -79,17 +79,20 @@ export function showAlertNotifications(deps: {
     held = 0;
     windowStart = now();
   };
-  const unsubscribe = deps.events.subscribe((message) => {
-    if (message.name !== 'alerts.onDidReceive') return;
-    const { alert } = message.payload as AlertEvent;
-    if (now() - windowStart >= BURST_WINDOW_MS && timer === null) {
-      windowStart = now();
-      show(describeAlert(alert));
-      return;
-    }
-    held++;
-    timer ??= setTimeout(flush, Math.max(0, BURST_WINDOW_MS - (now() - windowStart)));
-  });
+  const unsubscribe = deps.events.subscribe(
+    (message) => {
+      if (message.name !== 'alerts.onDidReceive') return;
+      const { alert } = message.payload as AlertEvent;
+      if (now() - windowStart >= BURST_WINDOW_MS && timer === null) {
+        windowStart = now();
+        show(describeAlert(alert));
+        return;
+      }
+      held++;
+      timer ??= setTimeout(flush, Math.max(0, BURST_WINDOW_MS - (now() - windowStart)));
+    },
+    { internal: true },
+  );
   return () => {
     unsubscribe();
     if (timer !== null) clearTimeout(timer);

@@ -191,15 +191,18 @@ export function createAlertsModule(
   );
 
   // The notifier follows the embedded server: it needs the CtpBase it serves.
-  const unsubscribe = deps.events.subscribe((message) => {
-    if (message.name !== 'server.onDidChangeStatus') return;
-    const { listening, ctpBase } = message.payload as ServerStatus;
-    const service = notifier();
-    const change = listening && ctpBase !== null ? service.start(ctpBase) : service.stop();
-    change.catch((error: unknown) =>
-      deps.log.warn({ err: String(error) }, 'the notifier could not start or stop'),
-    );
-  });
+  const unsubscribe = deps.events.subscribe(
+    (message) => {
+      if (message.name !== 'server.onDidChangeStatus') return;
+      const { listening, ctpBase } = message.payload as ServerStatus;
+      const service = notifier();
+      const change = listening && ctpBase !== null ? service.start(ctpBase) : service.stop();
+      change.catch((error: unknown) =>
+        deps.log.warn({ err: String(error) }, 'the notifier could not start or stop'),
+      );
+    },
+    { internal: true },
+  );
   if (deps.listen) {
     void inbox()
       .listener()

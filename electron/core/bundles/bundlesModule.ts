@@ -72,7 +72,7 @@ function watchOtherProcesses(
   trustStore: TrustStore,
 ) {
   const common = {
-    listeners: () => deps.events.listenerCount,
+    listeners: () => deps.events.transportCount,
     onError: (error: unknown) =>
       deps.log.warn({ err: String(error) }, 'watching the bundles for changes failed'),
     fireOnFirstLook: false,

@@ -33,7 +33,7 @@ export function createHttpModule(deps: {
   // `server.onDidChangeStatus` also when another process writes the provider's data.
   const watcher = watchDataVersion({
     dataVersion: () => store.dataVersion() ?? '',
-    listeners: () => deps.events.listenerCount,
+    listeners: () => deps.events.transportCount,
     onChange: () =>
       host.status().then((status) => deps.events.emit('server.onDidChangeStatus', status), onError),
     onError,
