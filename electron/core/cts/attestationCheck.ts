@@ -1,6 +1,6 @@
-import canonicalize from 'canonicalize';
 import { calculateJwkThumbprint, compactVerify, importJWK, type JWK } from 'jose';
 
+import { canonicalJson } from '../../../shared/canonicalJson';
 import type { AttestationCheck } from '../../../shared/cts';
 
 /** Algorithms accepted in a vendor's attestation (DESIGN "OpenCTS": ES256 or RS256; PS256 too). */
@@ -68,7 +68,7 @@ export async function checkAttestation(
   }
   const served = parseJson(input.documentText);
   const signed = Buffer.from(payload).toString('utf8');
-  if (served === undefined || canonicalize(served) !== signed) {
+  if (served === undefined || !isCanonicalTextOf(signed, served)) {
     return {
       outcome: {
         status: 'mismatch',
@@ -125,5 +125,14 @@ function parseJson(text: string): unknown {
     return JSON.parse(text) as unknown;
   } catch {
     return undefined;
+  }
+}
+
+/** Whether `signed` is the canonical text of `served`; a value JSON cannot hold never is. */
+function isCanonicalTextOf(signed: string, served: unknown): boolean {
+  try {
+    return canonicalJson(served) === signed;
+  } catch {
+    return false;
   }
 }

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import canonicalize from 'canonicalize';
-
+import { canonicalJson } from '../../../shared/canonicalJson';
 import { formatRfc3339 } from '../../../shared/ctp/time';
 import {
   CTS_EXTENSION,
@@ -219,7 +218,7 @@ function publish(body: CtsBody, text: () => string, stored: StoredTelemetry): Pu
     etag: `"${stored.digest.slice(0, 32)}-${changedAtMs.toString(36)}"`,
     changedAtMs,
     frameworkChangedAt,
-    canonical: () => (canonical ??= canonicalize(telemetry) ?? ''),
+    canonical: () => (canonical ??= canonicalJson(telemetry)),
     metrics: () => (metrics ??= metricsText(published)),
     restricted(wanted) {
       if (!wanted.every((name) => names.has(name))) return null;

@@ -70,16 +70,12 @@ describe('the built CLI loads only what a command needs', () => {
     expect(HEAVY.filter((name) => packages.has(name))).toEqual([]);
   });
 
-  it('verify loads the archive reader but no server, database driver or HTTP client', () => {
+  it('verify of a JSON bundle loads no package but the argument parser (the tar reader is ours, BSON loads with a BSON file)', () => {
     const dir = tempDir();
     const bundle = join(dir, 'bundle.tar.gz');
     writeFileSync(bundle, validBundle());
-    const { packages } = packagesLoaded(['--data-dir', tempDir(), 'verify', bundle]);
-    expect(packages.has('tar')).toBe(true);
-    expect(
-      ['undici', 'fastify', 'pino', 'pg', '@xmpp/client', 'better-sqlite3'].filter((name) =>
-        packages.has(name),
-      ),
-    ).toEqual([]);
+    const { status, packages } = packagesLoaded(['--data-dir', tempDir(), 'verify', bundle]);
+    expect(status).toBe(0);
+    expect([...packages]).toEqual(['commander']);
   });
 });

@@ -9,15 +9,10 @@ import type { BundleFinding, BundleLimits } from '../../../../shared/bundles';
 import { archiveFinding, limitFinding } from './archiveFindings';
 import { checkEntryPath, duplicateKey, looksLikeArchive } from './archivePaths';
 import type { ArchiveFile } from './readBundle';
+import { MAX_META_ENTRY_BYTES } from './tarReader';
+import type { TarFormatError, TarHeader } from './tarReader';
 
-export interface EntryHeader {
-  /** The path exactly as the archive stores it. */
-  path: string;
-  /** node-tar's type name (`File`, `Directory`, `SymbolicLink`, …). */
-  type: string;
-  size: number;
-  linkpath?: string | undefined;
-}
+export type EntryHeader = TarHeader;
 
 export type EntryDecision =
   | { action: 'stop'; finding: BundleFinding }
@@ -31,12 +26,9 @@ export interface EntryClassifier {
   /** Whether an explicit `rules/` directory entry was seen. */
   readonly hasRulesDirectory: boolean;
   classify(header: EntryHeader): EntryDecision;
-  /** An entry node-tar would not parse: an unknown type, or an oversized pax header. */
+  /** An entry the tar reader cannot read: an unknown type, or an oversized pax header. */
   ignored(header: EntryHeader, oversizedMeta: boolean): BundleFinding;
 }
-
-/** pax and GNU long-name headers are small; anything larger is refused. */
-export const MAX_META_ENTRY_BYTES = 64 * 1024;
 
 type EntryLimits = Pick<BundleLimits, 'maxEntries' | 'maxEntryBytes'>;
 
@@ -83,9 +75,9 @@ export function nestedArchiveFinding(file: ArchiveFile, rawPath: string): Bundle
   );
 }
 
-/** What node-tar's parser error means for the bundle: truncated, or damaged. */
-export function tarErrorFinding(message: string, path: string): BundleFinding {
-  return /truncated/i.test(message)
+/** What the tar reader's error means for the bundle: truncated, or damaged. */
+export function tarErrorFinding(error: TarFormatError, path: string): BundleFinding {
+  return error.truncated
     ? archiveFinding(
         'ARCHIVE_TRUNCATED',
         path,
@@ -94,7 +86,7 @@ export function tarErrorFinding(message: string, path: string): BundleFinding {
     : archiveFinding(
         'ARCHIVE_CORRUPT',
         path,
-        `The tar data is damaged (${message.replace(/^TAR_[A-Z_]+: /, '')}). Rebuild the bundle with \`bundle create\`.`,
+        `The tar data is damaged (${error.message}). Rebuild the bundle with \`bundle create\`.`,
       );
 }
 

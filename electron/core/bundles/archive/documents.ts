@@ -2,14 +2,27 @@
  * Decoding manifest and rule files (JSON or BSON) into plain JSON values. Pure.
  */
 import { isUtf8 } from 'node:buffer';
+import { createRequire } from 'node:module';
 
-import { BSON } from 'bson';
+import type * as Bson from 'bson';
+
 import { errorMessage } from '../../../../shared/errors';
 
 export type DocumentFormat = 'json' | 'bson';
 
 export type DecodeResult =
   { ok: true; value: Record<string, unknown> } | { ok: false; message: string };
+
+let bsonCodec: typeof Bson.BSON | undefined;
+
+/**
+ * The BSON codec, loaded with the first BSON document: bundles are mostly JSON, and the
+ * library is a large module that every `verify` would otherwise load (DESIGN "Command line").
+ */
+function bson(): typeof Bson.BSON {
+  bsonCodec ??= (createRequire(import.meta.url)('bson') as typeof Bson).BSON;
+  return bsonCodec;
+}
 
 /** The format a file name declares by its extension, or null. */
 export function formatOfName(name: string): DocumentFormat | null {
@@ -42,7 +55,7 @@ export function decodeDocument(bytes: Uint8Array, format: DocumentFormat): Decod
   } else {
     try {
       value = bsonToPlain(
-        BSON.deserialize(bytes, {
+        bson().deserialize(bytes, {
           validation: { utf8: true },
           promoteLongs: true,
           promoteValues: true,
@@ -63,7 +76,7 @@ export function decodeDocument(bytes: Uint8Array, format: DocumentFormat): Decod
 
 /** Encodes a plain object as BSON (used when a BSON manifest is re-signed). */
 export function encodeBson(value: Record<string, unknown>): Buffer {
-  return Buffer.from(BSON.serialize(value));
+  return Buffer.from(bson().serialize(value));
 }
 
 /** Turns deserialized BSON values into plain JSON values. */

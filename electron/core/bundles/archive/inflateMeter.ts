@@ -45,7 +45,7 @@ export function createInflateMeter(limits: BundleLimits): InflateMeter {
       );
     },
     acceptInflated(chunk, consumedBytes) {
-      // A gzip stream inside the gzip stream: node-tar would inflate it again by itself.
+      // A gzip stream inside the gzip stream: a bundle is compressed once.
       if (inflatedBytes === 0 && chunk[0] === 0x1f && chunk[1] === 0x8b) {
         return archiveFinding(
           'ARCHIVE_NESTED',

@@ -1,5 +1,5 @@
 /**
- * Between zlib and node-tar's parser (docs/decisions.md "Event loop and speed"). Inflating
+ * Between zlib and the tar reader (docs/decisions.md "Event loop and speed"). Inflating
  * runs on zlib's thread pool while this thread parses, up to INFLATE_AHEAD_BYTES ahead
  * (zlib is paused beyond that). A 1 MiB inflated chunk holds hundreds of entries, so the
  * parser takes PARSE_SLICE_BYTES at a time, with a turn of the event loop between two

@@ -10,15 +10,16 @@
  * (4) exploit the tar implementation (devices, FIFOs, damaged headers).
  *
  * Defence: nothing is ever extracted to disk. The compressed stream is inflated by zlib
- * and parsed by node-tar's streaming `Parser` in memory; every limit of
+ * and parsed by our own streaming tar reader in memory (tarReader.ts); every limit of
  * {@link BundleLimits} is checked as bytes arrive, and inflating stops at once when one
  * is crossed. Only regular files and directories at the paths a bundle may hold are
  * accepted (see archivePaths.ts); links, devices, FIFOs, unknown types, unsafe or
  * unexpected paths, duplicates (also after NFC + case folding) and nested archives make
  * the whole bundle fail. The archive must end with tar's end-of-archive marker.
  *
- * The pieces: inflateMeter.ts checks the byte streams, classifyEntry.ts each entry,
- * pacedParser.ts paces the parser; this module wires them to zlib and node-tar.
+ * The pieces: inflateMeter.ts checks the byte streams, tarReader.ts reads the tar data,
+ * classifyEntry.ts decides on each entry, pacedParser.ts paces the reader; this module
+ * wires them to zlib.
  *
  * On any problem this throws `AppError('BUNDLE_ARCHIVE_UNSAFE')` whose
  * `details.findings` lists every problem found (limit and corruption problems stop the
@@ -31,9 +32,6 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 
-import { Parser } from 'tar';
-import type { ReadEntry } from 'tar';
-
 import { DEFAULT_BUNDLE_LIMITS } from '../../../../shared/bundles';
 import type {
   BundleFinding,
@@ -42,17 +40,14 @@ import type {
 } from '../../../../shared/bundles';
 import { AppError, errorMessage } from '../../../../shared/errors';
 import { archiveFinding, limitFinding } from './archiveFindings';
-import {
-  createEntryClassifier,
-  MAX_META_ENTRY_BYTES,
-  nestedArchiveFinding,
-  tarErrorFinding,
-} from './classifyEntry';
-import type { EntryClassifier, EntryHeader } from './classifyEntry';
+import { createEntryClassifier, nestedArchiveFinding, tarErrorFinding } from './classifyEntry';
+import type { EntryClassifier } from './classifyEntry';
 import { createInflateMeter, gzipErrorFinding } from './inflateMeter';
 import type { InflateMeter } from './inflateMeter';
 import { createPacedParser } from './pacedParser';
 import type { PacedParser } from './pacedParser';
+import { createTarReader, TarFormatError } from './tarReader';
+import type { TarHeader, TarReader } from './tarReader';
 
 /** The raw file of a refused archive: its size, and SHA-256 ('' when it was too large to hash). */
 export interface RawFileFacts {
@@ -169,36 +164,31 @@ export function archiveErrorFile(error: unknown): RawFileFacts | null {
 
 /**
  * One read of one archive: the compressed source goes through the meter and the hash
- * into zlib, the inflated chunks through the meter and the paced parser into node-tar,
- * and each entry through the classifier into `files` or `refused`.
+ * into zlib, the inflated chunks through the meter and the paced parser into the tar
+ * reader, and each entry through the classifier into `files` or `refused`.
  */
 class ArchiveRead {
   private readonly meter: InflateMeter;
   private readonly entries: EntryClassifier;
   private readonly hash = createHash('sha256');
   private readonly gunzip = createGunzip({ chunkSize: INFLATE_CHUNK_BYTES });
-  private readonly parser = new Parser({
-    strict: true,
-    maxMetaEntrySize: MAX_META_ENTRY_BYTES,
-    // We inflate ourselves; the parser must never inflate a second layer on its own.
-    zstd: false,
-    brotli: false,
-    maxDecompressionRatio: 1,
-  });
+  private readonly tar: TarReader;
   private readonly paced: PacedParser;
   private readonly aborter = new AbortController();
-  /** Settles when the parser has ended or the read has failed. */
+  /** Settles when the tar reader has ended or the read has failed. */
   private readonly done: Promise<void>;
+  private parsed: () => void = () => undefined;
   private readonly files: ArchiveFile[] = [];
   /** Unsafe entries: collected while reading goes on. */
   private readonly refused: BundleFinding[] = [];
   /** The problem that stopped the read (a limit, damaged data). */
   private fatal: BundleFinding | null = null;
+  /** The kept entry whose content the tar reader reads next. */
+  private keeping: { raw: string; target: Omit<ArchiveFile, 'bytes'> } | null = null;
   /** A throw of our entry handlers or the caller's onFile, rethrown to the caller. */
   private thrown: { error: unknown } | null = null;
   /** The raw path of the entry being read, for findings about damaged data. */
   private current: string | null = null;
-  private sawEndMarker = false;
   /** Raw bytes seen, hashed while within the compressed limit. */
   private rawBytes = 0;
   private hashComplete = true;
@@ -209,10 +199,20 @@ class ArchiveRead {
   ) {
     this.meter = createInflateMeter(limits);
     this.entries = createEntryClassifier(limits);
+    this.tar = createTarReader({
+      entry: (header) => this.onEntry(header),
+      content: (bytes) => this.onContent(bytes),
+      unreadable: (header, oversizedMeta) => {
+        if (this.fatal === null) this.refused.push(this.entries.ignored(header, oversizedMeta));
+      },
+    });
     this.paced = createPacedParser({
       parser: {
-        write: (slice) => this.guard(() => this.parser.write(slice)),
-        end: () => this.guard(() => this.parser.end()),
+        write: (slice) => this.guard(() => this.tar.write(slice)),
+        end: () => {
+          this.guard(() => this.tar.end());
+          this.parsed();
+        },
       },
       inflater: this.gunzip,
       pace: options.pace,
@@ -220,7 +220,7 @@ class ArchiveRead {
     });
     this.done = new Promise<void>((resolve) => {
       this.aborter.signal.addEventListener('abort', () => resolve());
-      this.parser.on('end', () => resolve());
+      this.parsed = resolve;
     });
     this.listen();
   }
@@ -235,17 +235,6 @@ class ArchiveRead {
     this.gunzip.on('data', (chunk: Buffer) => this.onInflated(chunk));
     this.gunzip.on('error', (error: NodeJS.ErrnoException) => this.fail(gzipErrorFinding(error)));
     this.gunzip.on('end', () => this.paced.end());
-    this.parser.on('error', (error: Error) =>
-      this.fail(tarErrorFinding(error.message, this.current ?? '')),
-    );
-    this.parser.on('eof', () => {
-      this.sawEndMarker = true;
-    });
-    this.parser.on('ignoredEntry', (entry: ReadEntry) => {
-      if (this.fatal !== null) return;
-      this.refused.push(this.entries.ignored(entryHeader(entry), Boolean(entry.meta)));
-    });
-    this.parser.on('entry', (entry: ReadEntry) => this.onEntry(entry));
   }
 
   /** Stops the read at once: no more inflating, no more parsing. */
@@ -257,14 +246,18 @@ class ArchiveRead {
   }
 
   /**
-   * The parser calls our entry handlers and the caller's onFile synchronously: a throw
-   * there stops the read and is rethrown to the caller instead of escaping as an
-   * unhandled rejection.
+   * The tar reader throws on damaged data, and calls our entry handlers and the caller's
+   * onFile synchronously: a throw there stops the read and is rethrown to the caller
+   * instead of escaping as an unhandled rejection.
    */
   private guard(step: () => void): void {
     try {
       step();
     } catch (error) {
+      if (error instanceof TarFormatError) {
+        this.fail(tarErrorFinding(error, this.current ?? ''));
+        return;
+      }
       this.thrown ??= { error };
       const message = 'Reading stopped on an internal error.';
       this.fail(archiveFinding('ARCHIVE_CORRUPT', this.current ?? '', message));
@@ -332,54 +325,38 @@ class ArchiveRead {
     this.paced.push(chunk);
   }
 
-  private onEntry(entry: ReadEntry): void {
-    if (this.fatal !== null) {
-      entry.resume();
-      return;
-    }
-    const header = entryHeader(entry);
+  /** Whether the tar reader should hand over this entry's content. */
+  private onEntry(header: TarHeader): boolean {
+    if (this.fatal !== null) return false;
     this.current = header.path;
     const decision = this.entries.classify(header);
     if (decision.action === 'keep') {
-      this.collect(entry, header.path, { path: decision.path, kind: decision.kind });
-      return;
+      this.keeping = { raw: header.path, target: { path: decision.path, kind: decision.kind } };
+      return true;
     }
     if (decision.action === 'stop') this.fail(decision.finding);
     if (decision.action === 'refuse') this.refused.push(decision.finding);
-    entry.resume();
+    return false;
   }
 
-  /** Gathers a kept entry's content, then hands the file over. */
-  private collect(entry: ReadEntry, raw: string, target: Omit<ArchiveFile, 'bytes'>): void {
-    const chunks: Buffer[] = [];
-    let received = 0;
-    entry.on('data', (chunk: Buffer) => {
-      if (this.fatal !== null) return;
-      received += chunk.length;
-      if (received > this.limits.maxEntryBytes) {
-        const message = `${JSON.stringify(raw)} holds more than ${this.limits.maxEntryBytes} bytes.`;
-        return this.fail(limitFinding('ARCHIVE_LIMIT_ENTRY', message, raw));
-      }
-      chunks.push(chunk);
-    });
-    entry.on('end', () => {
-      if (this.fatal !== null) return;
-      // A small file arrives in one chunk: a view of the inflated data, no copy.
-      const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received);
-      const file: ArchiveFile = { ...target, bytes };
-      const nested = nestedArchiveFinding(file, raw);
-      if (nested !== null) {
-        this.refused.push(nested);
-        return;
-      }
-      this.files.push(file);
-      this.options.onFile?.(file);
-    });
+  /** A kept entry's content, whole: the file is handed over unless it nests an archive. */
+  private onContent(bytes: Buffer): void {
+    const { raw, target } = this.keeping!;
+    this.keeping = null;
+    if (this.fatal !== null) return;
+    const file: ArchiveFile = { ...target, bytes };
+    const nested = nestedArchiveFinding(file, raw);
+    if (nested !== null) {
+      this.refused.push(nested);
+      return;
+    }
+    this.files.push(file);
+    this.options.onFile?.(file);
   }
 
   private result(): BundleArchive {
     if (this.thrown !== null) throw this.thrown.error;
-    if (this.fatal === null && !this.sawEndMarker) {
+    if (this.fatal === null && !this.tar.sawEndMarker) {
       const message =
         'The tar data has no end-of-archive marker: the bundle is truncated or was not closed properly.';
       this.fail(archiveFinding('ARCHIVE_TRUNCATED', '', message));
@@ -404,17 +381,6 @@ function archiveError(findings: BundleFinding[], file: RawFileFacts): AppError {
     `The bundle archive was refused: ${first?.message ?? 'unknown problem'}${more}`,
     { details: { findings, file } },
   );
-}
-
-/** The header as the archive stores it (node-tar rewrites `\` on Windows). */
-function entryHeader(entry: ReadEntry): EntryHeader {
-  const headerPath = (entry.header as { path?: unknown }).path;
-  return {
-    path: typeof headerPath === 'string' && headerPath.length > 0 ? headerPath : String(entry.path),
-    type: String(entry.type),
-    size: entry.size,
-    linkpath: entry.linkpath,
-  };
 }
 
 async function* chunked(

@@ -5,8 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 
-import canonicalize from 'canonicalize';
-
+import { canonicalJson } from '../../../../shared/canonicalJson';
 import { BOOKKEEPING_FIELDS } from '../verify/ruleValidation';
 
 const BOOKKEEPING = new Set<string>(BOOKKEEPING_FIELDS);
@@ -17,11 +16,4 @@ export function ruleContentHash(rule: Record<string, unknown>): string {
     if (!BOOKKEEPING.has(key)) content[key] = value;
   }
   return `sha256:${createHash('sha256').update(canonicalJson(content), 'utf8').digest('hex')}`;
-}
-
-/** RFC 8785 text of a JSON value. */
-export function canonicalJson(value: unknown): string {
-  const text = canonicalize(value);
-  if (text === undefined) throw new Error('value cannot be canonicalized');
-  return text;
 }

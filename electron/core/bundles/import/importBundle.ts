@@ -9,8 +9,9 @@ import type {
   ImportStrategy,
 } from '../../../../shared/bundles';
 import { DEFAULT_IMPORT_STRATEGY, isImportStrategy } from '../../../../shared/bundles';
+import { canonicalJson } from '../../../../shared/canonicalJson';
 import { AppError, errorMessage } from '../../../../shared/errors';
-import { canonicalJson, ruleContentHash } from './contentHash';
+import { ruleContentHash } from './contentHash';
 import { planImport } from './importPlan';
 import type { RulesRepository } from './rulesRepository';
 import type { BundleVerification, BundleVerifier, VerifyFileOptions } from '../verify/verifyBundle';

@@ -12,10 +12,9 @@ import {
 } from 'node:crypto';
 import type { KeyObject, Verify } from 'node:crypto';
 
-import canonicalize from 'canonicalize';
-
 import { SIGNATURE_ALGORITHMS } from '../../../../shared/bundles';
 import type { BundleFinding, SignatureAlgorithm } from '../../../../shared/bundles';
+import { canonicalJson } from '../../../../shared/canonicalJson';
 import { parseZonedTimestamp } from '../verify/timestamps';
 
 /** The `signature` object of a manifest or of a detached `.sig` file. */
@@ -153,9 +152,7 @@ export function embeddedSigningInput(manifest: Record<string, unknown>): Buffer 
   for (const [key, value] of Object.entries(manifest)) {
     if (key !== 'signature') unsigned[key] = value;
   }
-  const text = canonicalize(unsigned);
-  if (text === undefined) throw new Error('manifest cannot be canonicalized');
-  return Buffer.from(text, 'utf8');
+  return Buffer.from(canonicalJson(unsigned), 'utf8');
 }
 
 const PSS_VERIFY = {

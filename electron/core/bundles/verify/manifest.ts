@@ -4,7 +4,7 @@
  * archive's files, then the decoded manifest and the rule file names.
  */
 import type { BundleFinding } from '../../../../shared/bundles';
-import { hasControlCharacter } from '../archive/archivePaths';
+import { hasControlCharacter } from '../../../../shared/argumentChecks';
 import { decodeDocument, formatOfName } from '../archive/documents';
 import type { DocumentFormat } from '../archive/documents';
 import type { ArchiveFile } from '../archive/readBundle';

@@ -1,8 +1,8 @@
 /**
  * Who examines a bundle's rule files (examineRule.ts) for the verifier: on the calling
  * thread, or on a worker thread so that hashing, decoding and validating the rules runs
- * beside the main thread's reading of the archive (node-tar's parser and the examination
- * each take about as long, and each needs a thread of its own: docs/decisions.md
+ * beside the main thread's reading of the archive (on a large bundle each needs a thread
+ * of its own: docs/decisions.md
  * "Rule files are examined on a worker thread").
  */
 import { dirname } from 'node:path';

@@ -8,6 +8,7 @@ import {
   tarErrorFinding,
 } from '../../../../../electron/core/bundles/archive/classifyEntry';
 import type { EntryHeader } from '../../../../../electron/core/bundles/archive/classifyEntry';
+import { TarFormatError } from '../../../../../electron/core/bundles/archive/tarReader';
 
 const limits = { maxEntries: 10, maxEntryBytes: 1000 };
 const file = (path: string, size = 10): EntryHeader => ({ path, type: 'File', size });
@@ -90,7 +91,7 @@ describe('classifyEntry', () => {
     });
   });
 
-  it('counts the entries node-tar ignores and says why each was refused', () => {
+  it('counts the entries the tar reader cannot read and says why each was refused', () => {
     const classifier = createEntryClassifier(limits);
     const header = { path: 'rules/ow-a.json', type: 'Z', size: 0 };
     expect(classifier.ignored(header, false).message).toMatch(/unknown tar entry type \(Z\)/);
@@ -118,12 +119,13 @@ describe('nestedArchiveFinding', () => {
 });
 
 describe('tarErrorFinding', () => {
-  it('tells a truncated tar from a damaged one, without node-tar’s code prefix', () => {
-    expect(tarErrorFinding('TAR_BAD_ARCHIVE: Truncated input', 'rules/ow-a.json')).toMatchObject({
+  it('tells a truncated tar from a damaged one', () => {
+    const truncated = new TarFormatError('Truncated input', true);
+    expect(tarErrorFinding(truncated, 'rules/ow-a.json')).toMatchObject({
       code: 'ARCHIVE_TRUNCATED',
       path: 'rules/ow-a.json',
     });
-    const damaged = tarErrorFinding('TAR_ENTRY_INVALID: checksum failure', '');
+    const damaged = tarErrorFinding(new TarFormatError('checksum failure', false), '');
     expect(damaged.code).toBe('ARCHIVE_CORRUPT');
     expect(damaged.message).toContain('(checksum failure)');
   });
