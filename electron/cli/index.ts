@@ -6,8 +6,8 @@ import { runCli } from './program';
 export async function main(argv: readonly string[]): Promise<void> {
   const context = createCliContext(
     {
-      stdout: (text) => process.stdout.write(text),
-      stderr: (text) => process.stderr.write(text),
+      stdout: pipeWriter(process.stdout),
+      stderr: pipeWriter(process.stderr),
       stderrIsTTY: process.stderr.isTTY === true,
       readStdin: (maxBytes) => readStreamBounded(process.stdin, maxBytes),
     },
@@ -16,4 +16,20 @@ export async function main(argv: readonly string[]): Promise<void> {
   const code = await runCli(argv, context);
   // Long-running commands (serve) keep the event loop alive and exit on a signal.
   process.exitCode = code;
+}
+
+/**
+ * Writes to stdout or stderr until the reader goes away (`trust-auditor verify … | head`
+ * closes the pipe): then the rest is dropped, as a command killed by SIGPIPE would drop
+ * it, and the command still ends with its own exit code instead of an EPIPE stack trace.
+ */
+function pipeWriter(stream: NodeJS.WritableStream): (text: string) => void {
+  let closed = false;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    closed = true;
+  });
+  return (text) => {
+    if (!closed) stream.write(text);
+  };
 }

@@ -1,9 +1,11 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { ROOT, runBin, startHeadlessServer, useProcesses } from '../../helpers/processes';
+import { BIN, ROOT, runBin, startHeadlessServer, useProcesses } from '../../helpers/processes';
 import { useTempDirs } from '../../helpers/tempDir';
 import { validBundle } from '../../fixtures/bundles';
 
@@ -94,6 +96,21 @@ describe('trust-auditor (the built command line)', () => {
     ]);
     expect(imported.status).toBe(0);
     expect(JSON.parse(imported.stdout)).toMatchObject({ counts: { inserted: 600 } });
+  });
+
+  it('stops writing when its reader goes away (`| head`) and ends with its own exit code', async () => {
+    const bundle = join(tempDir(), 'rules.tar.gz');
+    writeFileSync(bundle, validBundle(3));
+    const child = spawn(process.execPath, [BIN, '--data-dir', tempDir(), 'verify', bundle], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // Closed before the CLI has started: its every write to stdout meets EPIPE.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [status] = (await once(child, 'close')) as [number | null];
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
   });
 
   it('npm start falls back to headless mode when Electron is missing, and says so', async () => {
