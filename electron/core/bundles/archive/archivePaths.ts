@@ -90,32 +90,40 @@ const ASCII = /^[\x20-\x7e]*$/;
 const ARCHIVE_EXTENSIONS =
   /\.(tar|tgz|gz|tbz2?|bz2|txz|xz|tzst|zst|zstd|zip|jar|7z|rar|br|lz|lzma|lz4|z|cpio|ar|deb|rpm|iso)$/i;
 
+/** Magic bytes at the start of archives and compressed streams. */
+const ARCHIVE_MAGIC: readonly (readonly number[])[] = [
+  [0x1f, 0x8b], // gzip
+  [0x1f, 0x9d], // compress
+  [0x1f, 0xa0], // LZH
+  [0x42, 0x5a, 0x68], // bzip2 "BZh"
+  [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], // xz
+  [0x28, 0xb5, 0x2f, 0xfd], // zstd
+  [0x50, 0x4b, 0x03, 0x04], // zip
+  [0x50, 0x4b, 0x05, 0x06], // empty zip
+  [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], // 7z
+  [0x52, 0x61, 0x72, 0x21, 0x1a, 0x07], // rar
+  [0x04, 0x22, 0x4d, 0x18], // lz4
+];
+/** tar: "ustar" at offset 257. */
+const TAR_MAGIC = [0x75, 0x73, 0x74, 0x61, 0x72];
+
 /**
  * Whether an entry is itself an archive or compressed stream (a nested archive would
  * escape the limits of the outer one): by name, or by the magic bytes at its start.
  */
-export function looksLikeArchive(name: string, head: Uint8Array): boolean {
+export function looksLikeArchive(name: string, bytes: Uint8Array): boolean {
   if (ARCHIVE_EXTENSIONS.test(name)) return true;
-  const starts = (...bytes: number[]): boolean =>
-    bytes.every((byte, index) => head[index] === byte);
-  if (starts(0x1f, 0x8b)) return true; // gzip
-  if (starts(0x1f, 0x9d) || starts(0x1f, 0xa0)) return true; // compress, LZH
-  if (starts(0x42, 0x5a, 0x68)) return true; // bzip2 "BZh"
-  if (starts(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00)) return true; // xz
-  if (starts(0x28, 0xb5, 0x2f, 0xfd)) return true; // zstd
-  if (starts(0x50, 0x4b, 0x03, 0x04) || starts(0x50, 0x4b, 0x05, 0x06)) return true; // zip
-  if (starts(0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c)) return true; // 7z
-  if (starts(0x52, 0x61, 0x72, 0x21, 0x1a, 0x07)) return true; // rar
-  if (starts(0x04, 0x22, 0x4d, 0x18)) return true; // lz4
-  // tar: "ustar" at offset 257
   return (
-    head.length >= 262 &&
-    head[257] === 0x75 &&
-    head[258] === 0x73 &&
-    head[259] === 0x74 &&
-    head[260] === 0x61 &&
-    head[261] === 0x72
+    ARCHIVE_MAGIC.some((magic) => startsWith(bytes, 0, magic)) || startsWith(bytes, 257, TAR_MAGIC)
   );
+}
+
+function startsWith(bytes: Uint8Array, offset: number, magic: readonly number[]): boolean {
+  if (bytes.length < offset + magic.length) return false;
+  for (let index = 0; index < magic.length; index += 1) {
+    if (bytes[offset + index] !== magic[index]) return false;
+  }
+  return true;
 }
 
 function unsafe(message: string): PathCheck {

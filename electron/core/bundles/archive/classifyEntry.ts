@@ -67,7 +67,7 @@ export function createEntryClassifier(limits: EntryLimits): EntryClassifier {
 /** A complete kept file is refused when it is itself an archive (by name or content). */
 export function nestedArchiveFinding(file: ArchiveFile, rawPath: string): BundleFinding | null {
   const name = file.path.slice(file.path.lastIndexOf('/') + 1);
-  if (!looksLikeArchive(name, file.bytes.subarray(0, 512))) return null;
+  if (!looksLikeArchive(name, file.bytes)) return null;
   return archiveFinding(
     'ARCHIVE_NESTED',
     rawPath,
