@@ -224,6 +224,22 @@ describe('import', () => {
     expect(importer.rules.listImports()).toHaveLength(imports);
   });
 
+  it('refuses a rule with no canonical form (a lone surrogate) and writes nothing', async () => {
+    await importer.importFile(await bundle([specRule('ow-a')]));
+    const before = snapshot();
+    const imports = importer.rules.listImports().length;
+    const hostile = await bundle(
+      [specRule('ow-a', { severity: 'low' }), specRule('ow-b', { metadata: { name: 'B \ud800' } })],
+      { version: '2.0.0' },
+    );
+    await expect(importer.importFile(hostile)).rejects.toMatchObject({
+      code: 'BUNDLE_INVALID',
+      message: expect.stringMatching(/rules\/ow-b\.json cannot be stored: .*lone surrogate/),
+    });
+    expect(snapshot()).toEqual(before);
+    expect(importer.rules.listImports()).toHaveLength(imports);
+  });
+
   it('refuses unsigned bundles unless allowed, and invalid ones always', async () => {
     const unsigned = await bundle([specRule('ow-a')], { sign: false });
     await expect(importer.importFile(unsigned)).rejects.toMatchObject({

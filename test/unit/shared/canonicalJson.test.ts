@@ -2,7 +2,7 @@ import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { canonicalJson } from '../../../shared/canonicalJson';
+import { canonicalJson, MAX_NESTING } from '../../../shared/canonicalJson';
 
 describe('canonicalJson (RFC 8785)', () => {
   it('writes the example of RFC 8785 3.2.3: members sorted by UTF-16 code units', () => {
@@ -62,6 +62,45 @@ describe('canonicalJson (RFC 8785)', () => {
     expect(() => canonicalJson({ ['\udc00x']: 1 })).toThrow(/lone surrogate/);
     expect(() => canonicalJson(undefined)).toThrow(TypeError);
     expect(canonicalJson('\ud83d\ude00')).toBe('"😀"');
+  });
+
+  it('sorts names that look like array indexes as strings too', () => {
+    expect(canonicalJson({ '10': 1, '9': 2, '1a': 3, b: { '2': 0, '10': 0 } })).toBe(
+      '{"10":1,"1a":3,"9":2,"b":{"10":0,"2":0}}',
+    );
+  });
+
+  it('writes a __proto__ member only where it is an own member', () => {
+    const value = JSON.parse('[{"__proto__": {"x": 1}, "a": 1}, {"a": 2}]') as unknown;
+    expect(canonicalJson(value)).toBe('[{"__proto__":{"x":1},"a":1},{"a":2}]');
+  });
+
+  it('gives the same text for values with hundreds of distinct member names', () => {
+    const wide = Object.fromEntries(
+      Array.from({ length: 600 }, (_, index) => [`k${index}`, { [`n${index}`]: index }]),
+    );
+    expect(canonicalJson(wide)).toBe(canonicalize(wide));
+    expect(() => canonicalJson({ ...wide, bad: '\udfff' })).toThrow(/lone surrogate/);
+  });
+
+  it('sees the members of what toJSON returns', () => {
+    const value = { b: { toJSON: () => ({ z: 1, y: [2] }) }, a: 0 };
+    expect(canonicalJson(value)).toBe('{"a":0,"b":{"y":[2],"z":1}}');
+  });
+
+  it('tells an escaped backslash before "ud800" from a lone surrogate', () => {
+    expect(canonicalJson(['\\ud800', '\\\\udc00x'])).toBe(String.raw`["\\ud800","\\\\udc00x"]`);
+    expect(() => canonicalJson(['\\\ud800'])).toThrow(/lone surrogate/);
+  });
+
+  it('refuses values nested deeper than MAX_NESTING, however deep, without exhausting the stack', () => {
+    const nested = (depth: number): unknown =>
+      JSON.parse(`${'['.repeat(depth)}${']'.repeat(depth)}`);
+    expect(canonicalJson(nested(MAX_NESTING))).toBe(
+      `${'['.repeat(MAX_NESTING)}${']'.repeat(MAX_NESTING)}`,
+    );
+    expect(() => canonicalJson(nested(MAX_NESTING + 1))).toThrow(/nested more than 100 levels/);
+    expect(() => canonicalJson(nested(200_000))).toThrow(TypeError);
   });
 
   it('agrees with the reference implementation on any JSON value', () => {

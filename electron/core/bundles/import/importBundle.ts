@@ -109,15 +109,22 @@ async function prepareRules(
       });
       await new Promise((resolve) => setImmediate(resolve));
     }
-    const document = rule.load();
-    prepared.push({
-      ruleId: rule.ruleId,
-      contentHash: ruleContentHash(document),
-      document: canonicalJson(document),
-      rule: document,
-    });
+    prepared.push(prepareRule(rule.path, rule.ruleId, rule.load()));
   }
   return prepared;
+}
+
+/** A rule as stored: refused when it has no RFC 8785 form (a lone surrogate, deep nesting). */
+function prepareRule(path: string, ruleId: string, rule: Record<string, unknown>): PreparedRule {
+  try {
+    return { ruleId, contentHash: ruleContentHash(rule), document: canonicalJson(rule), rule };
+  } catch (cause) {
+    throw new AppError(
+      'BUNDLE_INVALID',
+      `The rule ${path} cannot be stored: it has no canonical JSON form (${errorMessage(cause)}).`,
+      { details: { path } },
+    );
+  }
 }
 
 export function createBundleImporter(deps: BundleImporterDeps): BundleImporter {

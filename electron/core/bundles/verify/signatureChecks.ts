@@ -7,6 +7,7 @@
 import type { KeyObject } from 'node:crypto';
 
 import type { BundleFinding, SignatureCheck } from '../../../../shared/bundles';
+import { errorMessage } from '../../../../shared/errors';
 import { decodeDocument } from '../archive/documents';
 import { MIN_KEY_BITS } from '../signing/keyId';
 import {
@@ -135,7 +136,16 @@ async function checkSignature(
     });
     return check;
   }
-  if (verifyWith(trusted.key)) return { ...check, outcome: 'valid', trusted: true };
+  let verified: boolean;
+  try {
+    verified = verifyWith(trusted.key);
+  } catch (cause) {
+    // Only the embedded signature's input can fail: a manifest with no RFC 8785 form.
+    const message = `The embedded signature cannot be checked: the manifest has no canonical JSON form (${errorMessage(cause)}).`;
+    findings.push(error('SIGNATURE_INVALID', where, message));
+    return { ...check, outcome: 'invalid', trusted: true };
+  }
+  if (verified) return { ...check, outcome: 'valid', trusted: true };
   findings.push(
     error(
       'SIGNATURE_INVALID',

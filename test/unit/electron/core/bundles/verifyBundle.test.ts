@@ -425,6 +425,33 @@ describe('verify: signatures', () => {
     expect(extraReport.verdict).toBe('invalid');
   });
 
+  it('a signed manifest with no canonical form (deep nesting, a lone surrogate) is invalid, not a crash', async () => {
+    const result = await signed('embedded');
+    const { readBundle } = await import('../../../../../electron/core/bundles/archive/readBundle');
+    const archive = await readBundle(result.bundle);
+    const manifest = JSON.parse(archive.files[0]?.bytes.toString() ?? '{}') as Record<
+      string,
+      unknown
+    >;
+    const manifestText = JSON.stringify(manifest).slice(0, -1);
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    for (const hostile of [`${manifestText},"deep":${deep}}`, `${manifestText},"x":"\\ud800"}`]) {
+      const report = await verify(
+        tarGz([
+          { path: 'manifest.json', body: hostile },
+          ...archive.files.slice(1).map((file) => ({ path: file.path, body: file.bytes })),
+        ]),
+      );
+      expect(report.verdict).toBe('invalid');
+      expect(report.findings).toContainEqual(
+        expect.objectContaining({
+          code: 'SIGNATURE_INVALID',
+          message: expect.stringMatching(/no canonical JSON form/),
+        }),
+      );
+    }
+  });
+
   it('a signed manifest without a rules list is refused (no full coverage)', async () => {
     const result = await signed('embedded');
     const { readBundle } = await import('../../../../../electron/core/bundles/archive/readBundle');
