@@ -118,7 +118,7 @@ async function main(): Promise<void> {
         clock: () => new Date(),
         repository: createRulesRepository(db),
       });
-      const verification = await verifier.verifyFile(bundlePath);
+      const verification = await verifier.verifyFile(bundlePath, { keepContent: true });
       const started = performance.now();
       const result = await importer.importVerified(verification);
       importRuns.push(performance.now() - started);

@@ -177,6 +177,7 @@ async function importRequest(
   const verification = await verifier.verify(await uploadedBundle(source), {
     lenient: request.lenient,
     onProgress,
+    keepContent: true,
   });
   return importer.importVerified(verification, options);
 }

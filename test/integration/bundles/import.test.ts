@@ -240,6 +240,14 @@ describe('import', () => {
     expect(importer.rules.listImports()).toHaveLength(imports);
   });
 
+  it('refuses to import a verification that kept no rule content', async () => {
+    const verification = await verifier.verifyFile(await bundle([specRule('ow-a')]));
+    await expect(importer.importVerified(verification)).rejects.toMatchObject({
+      code: 'BUNDLE_IMPORT_FAILED',
+    });
+    expect(importer.rules.listImports()).toEqual([]);
+  });
+
   it('refuses unsigned bundles unless allowed, and invalid ones always', async () => {
     const unsigned = await bundle([specRule('ow-a')], { sign: false });
     await expect(importer.importFile(unsigned)).rejects.toMatchObject({

@@ -29,7 +29,10 @@ export interface ImportOptions {
 export interface BundleImporter {
   /** Verifies the bundle, then imports it if the verdict allows (one transaction). */
   importFile(path: string, options?: ImportOptions): Promise<BundleImportResult>;
-  /** Imports a verification made before (the benchmark times the import alone). */
+  /**
+   * Imports a verification made before with `keepContent` (the app's uploads; the
+   * benchmark times the import alone).
+   */
   importVerified(
     verification: BundleVerification,
     options?: ImportOptions,
@@ -108,6 +111,11 @@ async function prepareRules(
         current: rule.ruleId,
       });
       await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (rule.load === null) {
+      throw new AppError('BUNDLE_IMPORT_FAILED', 'The verification kept no rule content.', {
+        expected: false,
+      });
     }
     prepared.push(prepareRule(rule.path, rule.ruleId, rule.load()));
   }
@@ -226,6 +234,7 @@ export function createBundleImporter(deps: BundleImporterDeps): BundleImporter {
         lenient: options.lenient,
         onProgress: options.onProgress,
         detachedSignature: options.detachedSignature,
+        keepContent: true,
       });
       return importVerified(verification, options);
     },

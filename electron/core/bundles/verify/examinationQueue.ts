@@ -1,7 +1,8 @@
 /**
  * Feeds one verification's rule files to a {@link RuleExaminer} in batches as the archive
  * is read, so that they are examined while the rest inflates (and, with a worker, while
- * the reading thread parses), and gives the examinations back in file order.
+ * the reading thread parses), and gives the examinations back in file order. A file's
+ * bytes are let go once its batch is examined unless the queue keeps them for an import.
  */
 import type { RuleExamination } from './examineRule';
 import type { ArchiveFile } from '../archive/readBundle';
@@ -16,7 +17,9 @@ const BATCH_BYTES = 256 * 1024;
 const AHEAD_BYTES = 8 * 1024 * 1024;
 
 export interface ExaminedFile {
-  file: ArchiveFile;
+  path: string;
+  /** The file's bytes when the queue keeps them (`keepContent`), else null. */
+  content: Buffer | null;
   examination: RuleExamination;
 }
 
@@ -32,8 +35,12 @@ export interface ExaminationQueue {
 
 type Settled = { ok: true; value: RuleExamination[] } | { ok: false; error: unknown };
 
-export function createExaminationQueue(examiner: RuleExaminer, lenient: boolean): ExaminationQueue {
-  const files: ArchiveFile[] = [];
+export function createExaminationQueue(
+  examiner: RuleExaminer,
+  options: { lenient: boolean; keepContent: boolean },
+): ExaminationQueue {
+  const { lenient, keepContent } = options;
+  const files: Array<Omit<ExaminedFile, 'examination'>> = [];
   const batches: Promise<Settled>[] = [];
   let batch: ArchiveFile[] = [];
   let batchBytes = 0;
@@ -65,7 +72,7 @@ export function createExaminationQueue(examiner: RuleExaminer, lenient: boolean)
 
   return {
     add(file) {
-      files.push(file);
+      files.push({ path: file.path, content: keepContent ? file.bytes : null });
       batch.push(file);
       batchBytes += file.bytes.length;
       if (batchBytes >= BATCH_BYTES) flush();
@@ -86,7 +93,7 @@ export function createExaminationQueue(examiner: RuleExaminer, lenient: boolean)
         if (!settled.ok) throw settled.error;
         for (const examination of settled.value) {
           const file = files[examined.length];
-          if (file !== undefined) examined.push({ file, examination });
+          if (file !== undefined) examined.push({ ...file, examination });
         }
       }
       return examined;

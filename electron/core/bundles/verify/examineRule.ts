@@ -10,7 +10,6 @@ import { decodeDocument, formatOfName } from '../archive/documents';
 import type { DocumentFormat } from '../archive/documents';
 import { mapLegacyRule } from './lenientMapping';
 import type { LenientMappingId } from './lenientMapping';
-import type { ArchiveFile } from '../archive/readBundle';
 import { validateRule } from './ruleValidation';
 
 /** What examining one file found (structured-clonable: no parsed rule, no functions). */
@@ -43,10 +42,11 @@ export interface VerifiedRule {
   fileHash: string;
   /**
    * The rule as imported (after the lenient mapping when it was asked for), decoded again
-   * from the file: verification keeps the bytes, not 2,000 parsed rules that the garbage
-   * collector would copy around while nothing needs them (bench/bundles.bench.ts).
+   * from the file: a verification for an import keeps the bytes, not 2,000 parsed rules
+   * that the garbage collector would copy around while nothing needs them
+   * (bench/bundles.bench.ts). Null when the verification kept no content (`keepContent`).
    */
-  load(): Record<string, unknown>;
+  load: (() => Record<string, unknown>) | null;
   ruleId: string | null;
   /** True when the rule has no error finding. */
   valid: boolean;
@@ -135,19 +135,26 @@ function validWhenMapped(rule: Record<string, unknown>, path: string, stem: stri
   );
 }
 
-/** The importer's view of an examined rule file; null when it is not a rule file. */
+/**
+ * The importer's view of an examined rule file (its bytes if kept); null when it is not
+ * a rule file.
+ */
 export function verifiedRule(
-  file: ArchiveFile,
+  path: string,
+  content: Buffer | null,
   examination: RuleExamination,
   lenient: boolean,
 ): VerifiedRule | null {
   const format = examination.format;
   if (format === null) return null;
   return {
-    path: file.path,
+    path,
     format,
     fileHash: examination.fileHash,
-    load: () => (examination.decoded ? loadRule(file, format, lenient) : {}),
+    load:
+      content === null
+        ? null
+        : () => (examination.decoded ? loadRule(content, format, lenient) : {}),
     ruleId: examination.ruleId,
     valid: examination.valid,
     lenientMappings: examination.lenientMappings,
@@ -156,11 +163,11 @@ export function verifiedRule(
 
 /** The rule of a file that examined without a parse error. */
 function loadRule(
-  file: ArchiveFile,
+  content: Buffer,
   format: DocumentFormat,
   lenient: boolean,
 ): Record<string, unknown> {
-  const decoded = decodeDocument(file.bytes, format);
+  const decoded = decodeDocument(content, format);
   if (!decoded.ok) return {};
   return lenient ? mapLegacyRule(decoded.value).rule : decoded.value;
 }

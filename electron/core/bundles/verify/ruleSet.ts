@@ -23,10 +23,10 @@ export interface RuleSet {
 export function collectRules(examined: readonly ExaminedFile[], lenient: boolean): RuleSet {
   const set: RuleSet = { rules: [], findings: [], lenientMappings: {}, lenientFixes: new Set() };
   const byRuleId = new Map<string, string>();
-  for (const { file, examination } of examined) {
+  for (const { path, content, examination } of examined) {
     set.findings.push(...examination.findings);
     if (examination.lenientWouldFix) set.lenientFixes.add(examination.path);
-    const rule = verifiedRule(file, examination, lenient);
+    const rule = verifiedRule(path, content, examination, lenient);
     if (rule === null) continue;
     for (const id of new Set(rule.lenientMappings)) {
       set.lenientMappings[id] = (set.lenientMappings[id] ?? 0) + 1;

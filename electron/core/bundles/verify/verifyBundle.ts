@@ -59,6 +59,12 @@ export interface VerifyOptions {
   detachedSignature?: Buffer | null | undefined;
   /** Map the legacy rule shapes before validating (see lenientMapping.ts). */
   lenient?: boolean | undefined;
+  /**
+   * Keep each rule file's bytes, for the importer's `rules[].load()`. Off (the default), a
+   * rule file's bytes are let go once it is examined: a report needs only what the
+   * examination found, and the inflated archive is not held to the end.
+   */
+  keepContent?: boolean | undefined;
   onProgress?: BundleProgressListener | undefined;
 }
 
@@ -137,7 +143,8 @@ async function verifyBundle(
   const lenient = options.lenient === true;
   // Parsed first so that the raw bytes stream through its hash.
   const opened = openDetachedSignature(options.detachedSignature);
-  const examining = createExaminationQueue(deps.examiner, lenient);
+  const keepContent = options.keepContent === true;
+  const examining = createExaminationQueue(deps.examiner, { lenient, keepContent });
   let archive: BundleArchive;
   try {
     archive = await read(readOptions(deps, examining, opened.detached, options.onProgress));
@@ -145,10 +152,9 @@ async function verifyBundle(
     await examining.abandon();
     return refusedVerification(error, opened, started);
   }
-  const ruleSet = collectRules(await examining.finish(), lenient);
-  const ruleFilePaths = archive.files
-    .filter((file) => file.kind === 'rule-file')
-    .map((file) => file.path);
+  const examined = await examining.finish();
+  const ruleSet = collectRules(examined, lenient);
+  const ruleFilePaths = examined.map((file) => file.path);
   options.onProgress?.({
     phase: 'validate',
     done: ruleFilePaths.length,
@@ -196,10 +202,12 @@ function readOptions(
 ): ReadBundleOptions {
   return {
     limits: deps.limits,
-    // Rule files are examined as the archive is read (examinationQueue.ts).
+    // Rule files are examined as the archive is read, and kept by the queue if at all
+    // (examinationQueue.ts).
     onFile: (file) => {
       if (file.kind === 'rule-file') examining.add(file);
     },
+    keep: (file) => file.kind !== 'rule-file',
     onRawChunk: detached ? (chunk) => detached.stream.update(chunk) : undefined,
     onProgress,
     pace: examining.pace,

@@ -43,14 +43,14 @@ function heldExaminer() {
 describe('examinationQueue', () => {
   it('hands files over in batches of about 256 KiB and gives them back in order', async () => {
     const { examiner, batches } = heldExaminer();
-    const queue = createExaminationQueue(examiner, false);
+    const queue = createExaminationQueue(examiner, { lenient: false, keepContent: false });
     for (let index = 0; index < 10; index += 1) queue.add(file(index, 100 * KIB));
     expect(batches.map((batch) => batch.files.length)).toEqual([3, 3, 3]);
     const finished = queue.finish();
     expect(batches.map((batch) => batch.files.length)).toEqual([3, 3, 3, 1]);
     for (const batch of [...batches].reverse()) batch.settle();
     const examined = await finished;
-    expect(examined.map(({ file: item, examination: result }) => [item.path, result.path])).toEqual(
+    expect(examined.map(({ path, examination: result }) => [path, result.path])).toEqual(
       Array.from({ length: 10 }, (_, index) => [
         `rules/ow-${index}.json`,
         `rules/ow-${index}.json`,
@@ -58,9 +58,22 @@ describe('examinationQueue', () => {
     );
   });
 
+  it('keeps the bytes of each file only when asked to (for an import)', async () => {
+    for (const keepContent of [false, true]) {
+      const { examiner, batches } = heldExaminer();
+      const queue = createExaminationQueue(examiner, { lenient: false, keepContent });
+      const added = file(0, KIB);
+      queue.add(added);
+      const finished = queue.finish();
+      for (const batch of batches) batch.settle();
+      const [examined] = await finished;
+      expect(examined?.content).toBe(keepContent ? added.bytes : null);
+    }
+  });
+
   it('paces the read while more than 8 MiB wait, until the examiner catches up', async () => {
     const { examiner, batches } = heldExaminer();
-    const queue = createExaminationQueue(examiner, false);
+    const queue = createExaminationQueue(examiner, { lenient: false, keepContent: false });
     for (let index = 0; index < 32; index += 1) queue.add(file(index, 256 * KIB));
     expect(queue.pace()).toBeUndefined();
     queue.add(file(32, 256 * KIB));
@@ -73,7 +86,7 @@ describe('examinationQueue', () => {
 
   it("fails with the examiner's first error, and abandons whatever the outcomes", async () => {
     const { examiner, batches } = heldExaminer();
-    const queue = createExaminationQueue(examiner, false);
+    const queue = createExaminationQueue(examiner, { lenient: false, keepContent: false });
     queue.add(file(0, 256 * KIB));
     queue.add(file(1, 256 * KIB));
     batches[1]?.settle(new Error('second'));

@@ -77,6 +77,16 @@ describe('readBundle', () => {
     expect(calls).toBe(5);
   });
 
+  it('keeps only the files `keep` asks for, after onFile has seen every one', async () => {
+    const seen: string[] = [];
+    const archive = await readBundle(validBundle(3), {
+      onFile: (file) => seen.push(file.path),
+      keep: (file) => file.kind !== 'rule-file',
+    });
+    expect(seen).toHaveLength(4);
+    expect(archive.files.map((file) => file.path)).toEqual(['manifest.json']);
+  });
+
   it.each([
     ['symbolic link', { path: 'rules/ow-a.json', type: 'SymbolicLink', linkpath: '/etc/passwd' }],
     ['hard link', { path: 'rules/ow-a.json', type: 'Link', linkpath: 'manifest.json' }],

@@ -54,6 +54,18 @@ function bundleOf(
 }
 
 describe('verify: structure', () => {
+  it('keeps rule content for an import only when asked to', async () => {
+    const verifier = createBundleVerifier({ trustStore, clock });
+    const plain = await verifier.verify(validBundle(2));
+    expect(plain.rules.map((rule) => rule.load)).toEqual([null, null]);
+    const forImport = await verifier.verify(validBundle(2), { keepContent: true });
+    expect(forImport.rules.map((rule) => rule.load?.().rule_id)).toEqual([
+      'ow-rule_0',
+      'ow-rule_1',
+    ]);
+    expect(forImport.report).toEqual({ ...plain.report, durationMs: forImport.report.durationMs });
+  });
+
   it('a valid unsigned bundle is valid-unsigned, and passes unless a signature is required', async () => {
     const report = await verify(validBundle(3));
     expect(report.verdict).toBe('valid-unsigned');

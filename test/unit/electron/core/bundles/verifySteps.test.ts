@@ -33,7 +33,11 @@ const ruleFile = (path: string, value: unknown): ArchiveFile => ({
   bytes: Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)),
 });
 const examined = (files: ArchiveFile[], lenient = false) =>
-  files.map((file) => ({ file, examination: examineRuleBytes(file.path, file.bytes, lenient) }));
+  files.map((file) => ({
+    path: file.path,
+    content: file.bytes,
+    examination: examineRuleBytes(file.path, file.bytes, lenient),
+  }));
 const codes = (findings: { code: string }[]): string[] => findings.map((finding) => finding.code);
 
 describe('readManifest', () => {
