@@ -189,15 +189,21 @@ function openCliModules(
       return use('alerts', module);
     }),
     async bundles(options = {}) {
-      const { createBundlesModule } = await import('../core/bundles/bundlesModule');
-      const { defaultTrustStoreDir } = await import('../core/bundles/signing/trustStore');
-      const opened = await databases();
+      // Loaded side by side: `verify` waits for nothing else before it starts reading.
+      const [{ createBundlesModule }, { defaultTrustStoreDir }, opened, events] = await Promise.all(
+        [
+          import('../core/bundles/bundlesModule'),
+          import('../core/bundles/signing/trustStore'),
+          databases(),
+          silentEvents(),
+        ],
+      );
       const module = createBundlesModule({
         db: opened.auditor,
         trustStoreDir: options.keysDir ?? defaultTrustStoreDir(dataDir),
         clock,
         // Nobody listens to a command's events: its watchers never look, nor log.
-        events: await silentEvents(),
+        events,
         log: { warn: () => undefined },
       });
       return use('bundles', module);
