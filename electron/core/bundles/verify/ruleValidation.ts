@@ -232,8 +232,10 @@ function checkFramework(key: string, value: unknown, add: AddFinding): void {
     return;
   }
   const hasSpecShape = 'controls' in value || 'applicable' in value;
-  const nested = Object.entries(value).filter(([, inner]) => Array.isArray(inner));
-  if (!hasSpecShape && nested.length > 0) {
+  const nested = hasSpecShape
+    ? []
+    : Object.entries(value).filter(([, inner]) => Array.isArray(inner));
+  if (nested.length > 0) {
     add(
       'RULE_FRAMEWORK_SHAPE',
       'error',
@@ -284,7 +286,10 @@ function checkFramework(key: string, value: unknown, add: AddFinding): void {
 }
 
 function reportDuplicates(list: unknown[], pointer: string, add: AddFinding): void {
-  const seen = new Set<unknown>();
+  // Most lists have no duplicate, which one pass of the Set constructor tells.
+  const seen = new Set<unknown>(list);
+  if (seen.size === list.length) return;
+  seen.clear();
   const duplicates = new Set<unknown>();
   for (const item of list) {
     if (seen.has(item)) duplicates.add(item);
