@@ -7,6 +7,7 @@ import { BSON } from 'bson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { BundleReport } from '../../../../../shared/bundles';
+import { readBundle } from '../../../../../electron/core/bundles/archive/readBundle';
 import { signBundle } from '../../../../../electron/core/bundles/signing/signBundle';
 import { createTrustStore } from '../../../../../electron/core/bundles/signing/trustStore';
 import type { TrustStore } from '../../../../../electron/core/bundles/signing/trustStore';
@@ -362,6 +363,20 @@ describe('verify: signatures', () => {
       clock,
     });
 
+  /** A bundle signed with its manifest embedded, taken apart: manifest and rules, parsed. */
+  const signedParts = async () => {
+    const result = await signed('embedded');
+    const archive = await readBundle(result.bundle);
+    const [manifestFile, ...ruleFiles] = archive.files;
+    const parse = (bytes: Buffer | undefined) =>
+      JSON.parse(bytes?.toString() ?? '{}') as Record<string, unknown>;
+    return {
+      manifest: parse(manifestFile?.bytes),
+      rules: ruleFiles.map((file) => parse(file.bytes)),
+      ruleFiles,
+    };
+  };
+
   it.each(['SHA256', 'SHA384', 'SHA512'] as const)(
     'embedded %s verifies with a trusted key',
     async (algorithm) => {
@@ -410,16 +425,7 @@ describe('verify: signatures', () => {
   });
 
   it('a changed rule breaks the hash; a changed manifest breaks the signature', async () => {
-    const result = await signed('embedded');
-    const { readBundle } = await import('../../../../../electron/core/bundles/archive/readBundle');
-    const archive = await readBundle(result.bundle);
-    const manifest = JSON.parse(archive.files[0]?.bytes.toString() ?? '{}') as Record<
-      string,
-      unknown
-    >;
-    const rules = archive.files
-      .slice(1)
-      .map((file) => JSON.parse(file.bytes.toString()) as Record<string, unknown>);
+    const { manifest, rules } = await signedParts();
 
     const changedRule = bundleOf(manifest, [{ ...rules[0], severity: 'low' }, ...rules.slice(1)]);
     const ruleReport = await verify(changedRule);
@@ -438,20 +444,14 @@ describe('verify: signatures', () => {
   });
 
   it('a signed manifest with no canonical form (deep nesting, a lone surrogate) is invalid, not a crash', async () => {
-    const result = await signed('embedded');
-    const { readBundle } = await import('../../../../../electron/core/bundles/archive/readBundle');
-    const archive = await readBundle(result.bundle);
-    const manifest = JSON.parse(archive.files[0]?.bytes.toString() ?? '{}') as Record<
-      string,
-      unknown
-    >;
+    const { manifest, ruleFiles } = await signedParts();
     const manifestText = JSON.stringify(manifest).slice(0, -1);
     const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
     for (const hostile of [`${manifestText},"deep":${deep}}`, `${manifestText},"x":"\\ud800"}`]) {
       const report = await verify(
         tarGz([
           { path: 'manifest.json', body: hostile },
-          ...archive.files.slice(1).map((file) => ({ path: file.path, body: file.bytes })),
+          ...ruleFiles.map((file) => ({ path: file.path, body: file.bytes })),
         ]),
       );
       expect(report.verdict).toBe('invalid');
@@ -465,17 +465,8 @@ describe('verify: signatures', () => {
   });
 
   it('a signed manifest without a rules list is refused (no full coverage)', async () => {
-    const result = await signed('embedded');
-    const { readBundle } = await import('../../../../../electron/core/bundles/archive/readBundle');
-    const archive = await readBundle(result.bundle);
-    const manifest = JSON.parse(archive.files[0]?.bytes.toString() ?? '{}') as Record<
-      string,
-      unknown
-    >;
+    const { manifest, rules } = await signedParts();
     delete manifest.rules;
-    const rules = archive.files
-      .slice(1)
-      .map((file) => JSON.parse(file.bytes.toString()) as Record<string, unknown>);
     expect(codes(await verify(bundleOf(manifest, rules)))).toContain('SIGNATURE_COVERAGE');
   });
 
@@ -488,17 +479,8 @@ describe('verify: signatures', () => {
     ['signed_at in the future', { signed_at: '2025-10-23T12:06:00Z' }, 'SIGNATURE_SIGNED_AT'],
     ['short signature (weak key)', { signature: 'ab'.repeat(128) }, 'SIGNATURE_KEY_WEAK'],
   ])('a signature with %s is invalid', async (_name, change, code) => {
-    const result = await signed('embedded');
-    const { readBundle } = await import('../../../../../electron/core/bundles/archive/readBundle');
-    const archive = await readBundle(result.bundle);
-    const manifest = JSON.parse(archive.files[0]?.bytes.toString() ?? '{}') as Record<
-      string,
-      unknown
-    >;
+    const { manifest, rules } = await signedParts();
     manifest.signature = { ...(manifest.signature as object), ...change };
-    const rules = archive.files
-      .slice(1)
-      .map((file) => JSON.parse(file.bytes.toString()) as Record<string, unknown>);
     const report = await verify(bundleOf(manifest, rules));
     expect(report.verdict).toBe('invalid');
     expect(codes(report)).toContain(code);
