@@ -6,12 +6,16 @@
  * (a devDependency, present wherever the sources run).
  */
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import type { WorkerOptions } from 'node:worker_threads';
+import type * as WorkerThreads from 'node:worker_threads';
+import type { Worker, WorkerOptions } from 'node:worker_threads';
 
 export function startModuleWorker(dir: string, name: string, options: WorkerOptions = {}): Worker {
+  // Loaded with the first worker: a command that starts none (a `verify` of a bundle too
+  // small to gain from one) does not load Node's worker machinery.
+  const { Worker } = createRequire(import.meta.url)('node:worker_threads') as typeof WorkerThreads;
   // Packaged, the worker and what it imports are unpacked beside app.asar
   // (electron-builder.yml asarUnpack): run that copy from disk.
   const unpacked = join(unpackedDir(dir), `${name}.js`);
