@@ -96,20 +96,20 @@ function checkHeader(
   entryCount: number,
   limits: EntryLimits,
 ): EntryDecision | null {
-  const path = JSON.stringify(header.path);
+  const path = (): string => JSON.stringify(header.path);
   if (entryCount > limits.maxEntries) {
     const message = `The bundle has more than ${limits.maxEntries} entries; reading stopped there.`;
     return { action: 'stop', finding: limitFinding('ARCHIVE_LIMIT_ENTRIES', message) };
   }
   if (header.size > limits.maxEntryBytes) {
-    const message = `${path} is ${header.size} bytes; one entry may hold at most ${limits.maxEntryBytes} bytes.`;
+    const message = `${path()} is ${header.size} bytes; one entry may hold at most ${limits.maxEntryBytes} bytes.`;
     return { action: 'stop', finding: limitFinding('ARCHIVE_LIMIT_ENTRY', message, header.path) };
   }
   if (header.type === 'Directory' || header.type === 'File' || header.type === 'OldFile') {
     return null;
   }
   const target = header.linkpath ? ` → ${JSON.stringify(header.linkpath)}` : '';
-  const message = `${path} is a ${describeType(header.type)}${target}; a bundle may hold only regular files and directories.`;
+  const message = `${path()} is a ${describeType(header.type)}${target}; a bundle may hold only regular files and directories.`;
   return { action: 'refuse', finding: archiveFinding('ARCHIVE_ENTRY_TYPE', header.path, message) };
 }
 

@@ -15,6 +15,7 @@
 export const MAX_META_ENTRY_BYTES = 64 * 1024;
 
 const BLOCK = 512;
+const POSIX_MAGIC = Buffer.from('ustar\0', 'latin1');
 
 /** One entry's header, after its pax or GNU long-name headers were applied. */
 export interface TarHeader {
@@ -312,7 +313,7 @@ function flagName(flag: string): string {
 function headerPath(block: Buffer): string {
   const name = readText(block, 0, 100);
   // "ustar\0" is POSIX (with a prefix field); GNU's "ustar  \0" uses those bytes otherwise.
-  const posix = block.toString('latin1', 257, 263) === 'ustar\0';
+  const posix = block.compare(POSIX_MAGIC, 0, POSIX_MAGIC.length, 257, 263) === 0;
   const prefix = posix ? readText(block, 345, 155) : '';
   return prefix === '' ? name : `${prefix}/${name}`;
 }
