@@ -8,6 +8,10 @@ ALTER TABLE outbox DROP CONSTRAINT outbox_payload_check;
 ALTER TABLE outbox ADD CONSTRAINT outbox_payload_check
   CHECK (payload IS NULL OR CAST(payload AS json) IS NOT NULL);
 DROP INDEX outbox_unsent;
+-- Every alert wrote an entry in this index too. Its readers (the console's alerts of a
+-- measurement, the deletion of a measurement's logs) find the logs through their service
+-- views (logs_service_view_time) and the triggers' ids, as in server.db, which never had it.
+DROP INDEX logs_trigger;
 
 CREATE FUNCTION keep_queued_notification() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
