@@ -3,8 +3,9 @@
  * `serve` processes of the built CLI, one on PostgreSQL against one on SQLite, and two on
  * one PostgreSQL against one (the connections shared between them), in alternating rounds
  * (httpLoad.ts); and publishing one result to a measurement with 1,000 triggers on each
- * store, the stores taking turns (goal: PostgreSQL <= 2x SQLite). PostgreSQL is Debian's, a throwaway cluster on
- * 127.0.0.1 (test/helpers/postgresServer.ts), fsync off as in the tests.
+ * store, the stores taking turns (goal: PostgreSQL <= 2x SQLite). PostgreSQL is Debian's,
+ * a throwaway cluster on 127.0.0.1 (test/helpers/postgresServer.ts), fsync off as in the
+ * tests.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
