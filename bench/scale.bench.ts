@@ -3,9 +3,8 @@
  * `serve` processes of the built CLI, one on PostgreSQL against one on SQLite, and two on
  * one PostgreSQL against one (the connections shared between them), in alternating rounds
  * (httpLoad.ts); and publishing one result to a measurement with 1,000 triggers on each
- * store, the stores taking turns (goal: PostgreSQL <= 2x SQLite). PostgreSQL is Debian's,
- * a throwaway cluster on 127.0.0.1 (test/helpers/postgresServer.ts), fsync off as in the
- * tests.
+ * store (goal: PostgreSQL <= 2x SQLite). PostgreSQL is Debian's, a throwaway cluster on
+ * 127.0.0.1 (test/helpers/postgresServer.ts), fsync off as in the tests.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -52,11 +51,8 @@ function serve(dataDir: string, extra: string[]): Promise<{ child: ChildProcess;
   });
 }
 
-/**
- * Gives measurement m2 of `store` 1,000 triggers; resolves to a function that publishes
- * result `i` to it and answers its milliseconds (wall).
- */
-async function publisherWithTriggers(store: SqlStore): Promise<(i: number) => Promise<number>> {
+/** Median milliseconds (wall) of publishing to a measurement with 1,000 triggers. */
+async function publishWithTriggers(store: SqlStore): Promise<number> {
   const services = createProviderServices({ store, clock: () => new Date() });
   for (let i = 0; i < 1000; i++) {
     await services.triggers.create('sv', {
@@ -66,30 +62,17 @@ async function publisherWithTriggers(store: SqlStore): Promise<(i: number) => Pr
       tags: ['bench'],
     });
   }
-  return async (i) => {
+  const times: number[] = [];
+  for (let i = 0; i < 20; i++) {
     const started = process.hrtime.bigint();
     // Half of the results alert on all 1,000 triggers (log entries and outbox rows).
     await services.publisher.publish(
       'm2',
       JSON.stringify({ value: [{ percentage: i % 2 === 0 ? 40 : 60 }] }),
     );
-    return Number(process.hrtime.bigint() - started) / 1e6;
-  };
-}
-
-/**
- * Median milliseconds (wall) of 20 publishes to a measurement with 1,000 triggers on each
- * store, the two stores taking turns publish by publish: a burst of load from elsewhere on
- * this shared machine falls on both alike, not on one store's whole series.
- */
-async function publishWithTriggers(stores: SqlStore[]): Promise<number[]> {
-  const publishers = [];
-  for (const store of stores) publishers.push(await publisherWithTriggers(store));
-  const times: number[][] = stores.map(() => []);
-  for (let i = 0; i < 20; i++) {
-    for (const [s, publish] of publishers.entries()) times[s]!.push(await publish(i));
+    times.push(Number(process.hrtime.bigint() - started) / 1e6);
   }
-  return times.map((series) => series.sort((a, b) => a - b)[series.length >> 1]!);
+  return times.sort((a, b) => a - b)[times.length >> 1]!;
 }
 
 async function main(): Promise<void> {
@@ -128,10 +111,8 @@ async function main(): Promise<void> {
     const instances = await compare([pgA, pgB], pgA, headers);
     for (const child of children.splice(0)) child.kill('SIGTERM');
 
-    const [publishSqliteMs, publishPostgresMs] = (await publishWithTriggers([sqlite, pg])) as [
-      number,
-      number,
-    ];
+    const publishSqliteMs = await publishWithTriggers(sqlite);
+    const publishPostgresMs = await publishWithTriggers(pg);
     await pg.close();
     await sqlite.close();
     db.close();
