@@ -99,7 +99,8 @@ const SQL = {
   triggersOf: `${TRIGGER_SELECT} WHERE t.measurement_id = $1 ORDER BY t.rowid`,
   logsOf: `
     SELECT id, trigger_id, creation_time, result, error, tags FROM logs
-    WHERE trigger_id IN (SELECT id FROM triggers WHERE measurement_id = $1)
+    WHERE service_view_id IN (SELECT service_view_id FROM triggers WHERE measurement_id = $1)
+      AND trigger_id IN (SELECT id FROM triggers WHERE measurement_id = $1)
     ORDER BY seq DESC LIMIT $2`,
   history:
     'SELECT result, received_at FROM result_history WHERE measurement_id = $1 ORDER BY seq DESC LIMIT $2',

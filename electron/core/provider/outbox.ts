@@ -1,5 +1,6 @@
 import type { LogRecord } from '../../../shared/ctp/types';
 import type { SqlStore } from '../store/sqlStore';
+import { logsOfOutboxRows } from './outboxLogs';
 
 export interface OutboxItem {
   seq: number;
@@ -26,8 +27,9 @@ export interface Outbox {
 
 interface OutboxRow {
   seq: number;
+  log_id: string;
   notification: string;
-  payload: string;
+  payload: string | null;
   created_at: string;
   attempts: number;
   sent_at: string | null;
@@ -42,18 +44,26 @@ export function createOutbox(store: SqlStore, clock: () => Date): Outbox {
         'SELECT * FROM outbox WHERE (CAST($1 AS integer) = 0 OR sent_at IS NULL) ORDER BY seq LIMIT $2',
         [unsentOnly ? 1 : 0, limit],
       );
-      // The payload is the log entry as written with the alert (triggerEvaluation.ts).
-      return rows.map((row) => ({
-        seq: row.seq,
-        notification: row.notification,
-        createdAt: row.created_at,
-        attempts: row.attempts,
-        sentAt: row.sent_at,
-        state: row.failed_at !== null ? 'failed' : row.sent_at !== null ? 'sent' : 'queued',
-        failedAt: row.failed_at,
-        lastError: row.last_error,
-        log: JSON.parse(row.payload) as LogRecord,
-      }));
+      const logs = await logsOfOutboxRows(store, rows);
+      // A row whose log entry is gone (deleted by hand) has nothing left to show.
+      return rows.flatMap((row): OutboxItem[] => {
+        const log = logs.get(row.log_id);
+        if (log === undefined) return [];
+        const state = row.failed_at !== null ? 'failed' : row.sent_at !== null ? 'sent' : 'queued';
+        return [
+          {
+            seq: row.seq,
+            notification: row.notification,
+            createdAt: row.created_at,
+            attempts: row.attempts,
+            sentAt: row.sent_at,
+            state,
+            failedAt: row.failed_at,
+            lastError: row.last_error,
+            log,
+          },
+        ];
+      });
     },
     markSent: (seqs) =>
       store.write(async (tx) => {

@@ -313,7 +313,8 @@ const SQL = {
   log: 'SELECT * FROM logs WHERE id = $1',
 };
 
-interface LogRow {
+/** A row of `logs`, as `SELECT *` reads it. */
+export interface LogRow {
   id: string;
   service_view_id: string;
   trigger_id: string;
@@ -321,6 +322,18 @@ interface LogRow {
   result: string | null;
   error: string | null;
   tags: string;
+}
+
+export function toLog(row: LogRow): LogRecord {
+  return {
+    id: row.id,
+    serviceViewId: row.service_view_id,
+    triggerId: row.trigger_id,
+    creationTime: row.creation_time,
+    resultText: row.result,
+    error: row.error,
+    tags: JSON.parse(row.tags) as string[],
+  };
 }
 
 type MetricRow = Omit<MetricRecord, 'measurementParameters' | 'resultFormat'> & {
@@ -370,16 +383,7 @@ export function readsOn(q: SqlQueries): CtpRepositories {
     },
     async log(id) {
       const row = await q.get<LogRow>(SQL.log, [id]);
-      if (row === undefined) return undefined;
-      return {
-        id: row.id,
-        serviceViewId: row.service_view_id,
-        triggerId: row.trigger_id,
-        creationTime: row.creation_time,
-        resultText: row.result,
-        error: row.error,
-        tags: JSON.parse(row.tags) as string[],
-      };
+      return row === undefined ? undefined : toLog(row);
     },
     ...collectionReads(q),
     rootViewOf: rootViewOn(q),

@@ -91,7 +91,7 @@ const LOG_COLUMNS = [
   'error',
   'tags',
 ];
-const OUTBOX_COLUMNS = ['log_id', 'notification', 'payload', 'created_at'];
+const OUTBOX_COLUMNS = ['log_id', 'trigger_id', 'notification', 'created_at'];
 
 type Row = Array<string | number | null>;
 
@@ -120,21 +120,12 @@ function alertRows(
     JSON.stringify(tags),
   ];
   const queued = trigger.notification !== '';
-  // The notifier encodes the entry with the CtpBase it serves (CTP 4.2.7.1).
-  const payload = JSON.stringify({
-    id: logId,
-    serviceViewId,
-    triggerId: trigger.id,
-    creationTime: now,
-    // The result as text: a signature over it must still verify at the other end.
-    resultText: logResult,
-    error,
-    tags,
-  });
   return {
     alert: { triggerId: trigger.id, logId, kind, queued },
     log,
-    outbox: queued ? [logId, trigger.notification, payload, now] : null,
+    // The row names its log entry; the notifier reads the entry from there (outboxLogs.ts)
+    // and encodes it with the CtpBase it serves (CTP 4.2.7.1).
+    outbox: queued ? [logId, trigger.id, trigger.notification, now] : null,
   };
 }
 

@@ -107,8 +107,10 @@ function createPostgresStore(pool: Pool, listener: ChangeListener): SqlStore {
   };
   let ownCommits = 0;
   const writes = new Set<Promise<unknown>>();
-  const onPool = queriesOn((sql, params) =>
-    pool.query({ text: sql, values: params as SqlValue[], name: named(sql) }),
+  const columnTypes = columnTypesCache();
+  const onPool = queriesOn(
+    (sql, params) => pool.query({ text: sql, values: params as SqlValue[], name: named(sql) }),
+    columnTypes,
   );
   const counted =
     <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
@@ -128,7 +130,7 @@ function createPostgresStore(pool: Pool, listener: ChangeListener): SqlStore {
     const tx = queriesOn((sql, params) => {
       if (ended) throw new Error('a statement ran on a transaction that has ended');
       return client.query({ text: sql, values: params as SqlValue[], name: named(sql) });
-    });
+    }, columnTypes);
     try {
       await run(() => client.query(options.tree === false ? 'BEGIN' : BEGIN_WRITE));
       const result = await body(tx);
@@ -178,11 +180,38 @@ type Execute = (
   params: readonly SqlValue[] | undefined,
 ) => Promise<{ rows: unknown[]; rowCount: number | null }>;
 
+/** The SQL type of each column of a table, read from the catalog once per store. */
+type ColumnTypes = (table: string, execute: Execute) => Promise<(column: string) => string>;
+
+const COLUMN_TYPES = `SELECT attname AS name, format_type(atttypid, atttypmod) AS type
+  FROM pg_attribute WHERE attrelid = CAST($1 AS regclass) AND attnum > 0 AND NOT attisdropped`;
+
+function columnTypesCache(): ColumnTypes {
+  const tables = new Map<string, Promise<Map<string, string>>>();
+  return async (table, execute) => {
+    let types = tables.get(table);
+    if (types === undefined) {
+      types = execute(COLUMN_TYPES, [table]).then(
+        ({ rows }) =>
+          new Map((rows as { name: string; type: string }[]).map((r) => [r.name, r.type])),
+      );
+      tables.set(table, types);
+      types.catch(() => tables.delete(table));
+    }
+    const known = await types;
+    return (column) => {
+      const type = known.get(column);
+      if (type === undefined) throw new Error(`no column ${column} in table ${table}`);
+      return type;
+    };
+  };
+}
+
 /**
  * The statements of a pool or a transaction's connection, each a named prepared statement:
  * PostgreSQL parses and plans it once per connection.
  */
-function queriesOn(execute: Execute): SqlQueries {
+function queriesOn(execute: Execute, columnTypes: ColumnTypes): SqlQueries {
   return {
     dialect: postgresDialect,
     all: async <T>(sql: string, params?: readonly SqlValue[]) =>
@@ -192,13 +221,15 @@ function queriesOn(execute: Execute): SqlQueries {
     run: async (sql, params) => (await run(() => execute(sql, params))).rowCount ?? 0,
     async insertMany(table, columns, rows) {
       if (rows.length === 0) return;
-      // One parameter, the rows as a JSON array of objects, which PostgreSQL reads into
-      // the table's row type: twice as fast as thousands of bound parameters.
-      const list = columns.join(', ');
-      const sql = `INSERT INTO ${table} (${list})
-        SELECT ${list} FROM json_populate_recordset(NULL::${table}, $1)`;
-      const objects = rows.map((row) => Object.fromEntries(columns.map((c, i) => [c, row[i]])));
-      await run(() => execute(sql, [JSON.stringify(objects)]));
+      // One statement, a parameter per column: the column's values as one typed array,
+      // which unnest() turns back into rows. A round trip for the lot, and arrays of plain
+      // values are cheaper for PostgreSQL to read than JSON objects (json_populate_recordset).
+      const types = await columnTypes(table, execute);
+      const arrays = columns.map((column, i) => `CAST($${i + 1} AS ${types(column)}[])`);
+      const sql = `INSERT INTO ${table} (${columns.join(', ')})
+        SELECT * FROM unnest(${arrays.join(', ')})`;
+      const values = columns.map((_, i) => rows.map((row) => row[i] ?? null));
+      await run(() => execute(sql, values as unknown as SqlValue[]));
     },
   };
 }

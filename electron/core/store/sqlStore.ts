@@ -18,8 +18,8 @@ export interface SqlQueries {
   run(sql: string, params?: readonly SqlValue[]): Promise<number>;
   /**
    * Inserts rows (each a list of values in `columns` order) the way the engine does it
-   * fastest: one prepared statement per row in SQLite, one statement reading a JSON array
-   * in PostgreSQL, where every statement is a round trip.
+   * fastest: one prepared statement per row in SQLite, one statement reading a typed array
+   * per column in PostgreSQL, where every statement is a round trip.
    */
   insertMany(
     table: string,

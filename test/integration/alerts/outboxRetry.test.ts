@@ -50,7 +50,7 @@ async function outboxWithThreeRows() {
       (await service.outbox({ limit: 10 })).map((row) => [row.notification.slice(5, 6), row]),
     );
   const seqOf = async (user: string) => (await rows())[user]!.seq;
-  return { dir, store, outbox, service, rows, seqOf, changes, time };
+  return { dir, store, provider, outbox, service, rows, seqOf, changes, time };
 }
 
 /** Claims the due rows as a notifier does, then fails `seq` for good with `reason`. */
@@ -154,4 +154,35 @@ describe('retrying failed notifications (the outbox, on the provider store)', ()
     const listed = await cli(['server', 'outbox', '--state', 'queued', '--json']);
     expect(JSON.parse(listed.stdout)).toHaveLength(3);
   });
+});
+
+describe('outbox rows name their log entry (migration 0005)', () => {
+  it.each([
+    ['measurements', 'm1'],
+    ['serviceViews', 'sv1'],
+  ] as const)(
+    'delivers a queued notification with its entry after the entry is deleted with its %s',
+    async (kind, id) => {
+      const { store, provider, outbox, seqOf } = await outboxWithThreeRows();
+      const a = await seqOf('a');
+      // The publisher wrote each entry once, in logs: the rows only name it.
+      const rows = await store.all<{ log_id: string; payload: string | null }>(
+        'SELECT log_id, payload FROM outbox ORDER BY seq',
+      );
+      expect(rows.map((row) => row.payload)).toEqual([null, null, null]);
+      const entries = await Promise.all(rows.map((row) => provider.repositories.log(row.log_id)));
+      expect(entries.every((entry) => entry?.tags !== undefined)).toBe(true);
+      await outbox.markSent([a], '2026-01-01T00:00:03.000Z');
+
+      await provider.admin.delete(kind, id);
+      expect(await store.get('SELECT count(*) AS n FROM logs')).toEqual({ n: 0 });
+      const claimed = await outbox.claim({
+        owner: 'h:1:x',
+        nowMs: Date.now(),
+        leaseMs: 60_000,
+        limit: 10,
+      });
+      expect(claimed.map((row) => row.log)).toEqual(entries.slice(1));
+    },
+  );
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { logsOfOutboxRows, type OutboxLogSource } from '../../../electron/core/provider/outboxLogs';
 import { useTempDirs } from '../../helpers/tempDir';
 import { ACME, GLOBEX, useCtpApps } from '../../fixtures/ctpApps';
 
@@ -83,16 +84,19 @@ describe('triggers (CTP 5.2.14-5.2.17, 5.3.2)', () => {
       },
       tags: ['sla', 'high'],
     });
-    // The alert queued an XMPP notification carrying the log entry, in the same transaction.
-    const outbox = await store.all<{ log_id: string; notification: string; payload: string }>(
-      'SELECT log_id, notification, payload FROM outbox',
+    // The alert queued an XMPP notification naming the log entry, in the same transaction.
+    const outbox = await store.all<OutboxLogSource & { notification: string; trigger_id: string }>(
+      'SELECT log_id, trigger_id, notification, payload FROM outbox',
     );
-    expect(outbox).toHaveLength(1);
-    expect(outbox[0]).toMatchObject({
-      log_id: log.self.split('/').pop(),
-      notification: 'xmpp:alerts@example.com',
-    });
-    expect(JSON.parse(outbox[0]!.payload)).toMatchObject({
+    expect(outbox).toEqual([
+      {
+        log_id: log.self.split('/').pop(),
+        trigger_id: path.split('/').pop(),
+        notification: 'xmpp:alerts@example.com',
+        payload: null,
+      },
+    ]);
+    expect((await logsOfOutboxRows(store, outbox)).get(outbox[0]!.log_id)).toMatchObject({
       tags: ['sla', 'high'],
       resultText: expect.stringContaining('{"value":[{"percentage":99.95}]'),
     });

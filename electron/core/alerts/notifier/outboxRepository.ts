@@ -7,6 +7,7 @@
  */
 import type { LogRecord } from '../../../../shared/ctp/types';
 import type { OutboxEntry, OutboxState, OutboxSummary } from '../../../../shared/alerts';
+import { logsOfOutboxRows } from '../../provider/outboxLogs';
 import type { SqlQueries, SqlStore, SqlValue } from '../../store/sqlStore';
 
 /** A claimed row: what to send, to whom. */
@@ -64,27 +65,13 @@ interface Row {
   seq: number;
   log_id: string;
   notification: string;
-  payload: string;
+  payload: string | null;
   created_at: string;
   attempts: number;
   sent_at: string | null;
   failed_at: string | null;
   last_error: string | null;
   next_attempt_ms: number;
-}
-
-/** The payload the publisher writes (publisher.ts): the log entry's fields by id. */
-export function payloadToLog(payload: string): LogRecord {
-  const parsed = JSON.parse(payload) as Partial<LogRecord> & { id: string };
-  return {
-    id: parsed.id,
-    serviceViewId: String(parsed.serviceViewId),
-    triggerId: String(parsed.triggerId),
-    creationTime: String(parsed.creationTime),
-    resultText: parsed.resultText ?? null,
-    error: parsed.error ?? null,
-    tags: Array.isArray(parsed.tags) ? parsed.tags.map(String) : [],
-  };
 }
 
 function stateOf(row: Pick<Row, 'sent_at' | 'failed_at'>): OutboxState {
@@ -155,6 +142,8 @@ const SQL = {
     FROM outbox`,
 };
 
+const LOG_MISSING = 'Its log entry no longer exists.';
+
 /** A write of outbox rows alone: no changeId, so it never waits for a publish. */
 const OUTBOX_WRITE = { tree: false } as const;
 
@@ -165,27 +154,30 @@ export function createOutboxRepository(store: SqlStore): OutboxRepository {
     }, OUTBOX_WRITE);
 
   return {
-    async claim(request) {
-      const rows = await store.write(
-        (tx) =>
-          tx.all<Row>(claimSql(tx), [
-            request.owner,
-            request.nowMs,
-            request.nowMs + request.leaseMs,
-            request.limit,
-          ]),
-        OUTBOX_WRITE,
-      );
-      return rows
-        .sort((a, b) => a.seq - b.seq)
-        .map((row) => ({
-          seq: row.seq,
-          logId: row.log_id,
-          notification: row.notification,
-          log: payloadToLog(row.payload),
-          attempts: row.attempts,
-        }));
-    },
+    claim: (request) =>
+      store.write(async (tx) => {
+        const rows = await tx.all<Row>(claimSql(tx), [
+          request.owner,
+          request.nowMs,
+          request.nowMs + request.leaseMs,
+          request.limit,
+        ]);
+        const logs = await logsOfOutboxRows(tx, rows);
+        const claimed: OutboxRow[] = [];
+        for (const row of rows.sort((a, b) => a.seq - b.seq)) {
+          const log = logs.get(row.log_id);
+          // Its entry deleted by hand (a deleted entry is otherwise copied into the row,
+          // migration 0005): nothing to send, for good.
+          if (log === undefined) {
+            const at = new Date(request.nowMs).toISOString();
+            await tx.run(SQL.failed, [at, LOG_MISSING, row.seq]);
+          } else {
+            const { seq, notification, attempts } = row;
+            claimed.push({ seq, logId: row.log_id, notification, log, attempts });
+          }
+        }
+        return claimed;
+      }, OUTBOX_WRITE),
     async markSent(seqs, at) {
       if (seqs.length > 0) await each(SQL.sent, seqs, at);
     },
