@@ -149,6 +149,8 @@ function describeType(type: string): string {
       return 'FIFO';
     case 'ContiguousFile':
       return 'contiguous file';
+    case 'SparseFile':
+      return 'sparse file';
     default:
       return `${type} entry`;
   }

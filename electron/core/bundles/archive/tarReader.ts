@@ -89,6 +89,11 @@ interface Overrides {
   path?: string | undefined;
   linkpath?: string | undefined;
   size?: number | undefined;
+  /**
+   * GNU tar's pax sparse records: the entry's data is a sparse map that an extracting tar
+   * expands into other bytes than the ones read here, so the entry is typed SparseFile.
+   */
+  sparse?: boolean | undefined;
 }
 
 /** What the reader is in the middle of. */
@@ -215,7 +220,10 @@ class StreamingTarReader implements TarReader {
     const linkpath = this.local.linkpath ?? this.global.linkpath ?? readText(block, 157, 100);
     return {
       path: this.local.path ?? this.global.path ?? headerPath(block),
-      type: TYPE_NAMES.get(flag) ?? flagName(flag),
+      type:
+        this.local.sparse || this.global.sparse
+          ? 'SparseFile'
+          : (TYPE_NAMES.get(flag) ?? flagName(flag)),
       size: this.local.size ?? this.global.size ?? size,
       linkpath: linkpath === '' ? undefined : linkpath,
     };
@@ -382,6 +390,7 @@ function paxOverrides(bytes: Buffer): Overrides {
 function applyPaxRecord(overrides: Overrides, key: string, value: string): void {
   if (key === 'path') overrides.path = value;
   else if (key === 'linkpath') overrides.linkpath = value;
+  else if (key.startsWith('GNU.sparse.')) overrides.sparse = true;
   else if (key === 'size') {
     if (!/^\d{1,15}$/.test(value)) throw new TarFormatError('the pax size is not a number', false);
     overrides.size = Number(value);

@@ -153,6 +153,19 @@ describe('tarReader', () => {
     expect(result.contents[0]).toBe('{"pax":1}');
   });
 
+  it('types an entry with GNU sparse pax records a SparseFile (tar would expand other bytes)', () => {
+    const bytes = Buffer.concat([
+      metaEntry('x', paxRecord('GNU.sparse.major', '1') + paxRecord('GNU.sparse.name', 'a')),
+      handHeader('rules/ow-a.json', '00000000000\0', '0'),
+      handHeader('after', '00000000000\0', '0'),
+      END,
+    ]);
+    expect(read(bytes).headers.map((header) => [header.path, header.type])).toEqual([
+      ['rules/ow-a.json', 'SparseFile'],
+      ['after', 'File'],
+    ]);
+  });
+
   it('applies a global pax header to every entry after it', () => {
     const bytes = Buffer.concat([
       metaEntry('g', paxRecord('path', 'same')),
