@@ -118,12 +118,11 @@ class StreamingTarReader implements TarReader {
   private zeroBlocks = 0;
   private local: Overrides = {};
   private global: Overrides = {};
-  private ended = false;
 
   constructor(private readonly events: TarEvents) {}
 
   get sawEndMarker(): boolean {
-    return this.ended;
+    return this.step.kind === 'ended';
   }
 
   write(piece: Buffer): void {
@@ -188,10 +187,7 @@ class StreamingTarReader implements TarReader {
   private onBlock(block: Buffer): void {
     if (isZeroBlock(block)) {
       this.zeroBlocks += 1;
-      if (this.zeroBlocks === 2) {
-        this.ended = true;
-        this.step = { kind: 'ended' };
-      }
+      if (this.zeroBlocks === 2) this.step = { kind: 'ended' };
       return;
     }
     if (this.zeroBlocks > 0) {
@@ -207,12 +203,13 @@ class StreamingTarReader implements TarReader {
     if (META_TYPES.has(flag)) return this.startMeta(block, flag, size);
     const header = this.headerOf(block, flag, size);
     this.local = {};
-    this.startContent(header.size);
-    if (!TYPE_NAMES.has(flag)) {
-      this.events.unreadable(header, false);
-    } else if (this.events.entry(header)) {
+    const known = TYPE_NAMES.has(flag);
+    if (!known) this.events.unreadable(header, false);
+    if (known && this.events.entry(header)) {
       this.step = { kind: 'keep', size: header.size, pieces: [], received: 0 };
       if (header.size === 0) this.finishKeep(this.step);
+    } else {
+      this.skipContent(header.size);
     }
   }
 
@@ -229,9 +226,8 @@ class StreamingTarReader implements TarReader {
     };
   }
 
-  /** The entry's content and padding follow: skipped unless `entry` asks for them. */
-  private startContent(size: number): void {
-    this.padding = 0;
+  /** Passes over an entry's content and padding. */
+  private skipContent(size: number): void {
     this.step = size > 0 ? { kind: 'skip', remaining: padded(size) } : { kind: 'header' };
   }
 
@@ -239,7 +235,7 @@ class StreamingTarReader implements TarReader {
     if (size > MAX_META_ENTRY_BYTES) {
       this.events.unreadable({ path: headerPath(block), type: TYPE_NAMES.get(flag)!, size }, true);
       this.local = {};
-      this.startContent(size);
+      this.skipContent(size);
       return;
     }
     this.step = { kind: 'meta', flag, size, pieces: [], received: 0 };
