@@ -9,9 +9,8 @@ import { sampleProvider } from '../fixtures/provider';
 import { startProsody, type ProsodyServer } from '../fixtures/prosody';
 import { runBin, serveArgs, startHeadlessServer, useProcesses } from '../helpers/processes';
 import { useTempDirs } from '../helpers/tempDir';
-import { mkdirSync } from 'node:fs';
 
-import { launchChromium, SCREENSHOTS } from './helpers';
+import { launchChromium, screenshot } from './helpers';
 
 const tempDir = useTempDirs();
 const start = useProcesses();
@@ -27,16 +26,6 @@ afterAll(async () => {
   await browser?.close();
   await prosody?.stop();
 });
-
-/** The caret stays as it is: hiding it injects a style element, which our CSP refuses. */
-async function screenshot(page: Page, name: string): Promise<void> {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({
-    path: join(SCREENSHOTS, `${name}.png`),
-    fullPage: true,
-    caret: 'initial',
-  });
-}
 
 function files(dir: string) {
   return (name: string, text: string): string => {

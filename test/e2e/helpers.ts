@@ -64,7 +64,18 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   // From the top: a full-page capture of a scrolled page draws fixed elements (the hidden
   // "Skip to content" link) at the scroll offset, in the middle of the page.
   await page.evaluate('window.scrollTo(0, 0)');
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  // Pointer and focus off the links: a navigation link hovered or focused shows its
+  // tooltip in the narrow layout.
+  await page.mouse.move(0, 0);
+  await page.evaluate('document.activeElement?.blur()');
+  // The caret stays as it is: hiding it injects a style element, which our CSP refuses.
+  await page.screenshot({
+    path: join(SCREENSHOTS, `${name}.png`),
+    fullPage: true,
+    caret: 'initial',
+    // A tooltip still fading out after the blur is drawn gone.
+    animations: 'disabled',
+  });
 }
 
 /** `NAME-light-wide.png` … `NAME-dark-narrow.png`: both themes, 1280 and 640 pixels wide. */
